@@ -20,6 +20,9 @@ declare global {
       readonly ACCOUNTS: KVNamespace;
       readonly DEDUP: KVNamespace;
     }
+    interface GlobalProps {
+      mainModule: typeof import("./index.ts");
+    }
   }
 }
 

@@ -24,10 +24,11 @@ export function fromBase64(text: string): Uint8Array | null {
 
 /**
  * Lenient base64 as callers send it (CONTRACT.md §1): standard or URL-safe alphabet, padding
- * optional, whitespace ignored, and a space that stood for `+` in an unencoded form body.
+ * optional, line breaks ignored, and a space that stood for `+` in an unencoded form body.
  */
 export function fromLenientBase64(text: string): Uint8Array | null {
-  const cleaned = text.trim().replace(/ /g, "+").replace(/[\t\r\n]/g, "").replace(/-/g, "+").replace(/_/g, "/").replace(/=+$/, "");
+  // Spaces are not trimmed: at either end they may stand for a `+` too.
+  const cleaned = text.replace(/[\t\r\n]/g, "").replace(/ /g, "+").replace(/-/g, "+").replace(/_/g, "/").replace(/=+$/, "");
   if (cleaned.length % 4 === 1) return null;
   return fromBase64(cleaned + "=".repeat((4 - (cleaned.length % 4)) % 4));
 }

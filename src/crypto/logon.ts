@@ -1,0 +1,54 @@
+// Decrypting the caller's logon (CONTRACT.md §1): AES-CBC/PKCS#7 under the account key and the
+// caller's iv. On failure, errorReason names the caller's likely mistake where it can be told.
+import { fail, ok, type Outcome } from "../outcome.ts";
+import { cbcDecrypt, importAesCbcKey } from "./aes.ts";
+import { fromBase64, fromUtf8 } from "./bytes.ts";
+
+export type LogonKey = { readonly key: CryptoKey; readonly raw: Uint8Array };
+
+export const logonKey = async (text: string): Promise<LogonKey> => {
+  const raw = new TextEncoder().encode(text);
+  return { key: await importAesCbcKey(raw), raw };
+};
+
+/** The decrypted logon parsed as JSON (its shape is checked by identity/logon-fields.ts). */
+export async function decryptLogon(key: LogonKey, iv: Uint8Array, logon: Uint8Array, logonText: string): Promise<Outcome<unknown>> {
+  const plain = logon.length > 0 && logon.length % 16 === 0 ? await cbcDecrypt(key.key, iv, logon) : null;
+  if (!plain) return fail("307", await diagnose(key, iv, logon, logonText));
+  try {
+    return ok(JSON.parse(fromUtf8.decode(plain)));
+  } catch {
+    // The padding checked out, so the key is right; a wrong iv garbles only the first block.
+    return fail("307", "解密结果不是JSON：请检查iv是否与加密时一致");
+  }
+}
+
+/** Only on the failure path: tells the common caller bugs apart. */
+async function diagnose(key: LogonKey, iv: Uint8Array, logon: Uint8Array, logonText: string): Promise<string> {
+  const text = logonText.trim();
+  if (/^[0-9a-fA-F]+$/.test(text) && text.length % 32 === 0) return "logon疑似十六进制编码，应为base64";
+  const inner = fromBase64(new TextDecoder().decode(logon).trim());
+  if (inner && inner.length > 0 && inner.length % 16 === 0) return "logon疑似被base64编码了两次";
+  if (logon.length === 0 || logon.length % 16 !== 0) return "logon解码后长度不是16的倍数：不是AES-CBC密文";
+  if (await decryptsWithWrongKeyLength(key.raw, iv, logon)) {
+    return `加密密钥长度错误：应使用${key.raw.length}字节的密钥（AES-${key.raw.length * 8}）`;
+  }
+  return "解密失败：请检查logonKey与iv是否正确";
+}
+
+/**
+ * A 16-byte key zero-padded to 32 (PHP's openssl with AES-256) or a 32-byte key cut to 16
+ * (AES-128 with a long key) are the usual key-length mistakes.
+ */
+async function decryptsWithWrongKeyLength(raw: Uint8Array, iv: Uint8Array, logon: Uint8Array): Promise<boolean> {
+  const other = new Uint8Array(raw.length === 16 ? 32 : 16);
+  other.set(raw.subarray(0, other.length));
+  const plain = await cbcDecrypt(await importAesCbcKey(other), iv, logon);
+  if (!plain) return false;
+  try {
+    JSON.parse(fromUtf8.decode(plain));
+    return true;
+  } catch {
+    return false;
+  }
+}

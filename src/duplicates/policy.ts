@@ -1,0 +1,16 @@
+import type { AccountRecord } from "../accounts/record.ts";
+import type { Verified } from "../envelope.ts";
+import { fail, ok, type Outcome } from "../outcome.ts";
+import type { StoredResult } from "./store.ts";
+
+/** A repeat within the window (CONTRACT.md §5): `reject` → 309; `replay` → the stored answer, not billed. */
+export function answerDuplicate(stored: StoredResult, policy: AccountRecord["duplicatePolicy"], orderNo: string): Outcome<Verified> {
+  switch (policy) {
+    case "reject":
+      return fail("309");
+    case "replay":
+      return ok({ returnCode: stored.returnCode, info: { orderNo, matchCode: stored.matchCode, billable: false, duplicate: true } });
+    default:
+      return policy satisfies never;
+  }
+}

@@ -1,0 +1,45 @@
+// The decrypted `logon` JSON → an Identity (CONTRACT.md §1). Every `306` (shape) of any field
+// comes before a `310` (validity): a caller fixes format errors first, then data errors.
+import { z } from "zod";
+import type { ParamName } from "../codes.ts";
+import { badParam, ok, type Outcome } from "../outcome.ts";
+import type { Identity } from "./identity.ts";
+import { idCardShape, idCardValidity } from "./idcard.ts";
+import { parseUserName } from "./name.ts";
+import { parsePhone } from "./phone.ts";
+
+// A plain object: arrays, null and scalars are refused; unknown keys are kept and ignored.
+const LogonObject = z.looseObject({});
+const NonEmptyString = z.string().min(1);
+// Many callers send numbers as JSON numbers; only safe integers keep all their digits.
+const StringOrInteger = z.union([NonEmptyString, z.int().transform(String)]);
+
+export function parseLogonFields(value: unknown, now: Date): Outcome<Identity> {
+  const logon = LogonObject.safeParse(value);
+  if (!logon.success) return badParam("logon");
+  const fields = logon.data;
+
+  const idCardRaw = field(StringOrInteger, fields.idCard, "idCard");
+  if (!idCardRaw.ok) return idCardRaw;
+  const idCard = idCardShape(idCardRaw.value);
+  if (!idCard.ok) return idCard;
+
+  const userNameRaw = field(NonEmptyString, fields.userName, "userName");
+  if (!userNameRaw.ok) return userNameRaw;
+  const userName = parseUserName(userNameRaw.value);
+  if (!userName.ok) return userName;
+
+  const phoneRaw = field(StringOrInteger, fields.loginphone, "loginphone");
+  if (!phoneRaw.ok) return phoneRaw;
+  const loginphone = parsePhone(phoneRaw.value);
+  if (!loginphone.ok) return loginphone;
+
+  const validId = idCardValidity(idCard.value, now);
+  if (!validId.ok) return validId;
+  return ok({ idCard: validId.value, userName: userName.value, loginphone: loginphone.value });
+}
+
+function field(schema: z.ZodType<string, unknown>, value: unknown, param: ParamName): Outcome<string> {
+  const parsed = schema.safeParse(value);
+  return parsed.success ? ok(parsed.data) : badParam(param);
+}

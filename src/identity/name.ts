@@ -1,0 +1,28 @@
+// The caller's real name (CONTRACT.md §1): Chinese with `·` for minority names, or Latin
+// letters and spaces, 2–30 characters after normalisation. Anything else is `306 userName`.
+import { badParam, ok, type Outcome } from "../outcome.ts";
+
+const MIDDLE_DOT = "·"; // U+00B7, the form used on Chinese ID cards for minority names
+// Dots that look the same and that input methods produce instead of U+00B7: • ・ ． ‧ ･.
+// ASCII "." is deliberately not among them: it is punctuation, not part of any name.
+const DOT_VARIANTS = /[\u2022\u30FB\uFF0E\u2027\uFF65]/g;
+
+const HAN_NAME = /^\p{Script=Han}+(?:·\p{Script=Han}+)*$/u;
+// Letters only: Script=Latin alone would also admit Roman numerals such as "Ⅻ".
+const LATIN_WORD = String.raw`(?:(?=\p{L})\p{Script=Latin})+`;
+const LATIN_NAME = new RegExp(`^${LATIN_WORD}(?: ${LATIN_WORD})*$`, "u");
+
+const MIN_LENGTH = 2;
+const MAX_LENGTH = 30;
+
+export function parseUserName(raw: string): Outcome<string> {
+  // NFC first, so an accent typed as a combining mark counts as part of its letter.
+  const name = raw
+    .normalize("NFC")
+    .replace(DOT_VARIANTS, MIDDLE_DOT)
+    .trim()
+    .replace(/\s+/g, " ");
+  const length = [...name].length; // code points, so Extension B ideographs count once
+  if (length < MIN_LENGTH || length > MAX_LENGTH) return badParam("userName");
+  return HAN_NAME.test(name) || LATIN_NAME.test(name) ? ok(name) : badParam("userName");
+}

@@ -1,0 +1,76 @@
+import { env } from "cloudflare:workers";
+import { beforeEach, describe, expect, it } from "vitest";
+import { answerDuplicate } from "../../src/duplicates/policy.ts";
+import { clearDuplicateMemory, findDuplicate, rememberResult, shareInFlight, type StoredResult } from "../../src/duplicates/store.ts";
+
+const stored: StoredResult = { returnCode: "10001", matchCode: "21", orderNo: "VM1", at: 1_000_000 };
+
+beforeEach(clearDuplicateMemory);
+
+describe("duplicate store", () => {
+  it("finds what it remembered, from the isolate", async () => {
+    void rememberResult(env.DEDUP, "dup:a:1", stored, 60);
+    expect(await findDuplicate(env.DEDUP, "dup:a:1", stored.at + 1)).toEqual(stored);
+  });
+
+  it("finds it in KV from a fresh isolate", async () => {
+    await rememberResult(env.DEDUP, "dup:a:2", stored, 60);
+    clearDuplicateMemory();
+    expect(await findDuplicate(env.DEDUP, "dup:a:2", stored.at + 1)).toEqual(stored);
+  });
+
+  it("writes KV with the window as expirationTtl", async () => {
+    await rememberResult(env.DEDUP, "dup:a:3", stored, 120);
+    const { keys } = await env.DEDUP.list({ prefix: "dup:a:3" });
+    expect(keys[0]?.expiration).toBeGreaterThan(Date.now() / 1000 + 100);
+  });
+
+  it("forgets it in the isolate once the window has passed", async () => {
+    await rememberResult(env.DEDUP, "dup:a:4", stored, 60);
+    await env.DEDUP.delete("dup:a:4");
+    expect(await findDuplicate(env.DEDUP, "dup:a:4", stored.at + 61_000)).toBeNull();
+  });
+
+  it("ignores a malformed KV entry", async () => {
+    await env.DEDUP.put("dup:a:5", JSON.stringify({ returnCode: "99999" }));
+    expect(await findDuplicate(env.DEDUP, "dup:a:5", 0)).toBeNull();
+  });
+});
+
+describe("shareInFlight", () => {
+  it("runs the work once for concurrent identical keys", async () => {
+    let runs = 0;
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const work = async () => {
+      runs++;
+      await gate;
+      return "answer";
+    };
+    const a = shareInFlight("k", work);
+    const b = shareInFlight("k", work);
+    release();
+    expect(await Promise.all([a, b])).toEqual([{ leader: true, result: "answer" }, { leader: false, result: "answer" }]);
+    expect(runs).toBe(1);
+  });
+
+  it("runs again once the first call has finished", async () => {
+    let runs = 0;
+    await shareInFlight("k2", async () => runs++);
+    await shareInFlight("k2", async () => runs++);
+    expect(runs).toBe(2);
+  });
+});
+
+describe("answerDuplicate", () => {
+  it("rejects with 309 under the reject policy", () => {
+    expect(answerDuplicate(stored, "reject", "VM2")).toEqual({ ok: false, code: "309" });
+  });
+
+  it("replays the stored answer, unbilled, under the replay policy", () => {
+    expect(answerDuplicate(stored, "replay", "VM2")).toEqual({
+      ok: true,
+      value: { returnCode: "10001", info: { orderNo: "VM2", matchCode: "21", billable: false, duplicate: true } },
+    });
+  });
+});

@@ -1,0 +1,73 @@
+// A caller of the API for tests: real accounts in the test's KV, real AES-CBC logon, requests
+// through the Worker's own fetch handler.
+import { env, exports } from "cloudflare:workers";
+import { clearAccountCache } from "../../src/accounts/lookup.ts";
+import { AccountRecord, accountKey, newAccountId, newLogonKey, newToken, tokenKey } from "../../src/accounts/record.ts";
+import { cbcEncrypt, importAesCbcKey } from "../../src/crypto/aes.ts";
+import { toBase64, utf8 } from "../../src/crypto/bytes.ts";
+import { seal, sha256Hex } from "../../src/crypto/secrets.ts";
+import { clearDuplicateMemory } from "../../src/duplicates/store.ts";
+import type { Envelope } from "../../src/envelope.ts";
+
+export const TEST_SECRET = "test-service-secret-0123456789abcdef";
+export const API = "http://gateway.test/api/personalInfo/verifyMobile";
+export const IV = "0123456789abcdef";
+
+export type TestAccount = { record: AccountRecord; token: string; logonKey: string };
+
+/** Writes an active verifyMobile account to the test's KV, with any field overridden. */
+export async function createAccount(overrides: Partial<AccountRecord> = {}, keyLength: 16 | 32 = 16): Promise<TestAccount> {
+  const id = overrides.id ?? newAccountId();
+  const token = newToken();
+  const logonKey = newLogonKey(keyLength);
+  const now = new Date().toISOString();
+  const record = AccountRecord.parse({
+    id,
+    name: "Test",
+    status: "active",
+    services: { verifyMobile: { priceFen: 0, remaining: null } },
+    contractEnd: null,
+    duplicatePolicy: "reject",
+    dedupTtl: 60,
+    balanceFen: null,
+    tokenHash: await sha256Hex(token),
+    sealedLogonKey: await seal(TEST_SECRET, id, logonKey),
+    createdAt: now,
+    updatedAt: now,
+    ...overrides,
+  });
+  await env.ACCOUNTS.put(tokenKey(record.tokenHash), JSON.stringify({ accountId: id }));
+  await env.ACCOUNTS.put(accountKey(id), JSON.stringify(record));
+  return { record, token, logonKey };
+}
+
+/** Forgets what the isolate caches, as a fresh isolate would. */
+export function freshIsolate(): void {
+  clearAccountCache();
+  clearDuplicateMemory();
+}
+
+export async function encryptLogon(key: string, payload: unknown, iv = IV): Promise<string> {
+  const aes = await importAesCbcKey(utf8.encode(key));
+  const text = typeof payload === "string" ? payload : JSON.stringify(payload);
+  return toBase64(await cbcEncrypt(aes, utf8.encode(iv), utf8.encode(text)));
+}
+
+export type Sent = { response: Response; envelope: Envelope };
+
+export async function send(body: BodyInit | null, contentType: string | null, init: RequestInit = {}): Promise<Sent> {
+  const headers = new Headers(init.headers);
+  if (contentType) headers.set("Content-Type", contentType);
+  const response = await exports.default.fetch(new Request(API, { method: "POST", ...init, headers, body }));
+  return { response, envelope: (await response.clone().json()) as Envelope };
+}
+
+export const sendForm = (fields: Record<string, string>) =>
+  send(new URLSearchParams(fields).toString(), "application/x-www-form-urlencoded");
+
+export const sendJson = (fields: unknown) => send(JSON.stringify(fields), "application/json");
+
+/** A complete, valid request for `account` about `identity`. */
+export async function verify(account: TestAccount, identity: unknown, iv = IV): Promise<Sent> {
+  return sendForm({ token: account.token, iv, logon: await encryptLogon(account.logonKey, identity, iv) });
+}
