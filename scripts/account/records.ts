@@ -1,0 +1,129 @@
+// Building, changing and describing account records. Pure apart from WebCrypto (which workerd and
+// Node 22 both have), so it is tested inside workerd (test/scripts/).
+import { AccountRecord, SERVICE, TokenEntry, newAccountId, newLogonKey, newToken } from "../../src/accounts/record.ts";
+import { seal, sha256Hex } from "../../src/crypto/secrets.ts";
+import { CliError } from "../lib/errors.ts";
+import type { KeyLength, Settings } from "./args.ts";
+
+type Services = AccountRecord["services"];
+
+/** The services map that results from `settings` on top of `current` (null for a new account). */
+export function buildServices(current: Services | null, settings: Settings): Services {
+  const names = settings.services ?? (current ? Object.keys(current) : [SERVICE]);
+  const services: Services = {};
+  for (const name of names) {
+    const base = current?.[name] ?? { priceFen: 0, remaining: null };
+    services[name] = {
+      priceFen: settings.priceFen ?? base.priceFen,
+      remaining: settings.remaining !== undefined ? settings.remaining : base.remaining,
+    };
+  }
+  return services;
+}
+
+/** Parses a record the account command is about to write; a failure here is a bug, not user error. */
+function checked(record: AccountRecord): AccountRecord {
+  const r = AccountRecord.safeParse(record);
+  if (!r.success) throw new CliError(`refusing to write an invalid record: ${r.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`);
+  return r.data;
+}
+
+export type NewAccount = { record: AccountRecord; token: string; logonKey: string };
+
+export async function buildAccount(opts: {
+  settings: Settings;
+  keyLength: KeyLength;
+  secret: string;
+  now: Date;
+  id?: string;
+  token?: string;
+  logonKey?: string;
+}): Promise<NewAccount> {
+  const { settings } = opts;
+  if (settings.name === undefined) throw new CliError("an account needs a name", 2);
+  const id = opts.id ?? newAccountId();
+  const token = opts.token ?? newToken();
+  const logonKey = opts.logonKey ?? newLogonKey(opts.keyLength);
+  const at = opts.now.toISOString();
+  const record = checked({
+    id,
+    name: settings.name,
+    status: settings.status ?? "active",
+    services: buildServices(null, settings),
+    contractEnd: settings.contractEnd ?? null,
+    duplicatePolicy: settings.duplicatePolicy ?? "reject",
+    dedupTtl: settings.dedupTtl ?? 60,
+    balanceFen: settings.balanceFen ?? null,
+    tokenHash: await sha256Hex(token),
+    sealedLogonKey: await seal(opts.secret, id, logonKey),
+    createdAt: at,
+    updatedAt: at,
+  });
+  return { record, token, logonKey };
+}
+
+export function applySettings(current: AccountRecord, settings: Settings, now: Date): AccountRecord {
+  const defined = <T>(v: T | undefined, old: T) => (v === undefined ? old : v);
+  return checked({
+    ...current,
+    name: defined(settings.name, current.name),
+    status: defined(settings.status, current.status),
+    services: buildServices(current.services, settings),
+    contractEnd: defined(settings.contractEnd, current.contractEnd),
+    duplicatePolicy: defined(settings.duplicatePolicy, current.duplicatePolicy),
+    dedupTtl: defined(settings.dedupTtl, current.dedupTtl),
+    balanceFen: defined(settings.balanceFen, current.balanceFen),
+    updatedAt: now.toISOString(),
+  });
+}
+
+export async function withNewToken(current: AccountRecord, now: Date, token = newToken()) {
+  const record = checked({ ...current, tokenHash: await sha256Hex(token), updatedAt: now.toISOString() });
+  return { record, token };
+}
+
+export async function withNewLogonKey(current: AccountRecord, secret: string, keyLength: KeyLength, now: Date) {
+  const logonKey = newLogonKey(keyLength);
+  const record = checked({ ...current, sealedLogonKey: await seal(secret, current.id, logonKey), updatedAt: now.toISOString() });
+  return { record, logonKey };
+}
+
+/** Everything about the account but its secrets, in the order people read it. */
+export function summary(record: AccountRecord) {
+  return {
+    accountId: record.id,
+    name: record.name,
+    status: record.status,
+    services: record.services,
+    contractEnd: record.contractEnd,
+    duplicatePolicy: record.duplicatePolicy,
+    dedupTtl: record.dedupTtl,
+    balanceFen: record.balanceFen,
+    createdAt: record.createdAt,
+    updatedAt: record.updatedAt,
+  };
+}
+
+function parseJson(text: string, what: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new CliError(`${what} in KV is not JSON`);
+  }
+}
+
+/** A stored record, checked; `key` names it in error messages. */
+export function parseRecord(text: string, key: string, expectedId?: string): AccountRecord {
+  const r = AccountRecord.safeParse(parseJson(text, key));
+  if (!r.success) {
+    throw new CliError(`${key} in KV is not a valid account record (${r.error.issues.map((i) => `${i.path.join(".") || "record"}: ${i.message}`).join("; ")})`);
+  }
+  if (expectedId !== undefined && r.data.id !== expectedId) throw new CliError(`${key} in KV holds the record of ${r.data.id}`);
+  return r.data;
+}
+
+export function parseTokenEntry(text: string, key: string): { accountId: string } {
+  const r = TokenEntry.safeParse(parseJson(text, key));
+  if (!r.success) throw new CliError(`${key} in KV is not a valid token entry`);
+  return r.data;
+}

@@ -1,0 +1,71 @@
+// Local secrets for `wrangler dev` and the account command (CONTRACT.md §7): `.dev.vars` in the
+// project root. Whichever runs first creates it; both read the same SERVICE_SECRET afterwards.
+import { readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { randomBase64Url } from "../src/crypto/bytes.ts";
+import { ROOT } from "./lib/paths.ts";
+import { CliError } from "./lib/errors.ts";
+
+export const DEV_VARS_PATH = join(ROOT, ".dev.vars");
+
+const HEADER = `# Local secrets for \`npm run dev\` (wrangler dev) and \`npm run account -- ... --local\`.
+# Created automatically; never commit this file (it is in .gitignore). Edits are kept.
+# SERVICE_SECRET seals the accounts' logon keys in local KV and keys the duplicate fingerprints:
+#   change it and every local account needs \`account -- rotate-key\` (the demo account is re-seeded).
+# JUHE_KEY empty -> the built-in sandbox upstream answers. For the real juhe API set JUHE_KEY and
+#   JUHE_OPENID (encrypted mode), or add JUHE_MODE=plain.
+`;
+
+/** dotenv-style lines: KEY=VALUE, optional `export `, quotes, `#` comments. */
+export function parseDotenv(text: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const raw of text.split(/\r?\n/)) {
+    const m = /^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(.*?)\s*$/.exec(raw);
+    if (!m) continue;
+    let value = m[2] ?? "";
+    const q = value[0];
+    if ((q === '"' || q === "'" || q === "`") && value.length >= 2 && value.endsWith(q)) {
+      value = value.slice(1, -1);
+      if (q === '"') value = value.replace(/\\n/g, "\n");
+    } else {
+      value = value.replace(/\s+#.*$/, "");
+    }
+    out[m[1]!] = value;
+  }
+  return out;
+}
+
+function readText(): string | null {
+  try {
+    return readFileSync(DEV_VARS_PATH, "utf8");
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === "ENOENT") return null;
+    throw e;
+  }
+}
+
+/** Creates `.dev.vars` if missing, adds SERVICE_SECRET if absent or empty, and returns its values. */
+export function ensureDevVars(): Record<string, string> {
+  let text = readText();
+  if (text === null) {
+    try {
+      writeFileSync(DEV_VARS_PATH, `${HEADER}SERVICE_SECRET=${randomBase64Url(32)}\nJUHE_KEY=\n`, { flag: "wx", mode: 0o600 });
+    } catch (e) {
+      // Another process (dev or account) won the race: use its file.
+      if ((e as NodeJS.ErrnoException).code !== "EEXIST") throw e;
+    }
+    text = readText() ?? "";
+  }
+  let vars = parseDotenv(text);
+  if (!vars.SERVICE_SECRET) {
+    const line = `SERVICE_SECRET=${randomBase64Url(32)}`;
+    const emptyLine = /^[ \t]*(?:export[ \t]+)?SERVICE_SECRET[ \t]*=[ \t]*(?:""|'')?[ \t]*$/m;
+    const next = emptyLine.test(text) ? text.replace(emptyLine, line) : `${text}${text === "" || text.endsWith("\n") ? "" : "\n"}${line}\n`;
+    writeFileSync(DEV_VARS_PATH, next, { mode: 0o600 });
+    vars = parseDotenv(next);
+  }
+  if (vars.SERVICE_SECRET!.length < 32) {
+    throw new CliError(`SERVICE_SECRET in ${DEV_VARS_PATH} must be at least 32 characters (delete the line to get a new one)`);
+  }
+  return vars;
+}

@@ -1,0 +1,41 @@
+// `npm run dev -- [wrangler dev flags]`: makes sure .dev.vars and the local demo account exist,
+// then runs `wrangler dev` with exactly the caller's flags (this script fixes none of --port,
+// --ip, --persist-to, --inspector-port), forwarding signals and the exit code.
+import { spawn } from "node:child_process";
+import { DEMO, ensureDemoAccount } from "./demo-account.ts";
+import { ensureDevVars } from "./dev-vars.ts";
+import { ROOT, WRANGLER } from "./lib/paths.ts";
+
+const args = process.argv.slice(2);
+
+try {
+  ensureDevVars();
+  if (!args.some((a) => a === "--remote" || a === "-r" || a === "--help" || a === "-h")) {
+    await ensureDemoAccount(args);
+    const port = args.find((a, i) => args[i - 1] === "--port" || a.startsWith("--port="))?.replace(/^--port=/, "");
+    const url = port && port !== "8787" ? ` -- --url http://127.0.0.1:${port}` : "";
+    console.error(`[dev] demo account ${DEMO.accountId}: token ${DEMO.token}, logonKey ${DEMO.logonKey}; try \`npm run demo${url}\``);
+  }
+} catch (e) {
+  console.error(`[dev] could not prepare the demo account (${e instanceof Error ? e.message : String(e)}); starting anyway`);
+}
+
+const child = spawn(process.execPath, [WRANGLER, "dev", ...args], { cwd: ROOT, stdio: "inherit", env: process.env });
+
+const forward = (signal: NodeJS.Signals) => () => {
+  if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+};
+for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) process.on(signal, forward(signal));
+
+child.on("error", (e) => {
+  console.error(`[dev] could not start wrangler: ${e.message}`);
+  process.exit(1);
+});
+child.on("exit", (code, signal) => {
+  if (signal) {
+    process.removeAllListeners(signal);
+    process.kill(process.pid, signal);
+  } else {
+    process.exit(code ?? 1);
+  }
+});

@@ -1,0 +1,28 @@
+// juhe's encrypted API (seed 004 §2): each personal field is AES-128-ECB/PKCS#5 under the UTF-8
+// bytes of the first 16 characters of lowercase hex md5(openid), then base64.
+import { ecbEncrypt, importAesCbcKey } from "../crypto/aes.ts";
+import { toBase64, toHex, utf8 } from "../crypto/bytes.ts";
+
+/** The 16-character key text juhe derives from an openid. */
+export async function juheKeyText(openid: string): Promise<string> {
+  // MD5 is non-standard WebCrypto but supported by workerd (PLATFORM-NOTES.md).
+  const digest = await crypto.subtle.digest("MD5", utf8.encode(openid));
+  return toHex(new Uint8Array(digest)).slice(0, 16);
+}
+
+// On the hot path: one import per openid per isolate. A failed import is forgotten so it can retry.
+const fieldKeys = new Map<string, Promise<CryptoKey>>();
+
+export function juheFieldKey(openid: string): Promise<CryptoKey> {
+  let key = fieldKeys.get(openid);
+  if (!key) {
+    key = juheKeyText(openid).then((text) => importAesCbcKey(utf8.encode(text)));
+    key.catch(() => fieldKeys.delete(openid));
+    fieldKeys.set(openid, key);
+  }
+  return key;
+}
+
+export async function encryptJuheField(key: CryptoKey, value: string): Promise<string> {
+  return toBase64(await ecbEncrypt(key, utf8.encode(value)));
+}
