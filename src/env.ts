@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod/mini";
 
 /** The Worker's bindings, as wrangler.toml and `.dev.vars` / `wrangler secret put` provide them. */
 export type Env = {
@@ -28,12 +28,15 @@ declare global {
 
 const ConfigSchema = z.object({
   // Seals logon keys and keys the duplicate fingerprints (CONTRACT.md §5, §7).
-  SERVICE_SECRET: z.string().min(32, "SERVICE_SECRET must be at least 32 characters"),
-  JUHE_BASE_URL: z.url({ protocol: /^https?$/ }).default("https://v.juhe.cn").transform((u) => u.replace(/\/+$/, "")),
-  JUHE_KEY: z.string().trim().default(""),
-  JUHE_OPENID: z.string().trim().default(""),
-  JUHE_MODE: z.enum(["encrypted", "plain"]).default("encrypted"),
-  UPSTREAM_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(5000),
+  SERVICE_SECRET: z.string().check(z.minLength(32, "SERVICE_SECRET must be at least 32 characters")),
+  JUHE_BASE_URL: z.pipe(
+    z._default(z.url({ protocol: /^https?$/ }), "https://v.juhe.cn"),
+    z.transform((u: string) => u.replace(/\/+$/, "")),
+  ),
+  JUHE_KEY: z._default(z.string().check(z.trim()), ""),
+  JUHE_OPENID: z._default(z.string().check(z.trim()), ""),
+  JUHE_MODE: z._default(z.enum(["encrypted", "plain"]), "encrypted"),
+  UPSTREAM_TIMEOUT_MS: z._default(z.coerce.number().check(z.int(), z.minimum(100), z.maximum(60_000)), 5000),
 });
 
 export type Config = z.infer<typeof ConfigSchema>;

@@ -1,7 +1,7 @@
 // The account record as stored in the ACCOUNTS namespace, shared by the Worker and the account
 // command. KV holds no usable secret (CONTRACT.md §7): the token only as its SHA-256, the logon
 // key only sealed under the service secret.
-import { z } from "zod";
+import * as z from "zod/mini";
 import { randomBase64Url } from "../crypto/bytes.ts";
 
 export const SERVICE = "verifyMobile";
@@ -15,26 +15,26 @@ export const DEDUP_TTL_MAX = 86_400;
 
 const ServiceTerms = z.object({
   /** Price of one billable answer, in fen. */
-  priceFen: z.number().int().min(0),
+  priceFen: z.int().check(z.minimum(0)),
   /** Answers left; null means unmetered. */
-  remaining: z.number().int().min(0).nullable(),
+  remaining: z.nullable(z.int().check(z.minimum(0))),
 });
 
 export const AccountRecord = z.object({
-  id: z.string().regex(/^acc_[0-9a-f]{16}$/),
-  name: z.string().min(1).max(100),
+  id: z.string().check(z.regex(/^acc_[0-9a-f]{16}$/)),
+  name: z.string().check(z.minLength(1), z.maxLength(100)),
   status: z.enum(STATUSES),
   /** Services this account may call, with their terms; `{}` means no services at all (311). */
-  services: z.record(z.string().min(1), ServiceTerms),
+  services: z.record(z.string().check(z.minLength(1)), ServiceTerms),
   /** Last day of the contract (inclusive, China time), or null for open-ended. */
-  contractEnd: z.iso.date().nullable(),
+  contractEnd: z.nullable(z.iso.date()),
   duplicatePolicy: z.enum(DUPLICATE_POLICIES),
-  dedupTtl: z.number().int().min(DEDUP_TTL_MIN).max(DEDUP_TTL_MAX),
+  dedupTtl: z.int().check(z.minimum(DEDUP_TTL_MIN), z.maximum(DEDUP_TTL_MAX)),
   /** Prepaid balance in fen; null for an account that is not prepaid. */
-  balanceFen: z.number().int().nullable(),
-  tokenHash: z.string().regex(/^[0-9a-f]{64}$/),
+  balanceFen: z.nullable(z.int()),
+  tokenHash: z.string().check(z.regex(/^[0-9a-f]{64}$/)),
   /** The logon key, sealed (see crypto/secrets.ts). */
-  sealedLogonKey: z.string().min(1),
+  sealedLogonKey: z.string().check(z.minLength(1)),
   createdAt: z.iso.datetime(),
   updatedAt: z.iso.datetime(),
 });

@@ -1,14 +1,14 @@
 // The duplicate cache (CONTRACT.md §5). KV is the cache shared by all edges; the isolate keeps
 // its own copy too, because KV caches negative reads for up to a minute at the edge that read
 // them, and the isolate shares one upstream call among identical requests in flight.
-import { z } from "zod";
+import * as z from "zod/mini";
 import { RETURN_CODES } from "../codes.ts";
 
 export const StoredResult = z.object({
   returnCode: z.enum(Object.keys(RETURN_CODES) as [keyof typeof RETURN_CODES]),
-  matchCode: z.enum(["11", "21", "22", "23", "24"]).nullable(),
-  orderNo: z.string().max(64),
-  at: z.number().int(),
+  matchCode: z.nullable(z.enum(["11", "21", "22", "23", "24"])),
+  orderNo: z.string().check(z.maxLength(64)),
+  at: z.int(),
 });
 export type StoredResult = z.infer<typeof StoredResult>;
 

@@ -1,6 +1,6 @@
 // The decrypted `logon` JSON → an Identity (CONTRACT.md §1). Every `306` (shape) of any field
 // comes before a `310` (validity): a caller fixes format errors first, then data errors.
-import { z } from "zod";
+import * as z from "zod/mini";
 import type { ParamName } from "../codes.ts";
 import { badParam, ok, type Outcome } from "../outcome.ts";
 import type { Identity } from "./identity.ts";
@@ -10,9 +10,9 @@ import { parsePhone } from "./phone.ts";
 
 // A plain object: arrays, null and scalars are refused; unknown keys are kept and ignored.
 const LogonObject = z.looseObject({});
-const NonEmptyString = z.string().min(1);
+const NonEmptyString = z.string().check(z.minLength(1));
 // Many callers send numbers as JSON numbers; only safe integers keep all their digits.
-const StringOrInteger = z.union([NonEmptyString, z.int().transform(String)]);
+const StringOrInteger = z.union([NonEmptyString, z.pipe(z.int(), z.transform(String))]);
 
 export function parseLogonFields(value: unknown, now: Date): Outcome<Identity> {
   const logon = LogonObject.safeParse(value);
@@ -39,7 +39,7 @@ export function parseLogonFields(value: unknown, now: Date): Outcome<Identity> {
   return ok({ idCard: validId.value, userName: userName.value, loginphone: loginphone.value });
 }
 
-function field(schema: z.ZodType<string, unknown>, value: unknown, param: ParamName): Outcome<string> {
+function field(schema: z.ZodMiniType<string, unknown>, value: unknown, param: ParamName): Outcome<string> {
   const parsed = schema.safeParse(value);
   return parsed.success ? ok(parsed.data) : badParam(param);
 }

@@ -1,25 +1,25 @@
 // juhe's JSON answer, checked with zod: nothing in it is trusted (CONTRACT.md §4).
-import { z } from "zod";
+import * as z from "zod/mini";
 import type { Outcome } from "../outcome.ts";
 import { ok } from "../outcome.ts";
 import { juheErrorFailure, matchCodeOf, returnCodeOf, transportFailure } from "./juhe-codes.ts";
 import type { UpstreamMatch } from "./juhe.ts";
 
 // juhe documents ints but has been seen sending numeric strings; accept both.
-const integer = z.union([z.number().int(), z.string().trim().regex(/^-?\d{1,12}$/).transform(Number)]);
+const integer = z.union([z.int(), z.pipe(z.string().check(z.trim(), z.regex(/^-?\d{1,12}$/)), z.transform(Number))]);
 
 const Body = z.object({
   error_code: integer,
   // Never shown to anyone (it may echo input); optional so a missing text cannot hide the code.
-  reason: z.string().optional(),
-  result: z.unknown().optional(),
+  reason: z.optional(z.string()),
+  result: z.optional(z.unknown()),
 });
 
 const MatchResult = z.object({
   res: integer,
-  rescode: z.union([z.string(), z.number()]).nullish(),
+  rescode: z.nullish(z.union([z.string(), z.number()])),
   // Order ids end up in our logs: accept only a plain token, otherwise drop it.
-  orderid: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/).nullish().catch(null),
+  orderid: z.catch(z.nullish(z.string().check(z.regex(/^[A-Za-z0-9_-]{1,64}$/))), null),
 });
 
 export type Interpreted = { outcome: Outcome<UpstreamMatch>; upstreamCode: number | null };
