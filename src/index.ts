@@ -1,6 +1,7 @@
 import { Hono } from "hono";
 import { envelopeResponse, toEnvelope } from "./envelope.ts";
 import type { Env } from "./env.ts";
+import { health } from "./health.ts";
 import { newOrderNo } from "./order-number.ts";
 import { fail } from "./outcome.ts";
 import { verifyMobile } from "./verify-mobile.ts";
@@ -14,6 +15,10 @@ app.all("/api/personalInfo/verifyMobile", () => refuse("315", "仅支持POST"));
 app.all("/api/*", () => refuse("305", "接口不存在"));
 
 app.get("/", (c) => c.json({ service: "verifyMobile", api: "POST /api/personalInfo/verifyMobile" }));
+app.get("/healthz", (c) => {
+  const { status, body } = health(c.env);
+  return c.json(body, status);
+});
 
 app.onError((error, c) => {
   console.error(JSON.stringify({ level: "error", event: "unhandled", error: error.name }));

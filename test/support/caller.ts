@@ -2,12 +2,12 @@
 // through the Worker's own fetch handler.
 import { env, exports } from "cloudflare:workers";
 import { clearAccountCache } from "../../src/accounts/lookup.ts";
-import { AccountRecord, accountKey, newAccountId, newLogonKey, newToken, tokenKey } from "../../src/accounts/record.ts";
+import { AccountRecord, accountKey, tokenKey } from "../../src/accounts/record.ts";
 import { cbcEncrypt, importAesCbcKey } from "../../src/crypto/aes.ts";
 import { toBase64, utf8 } from "../../src/crypto/bytes.ts";
-import { seal, sha256Hex } from "../../src/crypto/secrets.ts";
 import { clearDuplicateMemory } from "../../src/duplicates/store.ts";
 import type { Envelope } from "../../src/envelope.ts";
+import { buildAccount } from "../../scripts/account/records.ts";
 
 export const TEST_SECRET = "test-service-secret-0123456789abcdef";
 export const API = "http://gateway.test/api/personalInfo/verifyMobile";
@@ -15,30 +15,13 @@ export const IV = "0123456789abcdef";
 
 export type TestAccount = { record: AccountRecord; token: string; logonKey: string };
 
-/** Writes an active verifyMobile account to the test's KV, with any field overridden. */
+/** Writes an active verifyMobile account to the test's KV (built as the account command builds it), with any field overridden. */
 export async function createAccount(overrides: Partial<AccountRecord> = {}, keyLength: 16 | 32 = 16): Promise<TestAccount> {
-  const id = overrides.id ?? newAccountId();
-  const token = newToken();
-  const logonKey = newLogonKey(keyLength);
-  const now = new Date().toISOString();
-  const record = AccountRecord.parse({
-    id,
-    name: "Test",
-    status: "active",
-    services: { verifyMobile: { priceFen: 0, remaining: null } },
-    contractEnd: null,
-    duplicatePolicy: "reject",
-    dedupTtl: 60,
-    balanceFen: null,
-    tokenHash: await sha256Hex(token),
-    sealedLogonKey: await seal(TEST_SECRET, id, logonKey),
-    createdAt: now,
-    updatedAt: now,
-    ...overrides,
-  });
-  await env.ACCOUNTS.put(tokenKey(record.tokenHash), JSON.stringify({ accountId: id }));
-  await env.ACCOUNTS.put(accountKey(id), JSON.stringify(record));
-  return { record, token, logonKey };
+  const built = await buildAccount({ settings: { name: "Test" }, keyLength, secret: TEST_SECRET, now: new Date(), id: overrides.id });
+  const record = AccountRecord.parse({ ...built.record, ...overrides });
+  await env.ACCOUNTS.put(tokenKey(record.tokenHash), JSON.stringify({ accountId: record.id }));
+  await env.ACCOUNTS.put(accountKey(record.id), JSON.stringify(record));
+  return { record, token: built.token, logonKey: built.logonKey };
 }
 
 /** Forgets what the isolate caches, as a fresh isolate would. */
