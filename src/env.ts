@@ -6,6 +6,8 @@ export type Env = {
   readonly ACCOUNTS: KVNamespace;
   /** `dup:<account>:<hmac>` → the stored `200` result, for the duplicate window. */
   readonly DEDUP: KVNamespace;
+  /** Per-request data points (metrics.ts); optional so a deployment may leave it out. */
+  readonly METRICS?: AnalyticsEngineDataset;
   readonly SERVICE_SECRET?: string;
   readonly JUHE_BASE_URL?: string;
   readonly JUHE_KEY?: string;

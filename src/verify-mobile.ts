@@ -12,6 +12,7 @@ import { envelopeResponse, toEnvelope, type Verified } from "./envelope.ts";
 import { readConfig, type Env } from "./env.ts";
 import { parseLogonFields } from "./identity/logon-fields.ts";
 import { logRequest } from "./log.ts";
+import { writeMetrics } from "./metrics.ts";
 import { newOrderNo } from "./order-number.ts";
 import { fail, ok, type Outcome } from "./outcome.ts";
 import { readFields } from "./request/body.ts";
@@ -31,7 +32,7 @@ export async function verifyMobile(request: Request, env: Env, ctx: Pick<Executi
     return fail("500");
   });
   const envelope = toEnvelope(outcome);
-  logRequest({
+  const entry = {
     orderNo,
     accountId: trace.accountId,
     errorCode: envelope.errorCode,
@@ -42,7 +43,9 @@ export async function verifyMobile(request: Request, env: Env, ctx: Pick<Executi
     totalMs: Date.now() - started,
     duplicate: envelope.info?.duplicate ?? false,
     billable: envelope.info?.billable ?? false,
-  });
+  };
+  logRequest(entry);
+  writeMetrics(env.METRICS, entry);
   return envelopeResponse(envelope, orderNo);
 }
 

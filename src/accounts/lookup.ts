@@ -37,9 +37,23 @@ async function load(kv: KVNamespace, secret: string, token: string): Promise<Out
   if (raw === null) return fail("302");
   const record = AccountRecord.safeParse(raw);
   if (!record.success) return storeFault("account record malformed", pointer.data.accountId);
-  const key = await unseal(secret, record.data.id, record.data.sealedLogonKey);
+  const key = await openLogonKey(secret, record.data.id, record.data.sealedLogonKey);
   if (key === null) return storeFault("logon key does not unseal under SERVICE_SECRET", record.data.id);
-  return ok({ record: record.data, logonKey: await logonKey(key) });
+  return ok({ record: record.data, logonKey: key });
+}
+
+// Unsealed and imported once per isolate per sealed key, not each time the account cache refreshes.
+const keys = new Map<string, Promise<LogonKey | null>>();
+
+function openLogonKey(secret: string, accountId: string, sealed: string): Promise<LogonKey | null> {
+  const id = `${accountId}\n${sealed}`;
+  let key = keys.get(id);
+  if (!key) {
+    key = unseal(secret, accountId, sealed).then((text) => (text === null ? null : logonKey(text)));
+    if (keys.size >= CACHE_MAX) keys.delete(keys.keys().next().value!);
+    keys.set(id, key);
+  }
+  return key;
 }
 
 async function readJson(kv: KVNamespace, key: string): Promise<unknown> {
@@ -60,4 +74,5 @@ function storeFault(problem: string, accountId?: string) {
 /** For tests that change an account and want the change seen at once. */
 export function clearAccountCache(): void {
   cache.clear();
+  keys.clear();
 }
