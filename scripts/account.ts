@@ -12,7 +12,8 @@ async function main(argv: string[]): Promise<number> {
       process.stdout.write(`${USAGE}\n`);
       return 0;
     }
-    process.stdout.write(`${JSON.stringify(await execute(command))}\n`);
+    const result = await execute(command);
+    process.stdout.write(typeof result === "string" ? result : `${JSON.stringify(result)}\n`);
     return 0;
   } catch (e) {
     if (e instanceof CliError) {

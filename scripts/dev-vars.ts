@@ -12,6 +12,7 @@ const HEADER = `# Local secrets for \`npm run dev\` (wrangler dev) and \`npm run
 # Created automatically; never commit this file (it is in .gitignore). Edits are kept.
 # SERVICE_SECRET seals the accounts' logon keys in local KV and keys the duplicate fingerprints:
 #   change it and every local account needs \`account -- rotate-key\` (the demo account is re-seeded).
+# ADMIN_TOKEN guards the local /admin API the account command's credit, state, usage and ledger use.
 # JUHE_KEY empty -> the built-in sandbox upstream answers. For the real juhe API set JUHE_KEY and
 #   JUHE_OPENID (encrypted mode), or add JUHE_MODE=plain.
 `;
@@ -44,28 +45,33 @@ function readText(): string | null {
   }
 }
 
-/** Creates `.dev.vars` if missing, adds SERVICE_SECRET if absent or empty, and returns its values. */
+/** Secrets every local run needs; each is generated the first time it is missing or empty. */
+const GENERATED = ["SERVICE_SECRET", "ADMIN_TOKEN"] as const;
+
+/** Creates `.dev.vars` if missing, adds any absent or empty generated secret, and returns its values. */
 export function ensureDevVars(): Record<string, string> {
   let text = readText();
   if (text === null) {
     try {
-      writeFileSync(DEV_VARS_PATH, `${HEADER}SERVICE_SECRET=${randomBase64Url(32)}\nJUHE_KEY=\n`, { flag: "wx", mode: 0o600 });
+      writeFileSync(DEV_VARS_PATH, `${HEADER}${GENERATED.map((name) => `${name}=${randomBase64Url(32)}\n`).join("")}JUHE_KEY=\n`, { flag: "wx", mode: 0o600 });
     } catch (e) {
       // Another process (dev or account) won the race: use its file.
       if ((e as NodeJS.ErrnoException).code !== "EEXIST") throw e;
     }
     text = readText() ?? "";
   }
-  let vars = parseDotenv(text);
-  if (!vars.SERVICE_SECRET) {
-    const line = `SERVICE_SECRET=${randomBase64Url(32)}`;
-    const emptyLine = /^[ \t]*(?:export[ \t]+)?SERVICE_SECRET[ \t]*=[ \t]*(?:""|'')?[ \t]*$/m;
-    const next = emptyLine.test(text) ? text.replace(emptyLine, line) : `${text}${text === "" || text.endsWith("\n") ? "" : "\n"}${line}\n`;
-    writeFileSync(DEV_VARS_PATH, next, { mode: 0o600 });
-    vars = parseDotenv(next);
+  for (const name of GENERATED) {
+    if (parseDotenv(text)[name]) continue;
+    const line = `${name}=${randomBase64Url(32)}`;
+    const emptyLine = new RegExp(`^[ \\t]*(?:export[ \\t]+)?${name}[ \\t]*=[ \\t]*(?:""|'')?[ \\t]*$`, "m");
+    text = emptyLine.test(text) ? text.replace(emptyLine, line) : `${text}${text === "" || text.endsWith("\n") ? "" : "\n"}${line}\n`;
+    writeFileSync(DEV_VARS_PATH, text, { mode: 0o600 });
   }
-  if (vars.SERVICE_SECRET!.length < 32) {
-    throw new CliError(`SERVICE_SECRET in ${DEV_VARS_PATH} must be at least 32 characters (delete the line to get a new one)`);
+  const vars = parseDotenv(text);
+  for (const name of GENERATED) {
+    if (vars[name]!.length < 32) {
+      throw new CliError(`${name} in ${DEV_VARS_PATH} must be at least 32 characters (delete the line to get a new one)`);
+    }
   }
   return vars;
 }

@@ -1,4 +1,5 @@
 import * as z from "zod/mini";
+import type { AccountObject } from "./billing/account-object.ts";
 
 /** The Worker's bindings, as wrangler.toml and `.dev.vars` / `wrangler secret put` provide them. */
 export type Env = {
@@ -6,6 +7,8 @@ export type Env = {
   readonly ACCOUNTS: KVNamespace;
   /** `dup:<account>:<hmac>` → the stored `200` result, for the duplicate window. */
   readonly DEDUP: KVNamespace;
+  /** One object per account: balance, counts, duplicate window and ledger (billing/). */
+  readonly ACCOUNT_OBJECTS: DurableObjectNamespace<AccountObject>;
   /** Per-request data points (metrics.ts); optional so a deployment may leave it out. */
   readonly METRICS?: AnalyticsEngineDataset;
   readonly SERVICE_SECRET?: string;
@@ -14,6 +17,7 @@ export type Env = {
   readonly JUHE_OPENID?: string;
   readonly JUHE_MODE?: string;
   readonly UPSTREAM_TIMEOUT_MS?: string;
+  readonly ADMIN_TOKEN?: string;
 };
 
 declare global {
@@ -21,6 +25,7 @@ declare global {
     interface Env {
       readonly ACCOUNTS: KVNamespace;
       readonly DEDUP: KVNamespace;
+      readonly ACCOUNT_OBJECTS: DurableObjectNamespace<AccountObject>;
     }
     interface GlobalProps {
       mainModule: typeof import("./index.ts");
@@ -38,6 +43,8 @@ const ConfigSchema = z.object({
   JUHE_KEY: z._default(z.string().check(z.trim()), ""),
   JUHE_OPENID: z._default(z.string().check(z.trim()), ""),
   JUHE_MODE: z._default(z.enum(["encrypted", "plain"]), "encrypted"),
+  // Bearer secret of the operator's /admin API; without it the API is off.
+  ADMIN_TOKEN: z.optional(z.string().check(z.minLength(32, "ADMIN_TOKEN must be at least 32 characters"))),
   UPSTREAM_TIMEOUT_MS: z._default(z.coerce.number().check(z.int(), z.minimum(100), z.maximum(60_000)), 5000),
 });
 

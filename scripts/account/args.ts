@@ -32,7 +32,10 @@ export type Command =
   | { verb: "update"; target: Target; id: string; settings: Settings }
   | { verb: "rotate-token"; target: Target; id: string }
   | { verb: "rotate-key"; target: Target; id: string; keyLength: KeyLength | null }
-  | { verb: "disable"; target: Target; id: string };
+  | { verb: "disable"; target: Target; id: string }
+  | { verb: "credit"; target: Target; id: string; url: string | null; balanceFen: number; count: number }
+  | { verb: "state"; target: Target; id: string; url: string | null }
+  | { verb: "usage" | "ledger"; target: Target; id: string; url: string | null; from: string | null; to: string | null; format: "json" | "csv"; limit: number | null };
 
 export const USAGE = `usage: npm run --silent account -- <verb> (--local [--persist-to DIR] | --remote) ...
   create --name NAME [--status active|frozen|offline] [--services verifyMobile[,other] | ""]
@@ -43,18 +46,31 @@ export const USAGE = `usage: npm run --silent account -- <verb> (--local [--pers
   rotate-token --id ACC
   rotate-key --id ACC [--key-length 16|32]
   disable --id ACC
+  credit --id ACC [--balance FEN] [--quota N]                 top up (negative values correct a mistake)
+  state --id ACC                                               balance, counts left, reservations in flight
+  usage --id ACC [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--format json|csv]   per day and code
+  ledger --id ACC [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--format json|csv] [--limit N]
 --remote needs the env var SERVICE_SECRET (the value given to \`wrangler secret put SERVICE_SECRET\`)
-for create and rotate-key. Each verb prints one line of JSON; errors go to stderr as {"error":...}.`;
+for create and rotate-key. credit, state, usage and ledger talk to the running Worker's /admin API:
+--local uses http://127.0.0.1:8787 (npm run dev must be running; --url to change it) and ADMIN_TOKEN
+from .dev.vars; --remote needs --url https://… and the env var ADMIN_TOKEN.
+--quota and --balance on create are the opening terms; afterwards use credit.
+Each verb prints one line of JSON (usage/ledger --format csv print CSV); errors go to stderr as {"error":...}.`;
 
 const TARGET_FLAGS = ["local", "remote", "persist-to"];
+const RANGE_FLAGS = ["id", "url", "from", "to", "format"];
 const SETTING_FLAGS = ["name", "status", "services", "contract-end", "duplicate-policy", "dedup-ttl", "price", "quota", "balance"];
 const VERB_FLAGS: Record<Exclude<Command["verb"], "help">, string[]> = {
   create: [...SETTING_FLAGS, "key-length"],
   show: ["id", "token"],
-  update: ["id", ...SETTING_FLAGS],
+  update: ["id", ...SETTING_FLAGS.filter((f) => f !== "quota" && f !== "balance")],
   "rotate-token": ["id"],
   "rotate-key": ["id", "key-length"],
   disable: ["id"],
+  credit: ["id", "url", "balance", "quota"],
+  state: ["id", "url"],
+  usage: RANGE_FLAGS,
+  ledger: [...RANGE_FLAGS, "limit"],
 };
 const BOOLEAN_FLAGS = new Set(["local", "remote"]);
 
@@ -107,6 +123,20 @@ const FLAG_SCHEMAS: Record<string, z.ZodType> = {
   id: z.string().refine((v) => ID.safeParse(v).success, "--id must look like acc_ followed by 16 hex digits"),
   token: z.string().regex(TOKEN_SHAPE, "--token must look like vmt_ followed by 32 base64url characters"),
   "persist-to": z.string().min(1, "--persist-to needs a directory"),
+  url: z.url({ protocol: /^https?$/, error: "--url must be an http(s) URL" }),
+  from: z.iso.date("--from must be a date YYYY-MM-DD"),
+  to: z.iso.date("--to must be a date YYYY-MM-DD"),
+  format: z.enum(["json", "csv"], "--format must be json or csv"),
+  limit: intIn("limit", 1, 10_000),
+};
+
+/** credit's amounts are changes, not settings: whole numbers, no "none". */
+const delta = (flags: Map<string, string>, name: string) => {
+  const raw = flags.get(name);
+  if (raw === undefined) return 0;
+  const r = intIn(name, Number.MIN_SAFE_INTEGER).safeParse(raw);
+  if (!r.success) throw usageError(r.error.issues[0]?.message ?? `--${name} is invalid`);
+  return r.data;
 };
 
 function value<T>(flags: Map<string, string>, name: string): T | undefined {
@@ -157,6 +187,9 @@ export function parseCommand(argv: readonly string[]): Command {
   if (!(verb in VERB_FLAGS)) throw usageError(`unknown verb "${verb}": one of ${Object.keys(VERB_FLAGS).join(", ")}`);
   const v = verb as keyof typeof VERB_FLAGS;
   for (const name of flags.keys()) {
+    if (v === "update" && (name === "quota" || name === "balance")) {
+      throw usageError(`update does not change --${name}: the account's object keeps it exactly; use credit`);
+    }
     if (!TARGET_FLAGS.includes(name) && !VERB_FLAGS[v].includes(name)) throw usageError(`${verb} does not take --${name}`);
   }
   const target = parseTarget(flags);
@@ -188,5 +221,25 @@ export function parseCommand(argv: readonly string[]): Command {
     case "rotate-token":
     case "disable":
       return { verb: v, target, id: requireId() };
+    case "credit": {
+      const balanceFen = delta(flags, "balance");
+      const count = delta(flags, "quota");
+      if (balanceFen === 0 && count === 0) throw usageError("credit needs --balance FEN and/or --quota N");
+      return { verb: v, target, id: requireId(), url: value<string>(flags, "url") ?? null, balanceFen, count };
+    }
+    case "state":
+      return { verb: v, target, id: requireId(), url: value<string>(flags, "url") ?? null };
+    case "usage":
+    case "ledger":
+      return {
+        verb: v,
+        target,
+        id: requireId(),
+        url: value<string>(flags, "url") ?? null,
+        from: value<string>(flags, "from") ?? null,
+        to: value<string>(flags, "to") ?? null,
+        format: value<"json" | "csv">(flags, "format") ?? "json",
+        limit: value<number>(flags, "limit") ?? null,
+      };
   }
 }

@@ -1,9 +1,11 @@
-// The account verbs against KV (CONTRACT.md §7). Each returns the one JSON object to print.
+// The account verbs (CONTRACT.md §7): settings against KV, money and the ledger through the Worker.
+// Each returns the one JSON object (or CSV text) to print.
 import { accountKey, tokenKey, type AccountRecord } from "../../src/accounts/record.ts";
 import { sha256Hex, unseal } from "../../src/crypto/secrets.ts";
 import { ensureDevVars } from "../dev-vars.ts";
 import { CliError } from "../lib/errors.ts";
 import { kvDelete, kvGet, kvPut, type KvTarget } from "../lib/wrangler-kv.ts";
+import { callAdmin } from "./admin-api.ts";
 import type { Command, KeyLength, Target } from "./args.ts";
 import { applySettings, buildAccount, parseRecord, parseTokenEntry, summary, withNewLogonKey, withNewToken } from "./records.ts";
 
@@ -48,7 +50,7 @@ async function logonKeyLength(target: Target, record: AccountRecord): Promise<nu
   return key === null ? "unsealable" : key.length;
 }
 
-export async function execute(command: Exclude<Command, { verb: "help" }>, now = new Date()): Promise<object> {
+export async function execute(command: Exclude<Command, { verb: "help" }>, now = new Date()): Promise<object | string> {
   const { target } = command;
   switch (command.verb) {
     case "create": {
@@ -114,5 +116,10 @@ export async function execute(command: Exclude<Command, { verb: "help" }>, now =
       await kvDelete(target, tokenKey(before.tokenHash));
       return { ...summary(record), tokenLive: false };
     }
+    case "credit":
+    case "state":
+    case "usage":
+    case "ledger":
+      return callAdmin(command);
   }
 }

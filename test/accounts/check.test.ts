@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { checkAccount, checkQuota, chinaDay } from "../../src/accounts/check.ts";
+import { checkAccount, chinaDay } from "../../src/accounts/check.ts";
 import type { AccountRecord } from "../../src/accounts/record.ts";
 
 const base: AccountRecord = {
@@ -21,42 +21,39 @@ const TODAY = "2026-11-26";
 describe("checkAccount", () => {
   it.each([
     ["offline", { status: "offline" }, "103"],
-    ["balance zero", { balanceFen: 0 }, "104"],
-    ["balance negative", { balanceFen: -5 }, "104"],
     ["frozen", { status: "frozen" }, "304"],
     ["no services", { services: {} }, "311"],
     ["other services only", { services: { verifyBank: { priceFen: 1, remaining: null } } }, "305"],
     ["contract ended yesterday", { contractEnd: "2026-11-25" }, "314"],
-    ["offline wins over frozen-like faults", { status: "offline", balanceFen: 0, services: {} }, "103"],
-    ["balance before frozen", { status: "frozen", balanceFen: 0 }, "104"],
+    ["offline wins over other faults", { status: "offline", services: {} }, "103"],
   ] as const)("%s → %s", (_name, patch, code) => {
-    expect(checkAccount({ ...base, ...patch } as AccountRecord, "verifyMobile", TODAY)).toEqual({ ok: false, code });
+    expect(checkAccount({ ...base, ...patch } as AccountRecord, "verifyMobile", TODAY, undefined)).toEqual({ ok: false, code });
+  });
+
+  it.each([
+    ["zero", 0],
+    ["negative", -5],
+  ])("answers 104 when the known balance is %s", (_name, balance) => {
+    expect(checkAccount(base, "verifyMobile", TODAY, balance)).toEqual({ ok: false, code: "104" });
+  });
+
+  it("checks the balance before frozen", () => {
+    expect(checkAccount({ ...base, status: "frozen" }, "verifyMobile", TODAY, 0)).toEqual({ ok: false, code: "104" });
+  });
+
+  it.each([
+    ["unknown", undefined],
+    ["not prepaid", null],
+    ["positive", 1],
+  ])("passes a balance that is %s", (_name, balance) => {
+    expect(checkAccount(base, "verifyMobile", TODAY, balance).ok).toBe(true);
   });
 
   it.each([
     ["active, open-ended", { contractEnd: null }],
     ["contract ends today (inclusive)", { contractEnd: TODAY }],
-    ["positive balance", { balanceFen: 1 }],
   ] as const)("passes: %s", (_name, patch) => {
-    expect(checkAccount({ ...base, ...patch } as AccountRecord, "verifyMobile", TODAY)).toEqual({ ok: true, value: undefined });
-  });
-});
-
-describe("checkQuota", () => {
-  it.each([
-    ["balance below price", { balanceFen: 49 }, "312"],
-    ["no answers left", { services: { verifyMobile: { priceFen: 50, remaining: 0 } } }, "313"],
-    ["balance checked before count", { balanceFen: 10, services: { verifyMobile: { priceFen: 50, remaining: 0 } } }, "312"],
-  ] as const)("%s → %s", (_name, patch, code) => {
-    expect(checkQuota({ ...base, ...patch } as AccountRecord, "verifyMobile")).toEqual({ ok: false, code });
-  });
-
-  it.each([
-    ["unmetered, not prepaid", {}],
-    ["balance equals price", { balanceFen: 50 }],
-    ["one answer left", { services: { verifyMobile: { priceFen: 50, remaining: 1 } } }],
-  ] as const)("passes: %s", (_name, patch) => {
-    expect(checkQuota({ ...base, ...patch } as AccountRecord, "verifyMobile").ok).toBe(true);
+    expect(checkAccount({ ...base, ...patch } as AccountRecord, "verifyMobile", TODAY, undefined)).toEqual({ ok: true, value: undefined });
   });
 });
 

@@ -53,8 +53,28 @@ describe("account command line", () => {
 
   it("reads --services \"\" as no services and none as cleared", () => {
     expect(parseCommand(["create", ...LOCAL, "--name", "A", "--services", ""])).toMatchObject({ settings: { services: [] } });
-    expect(parseCommand(["update", ...LOCAL, "--id", "acc_0123456789abcdef", "--quota", "none", "--contract-end", "none", "--balance", "none"]))
-      .toMatchObject({ settings: { remaining: null, contractEnd: null, balanceFen: null } });
+    expect(parseCommand(["update", ...LOCAL, "--id", "acc_0123456789abcdef", "--contract-end", "none"]))
+      .toMatchObject({ settings: { contractEnd: null } });
+  });
+
+  it("leaves quota and balance to credit once the account exists", () => {
+    expect(usage(["update", ...LOCAL, "--id", "acc_0123456789abcdef", "--quota", "5"])).toMatch(/use credit/);
+    expect(usage(["update", ...LOCAL, "--id", "acc_0123456789abcdef", "--balance", "5"])).toMatch(/use credit/);
+  });
+
+  it("parses credit as changes to balance and counts", () => {
+    expect(parseCommand(["credit", ...LOCAL, "--id", "acc_0123456789abcdef", "--balance", "5000", "--quota", "-2"])).toEqual({
+      verb: "credit", target: { mode: "local", persistTo: null }, id: "acc_0123456789abcdef", url: null, balanceFen: 5000, count: -2,
+    });
+    expect(usage(["credit", ...LOCAL, "--id", "acc_0123456789abcdef"])).toMatch(/--balance FEN and\/or --quota N/);
+  });
+
+  it("parses usage and ledger ranges", () => {
+    expect(parseCommand(["ledger", "--remote", "--url", "https://w.example", "--id", "acc_0123456789abcdef", "--from", "2026-11-01", "--format", "csv", "--limit", "50"])).toEqual({
+      verb: "ledger", target: { mode: "remote" }, id: "acc_0123456789abcdef", url: "https://w.example", from: "2026-11-01", to: null, format: "csv", limit: 50,
+    });
+    expect(usage(["usage", ...LOCAL, "--id", "acc_0123456789abcdef", "--format", "xml"])).toMatch(/json or csv/);
+    expect(usage(["usage", ...LOCAL, "--id", "acc_0123456789abcdef", "--from", "2026-13-01"])).toMatch(/YYYY-MM-DD/);
   });
 
   it("refuses bad command lines with clear messages", () => {

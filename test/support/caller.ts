@@ -2,6 +2,7 @@
 // through the Worker's own fetch handler.
 import { env, exports } from "cloudflare:workers";
 import { clearAccountCache } from "../../src/accounts/lookup.ts";
+import { clearBalanceHints } from "../../src/billing/gateway.ts";
 import { AccountRecord, accountKey, tokenKey } from "../../src/accounts/record.ts";
 import { cbcEncrypt, importAesCbcKey } from "../../src/crypto/aes.ts";
 import { toBase64, utf8 } from "../../src/crypto/bytes.ts";
@@ -28,6 +29,7 @@ export async function createAccount(overrides: Partial<AccountRecord> = {}, keyL
 export function freshIsolate(): void {
   clearAccountCache();
   clearDuplicateMemory();
+  clearBalanceHints();
 }
 
 export async function encryptLogon(key: string, payload: unknown, iv = IV): Promise<string> {

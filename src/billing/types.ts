@@ -1,0 +1,50 @@
+// What the Worker and an account's Durable Object say to each other (plain, structured-clonable).
+import type { ErrorCode } from "../codes.ts";
+import type { StoredResult } from "../duplicates/store.ts";
+
+/** The account's opening balance and count, from its KV record: used once, to start the object. */
+export type Opening = { readonly balanceFen: number | null; readonly remaining: number | null };
+
+export type BeginRequest = {
+  readonly orderNo: string;
+  readonly service: string;
+  readonly priceFen: number;
+  readonly opening: Opening;
+  readonly fingerprint: string;
+  readonly dedupTtl: number;
+  readonly now: number;
+};
+
+/** The one round trip before the upstream call: a reservation, or why there is none. */
+export type Begin =
+  | { readonly kind: "reserved"; readonly balanceFen: number | null }
+  | { readonly kind: "refused"; readonly code: "104" | "312" | "313"; readonly balanceFen: number | null }
+  | { readonly kind: "duplicate"; readonly stored: StoredResult }
+  /** An identical request holds a reservation right now (another edge, say). */
+  | { readonly kind: "inFlight" };
+
+/** One ledger row: facts about a request, never personal data (the fingerprint only as a prefix). */
+export type LedgerEntry = {
+  readonly orderNo: string;
+  readonly at: number;
+  readonly service: string;
+  readonly errorCode: ErrorCode;
+  readonly returnCode: string;
+  readonly chargedFen: number;
+  readonly duplicate: boolean;
+  readonly upstreamOrderId: string | null;
+  readonly upstreamCode: number | null;
+  readonly upstreamMs: number | null;
+  readonly fingerprintPrefix: string | null;
+};
+
+/** How a reserved request ended; `stored` is set exactly for a billable (200) answer. */
+export type Settlement = Omit<LedgerEntry, "chargedFen" | "service" | "fingerprintPrefix" | "duplicate"> & {
+  readonly stored: StoredResult | null;
+};
+
+export type Credit = { readonly service: string; readonly balanceFen: number; readonly count: number; readonly opening: Opening; readonly at: number };
+
+export type AccountState = { readonly balanceFen: number | null; readonly remaining: number | null; readonly reserved: number };
+
+export type UsageRow = { readonly day: string; readonly errorCode: string; readonly requests: number; readonly billable: number; readonly chargedFen: number };
