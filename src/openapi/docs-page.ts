@@ -1,0 +1,179 @@
+// GET /docs: one self-contained page (no CDN, no external script or font) that renders
+// /openapi.json and offers a small "try it" form. Everything it shows comes from the document;
+// the page itself knows only where that lives. Text from the document goes in via textContent.
+export const DOCS_PAGE = /* html */ `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>verifyMobile API</title>
+<style>
+  body { font: 15px/1.5 system-ui, "PingFang SC", "Noto Sans CJK SC", sans-serif; margin: 0 auto; max-width: 1100px; padding: 1rem 1.5rem 3rem; color: #1d2430; }
+  h1 { margin-bottom: 0; } h2 { margin-top: 2rem; border-bottom: 1px solid #d8dde6; }
+  code, pre, input { font-family: ui-monospace, Menlo, Consolas, monospace; font-size: 13px; }
+  code { background: #f1f3f7; padding: 0 .25em; border-radius: 3px; }
+  pre { background: #f6f8fa; padding: .75rem; overflow: auto; white-space: pre-wrap; word-break: break-all; }
+  table { border-collapse: collapse; width: 100%; } td, th { border: 1px solid #d8dde6; padding: .3rem .5rem; text-align: left; vertical-align: top; }
+  th { background: #f1f3f7; } td:first-child { white-space: nowrap; font-family: ui-monospace, Menlo, Consolas, monospace; }
+  .method { background: #1f7a4d; color: #fff; padding: .1rem .5rem; border-radius: 3px; font-weight: 600; }
+  form { display: grid; grid-template-columns: 9rem 1fr; gap: .4rem .75rem; align-items: center; }
+  fieldset { border: 1px solid #d8dde6; margin: 1rem 0; } input { padding: .3rem; width: 100%; box-sizing: border-box; }
+  button { padding: .35rem 1rem; cursor: pointer; } .muted { color: #667085; } #error { color: #b42318; }
+</style>
+</head>
+<body>
+<h1>verifyMobile API</h1>
+<p class="muted">Rendered from <a href="/openapi.json">/openapi.json</a> (OpenAPI <span id="oas"></span>). <span id="error"></span></p>
+<div id="intro"></div>
+
+<h2>Endpoint</h2>
+<p><span class="method">POST</span> <code id="path"></code> — <span id="summary"></span></p>
+<p>Body: <span id="types"></span>. <span id="body-note"></span></p>
+
+<h2>Request fields</h2>
+<table><thead><tr><th>field</th><th>type</th><th>constraints</th><th>meaning</th></tr></thead><tbody id="fields"></tbody></table>
+
+<h2>Response envelope</h2>
+<p id="response-note"></p>
+<table><thead><tr><th>field</th><th>type</th><th>meaning</th></tr></thead><tbody id="envelope"></tbody></table>
+
+<h2>Codes</h2>
+<div id="codes"></div>
+
+<h2>Try it</h2>
+<fieldset><legend>Optional: make <code>logon</code> here (AES-CBC in this browser; nothing is sent until you press Send)</legend>
+<form id="encrypt">
+  <label for="key">logonKey</label><input id="key" placeholder="16 or 32 characters, e.g. demo-logon-key16" autocomplete="off">
+  <label for="idCard">idCard</label><input id="idCard" placeholder="110101199003071233" autocomplete="off">
+  <label for="userName">userName</label><input id="userName" placeholder="张三" autocomplete="off">
+  <label for="loginphone">loginphone</label><input id="loginphone" placeholder="13800138000" autocomplete="off">
+  <span></span><div><button type="submit">Encrypt into logon</button></div>
+</form></fieldset>
+<form id="try">
+  <label for="token">token</label><input id="token" name="token" placeholder="vmt_…" autocomplete="off">
+  <label for="iv">iv</label><div style="display:flex;gap:.5rem"><input id="iv" name="iv"><button type="button" id="new-iv">new</button></div>
+  <label for="logon">logon</label><input id="logon" name="logon" placeholder="base64" autocomplete="off">
+  <span></span><div><button type="submit">Send</button> <span class="muted" id="order"></span></div>
+</form>
+<pre id="answer" class="muted">The envelope appears here.</pre>
+
+<script>
+"use strict";
+const $ = (id) => document.getElementById(id);
+const el = (tag, text) => { const e = document.createElement(tag); e.textContent = text == null ? "" : String(text); return e; };
+const row = (cells) => { const tr = el("tr"); for (const c of cells) tr.append(el("td", c)); return tr; };
+
+// Just enough Markdown for the document's prose: paragraphs, "- " lists, "|" tables, \`code\` and **bold**.
+function markdown(text) {
+  const box = document.createElement("div");
+  for (const block of text.split("\\n\\n")) {
+    const lines = block.split("\\n");
+    if (lines[0].startsWith("|")) { box.append(table(lines)); continue; }
+    const p = el("p");
+    inline(p, lines.filter((l) => !l.startsWith("- ")).join(" "));
+    box.append(p);
+    const items = lines.filter((l) => l.startsWith("- "));
+    if (items.length) { const ul = el("ul"); for (const l of items) inline(ul.appendChild(el("li")), l.slice(2)); box.append(ul); }
+  }
+  return box;
+}
+function table(lines) {
+  const cells = (line) => line.slice(2, -2).split(" | ");
+  const t = el("table"), head = t.appendChild(el("thead")).appendChild(el("tr")), body = t.appendChild(el("tbody"));
+  for (const c of cells(lines[0])) head.append(el("th", c));
+  for (const line of lines.slice(2)) { const tr = body.appendChild(el("tr")); for (const c of cells(line)) inline(tr.appendChild(el("td")), c); }
+  return t;
+}
+function inline(parent, text) {
+  for (const part of text.split(/(\`[^\`]*\`|\\*\\*[^*]*\\*\\*)/)) {
+    if (part.startsWith("\`")) parent.append(el("code", part.slice(1, -1)));
+    else if (part.startsWith("**")) parent.append(el("b", part.slice(2, -2)));
+    else parent.append(part);
+  }
+}
+function typeOf(s) {
+  if (s.$ref) return s.$ref.split("/").pop();
+  if (s.anyOf) return s.anyOf.map((x) => typeOf(x)).join(" | ");
+  const t = [].concat(s.type || "any").join(" | ");
+  return s.enum ? t + " (" + s.enum.map((v) => JSON.stringify(v)).join(", ") + ")" : t;
+}
+function constraints(s) {
+  const out = [];
+  if (s.minLength != null) out.push("minLength " + s.minLength);
+  if (s.maxLength != null) out.push("maxLength " + s.maxLength);
+  if (s.pattern) out.push("pattern " + s.pattern);
+  if (s.examples) out.push("e.g. " + s.examples.join(", "));
+  return out.join("; ");
+}
+
+function render(doc) {
+  const [path, item] = Object.entries(doc.paths).find(([, v]) => v.post);
+  const op = item.post;
+  const schemas = doc.components.schemas;
+  $("oas").textContent = doc.openapi;
+  document.title = doc.info.title;
+  $("intro").append(markdown(doc.info.description));
+  $("path").textContent = path;
+  $("summary").textContent = op.summary;
+  $("types").textContent = Object.keys(op.requestBody.content).join(", ");
+  $("body-note").textContent = op.requestBody.description;
+  const req = schemas.VerifyMobileRequest;
+  for (const [name, s] of Object.entries(req.properties))
+    $("fields").append(row([name + (req.required.includes(name) ? " *" : ""), typeOf(s), constraints(s), s.description]));
+  const ok = op.responses["200"];
+  $("response-note").textContent = ok.description + " Header " + Object.keys(ok.headers).join(", ") + ": " + Object.values(ok.headers)[0].description;
+  // A field's own description, else that of the component it refers to (info.matchCode → MatchCode).
+  const about = (s) => s.description || (s.anyOf || []).map((x) => x.$ref && schemas[typeOf(x)].description).find(Boolean);
+  for (const [name, s] of Object.entries(schemas.Envelope.properties)) $("envelope").append(row([name, typeOf(s), about(s)]));
+  for (const [name, s] of Object.entries(schemas.Info.properties)) $("envelope").append(row(["info." + name, typeOf(s), about(s)]));
+  $("codes").append(markdown(op.description));
+  $("try").action = path;
+}
+
+// 16 random ASCII characters: an iv whose UTF-8 bytes are exactly 16.
+function newIv() {
+  const abc = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+  $("iv").value = Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => abc[b % abc.length]).join("");
+}
+
+async function encrypt(event) {
+  event.preventDefault();
+  const utf8 = new TextEncoder();
+  try {
+    if (!crypto.subtle) throw new Error("WebCrypto needs https or localhost");
+    const key = await crypto.subtle.importKey("raw", utf8.encode($("key").value), "AES-CBC", false, ["encrypt"]);
+    const plain = JSON.stringify({ idCard: $("idCard").value, userName: $("userName").value, loginphone: $("loginphone").value });
+    const bytes = new Uint8Array(await crypto.subtle.encrypt({ name: "AES-CBC", iv: utf8.encode($("iv").value) }, key, utf8.encode(plain)));
+    $("logon").value = btoa(String.fromCharCode(...bytes));
+  } catch (e) {
+    $("answer").textContent = "Cannot encrypt: " + e.message + " (logonKey must be 16 or 32 characters, iv 16 ASCII characters)";
+  }
+}
+
+async function send(event) {
+  event.preventDefault();
+  $("answer").textContent = "…";
+  $("answer").className = "";
+  try {
+    const response = await fetch($("try").action, { method: "POST", body: new URLSearchParams(new FormData($("try"))) });
+    $("order").textContent = "X-Order-No: " + (response.headers.get("X-Order-No") || "none");
+    const text = await response.text();
+    try { $("answer").textContent = JSON.stringify(JSON.parse(text), null, 2); } catch { $("answer").textContent = text; }
+  } catch (e) {
+    $("answer").textContent = "Request failed: " + e.message;
+  }
+}
+
+// A logon is bound to the iv it was encrypted with: a new iv makes it useless.
+$("new-iv").onclick = () => { newIv(); $("logon").value = ""; };
+$("encrypt").onsubmit = encrypt;
+$("try").onsubmit = send;
+newIv();
+fetch("/openapi.json")
+  .then((r) => (r.ok ? r.json() : Promise.reject(new Error("HTTP " + r.status))))
+  .then(render)
+  .catch((e) => { $("error").textContent = "Could not load the document: " + e.message; });
+</script>
+</body>
+</html>
+`;

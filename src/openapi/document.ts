@@ -1,0 +1,122 @@
+// The OpenAPI 3.1 document, generated from the schemas the code itself checks and answers with
+// (request/params.ts, envelope.ts) and from the one code table (codes.ts): nothing here restates a
+// shape or a code by hand. Built on the first request for it and kept for the isolate's life.
+import * as z from "zod/mini";
+import { ERROR_CODES, RETURN_CODES, type ErrorCode, type ReturnCode } from "../codes.ts";
+import { Envelope, Info, MatchCode, ORDER_HEADER, toEnvelope } from "../envelope.ts";
+import type { health } from "../health.ts";
+import { fail } from "../outcome.ts";
+import { RequestFields } from "../request/params.ts";
+
+/** /healthz's body. health.ts has no schema of its own: the type check below and a test keep the two equal. */
+const Health = z.object({
+  ok: z.boolean().check(z.describe("Whether the configuration parses.")),
+  upstream: z.nullable(z.string()).check(z.describe("Which upstream answers: sandbox, juhe-encrypted or juhe-plain; null when the configuration does not parse.")),
+});
+true satisfies (ReturnType<typeof health>["body"] extends z.infer<typeof Health> ? true : false);
+
+// When each business result applies; the texts themselves come from RETURN_CODES.
+const RETURN_WHEN = {
+  "10000": "the carrier's record matches name, ID number and phone number (matchCode 11)",
+  "10001": "the carrier's record does not match (matchCode 21, 22, 23 or 24 says which element)",
+  "10002": "the carrier could not say",
+} as const satisfies Record<ReturnCode, string>;
+
+const OVERVIEW = "Mobile real-name verification (手机实名认证): name + ID number + mobile number against the carrier's records, in the 驭信 envelope.";
+
+const LOGON = `**logon**: the UTF-8 JSON object \`{"idCard","userName","loginphone"}\`, encrypted with AES-CBC and PKCS#7 padding;
+key = the UTF-8 bytes of the account's \`logonKey\` (16 or 32 characters → AES-128 or AES-256), IV = the UTF-8 bytes of \`iv\`
+(16 characters); the ciphertext is sent as base64 (standard or URL-safe, padding optional). In Java:
+\`Cipher.getInstance("AES/CBC/PKCS5Padding")\` with \`new SecretKeySpec(logonKey.getBytes(UTF_8), "AES")\` and \`new IvParameterSpec(iv.getBytes(UTF_8))\`.
+
+Inside logon:
+- \`idCard\`: 18 characters (17 digits and a check character, \`x\` read as \`X\`); wrong shape → 306; wrong check digit, birth date or region → 310.
+- \`userName\`: 2–30 characters of Chinese (\`·\` in minority names), or Latin letters and spaces; otherwise 306.
+- \`loginphone\`: a mainland mobile number, \`1[3-9]\` and 9 digits after removing spaces, \`-\` and a leading \`+86\`/\`86\`; otherwise 306.`;
+
+const cell = (v: string | null) => (v === null ? "null" : v === "" ? '""' : v.replace(/\|/g, "\\|"));
+const table = (head: string, rows: (string | null)[][]) =>
+  [head, head.replace(/[^|]+/g, "---"), ...rows.map((r) => `| ${r.map(cell).join(" | ")} |`)].join("\n");
+
+/** Every code of the table in Markdown; a failure's return fields are what toEnvelope really answers. */
+function codesDescription(): string {
+  const errorRows = (Object.keys(ERROR_CODES) as ErrorCode[]).map((code) => {
+    const { text, when } = ERROR_CODES[code];
+    const e = code === "200" ? { returnCode: Object.keys(RETURN_CODES).join(" / "), returnDesc: Object.values(RETURN_CODES).join(" / ") } : toEnvelope(fail(code));
+    return [code, text, e.returnCode, e.returnDesc, when];
+  });
+  const returnRows = (Object.keys(RETURN_CODES) as ReturnCode[]).map((code) => [code, RETURN_CODES[code], RETURN_WHEN[code]]);
+  return [
+    "Every answer on /api/* is HTTP 200 with the envelope; `errorCode` says what happened:",
+    table("| errorCode | errorDetail | returnCode | returnDesc | when |", errorRows),
+    "`{name}` in 306 is the parameter at fault: token, iv, logon, idCard, userName or loginphone. On 200, `returnCode` is:",
+    table("| returnCode | returnDesc | when |", returnRows),
+  ].join("\n\n");
+}
+
+/** The zod schemas as JSON Schema 2020-12 (OAS 3.1's dialect), by component name. */
+function componentSchemas(): Record<string, object> {
+  // Schemas with an id become components and are referenced; the rest are inlined. Responses are
+  // output shapes (exactly these keys); the request is an input shape (unknown fields are ignored).
+  const ids = z.registry<{ id: string }>();
+  ids.add(Envelope, { id: "Envelope" }).add(Info, { id: "Info" }).add(MatchCode, { id: "MatchCode" }).add(Health, { id: "Health" });
+  const schemas: Record<string, object> = z.toJSONSchema(ids, { uri: (id) => `#/components/schemas/${id}` }).schemas;
+  schemas.VerifyMobileRequest = z.toJSONSchema(RequestFields, { io: "input" });
+  // OAS 3.1 already says the dialect, and zod's "#/…" $id is not a valid 2020-12 $id.
+  for (const s of Object.values(schemas) as { $schema?: string; $id?: string }[]) {
+    delete s.$schema;
+    delete s.$id;
+  }
+  return schemas;
+}
+
+const ref = (id: string) => ({ $ref: `#/components/schemas/${id}` });
+const json = (id: string) => ({ "application/json": { schema: ref(id) } });
+
+function build(): object {
+  return {
+    openapi: "3.1.0",
+    info: { title: "verifyMobile gateway", version: "1.0.0", description: `${OVERVIEW}\n\n${LOGON}` },
+    paths: {
+      "/api/personalInfo/verifyMobile": {
+        post: {
+          operationId: "verifyMobile",
+          summary: "Check that a mobile number belongs to a named person (运营商三要素)",
+          description: codesDescription(),
+          requestBody: {
+            required: true,
+            description: "At most 64 KiB; any other content type answers 315.",
+            content: Object.fromEntries(
+              ["application/x-www-form-urlencoded", "multipart/form-data", "application/json"].map((type) => [type, { schema: ref("VerifyMobileRequest") }]),
+            ),
+          },
+          responses: {
+            "200": {
+              description: "Always HTTP 200 with the envelope, whatever the outcome.",
+              headers: { [ORDER_HEADER]: { description: "Our order number for this request.", schema: { type: "string" } } },
+              content: json("Envelope"),
+            },
+          },
+        },
+      },
+      "/healthz": {
+        get: {
+          operationId: "health",
+          summary: "Which upstream answers, and whether the configuration parses",
+          responses: {
+            "200": { description: "The configuration parses.", content: json("Health") },
+            "503": { description: "The configuration does not parse.", content: json("Health") },
+          },
+        },
+      },
+    },
+    components: { schemas: componentSchemas() },
+  };
+}
+
+let text: string | undefined;
+
+/** The document as JSON text, built on first use and kept for the isolate's life. */
+export function openApiJson(): string {
+  return (text ??= JSON.stringify(build()));
+}
