@@ -5,6 +5,7 @@ import { checkAccount, chinaDay } from "./accounts/check.ts";
 import { lookupAccount, type Account } from "./accounts/lookup.ts";
 import { SERVICE } from "./accounts/record.ts";
 import { accountObject, balanceHint, openingOf, rememberBalance } from "./billing/gateway.ts";
+import { queueLedgerRow } from "./billing/ledger-buffer.ts";
 import { decryptLogon } from "./crypto/logon.ts";
 import { answerDuplicate } from "./duplicates/policy.ts";
 import { duplicateKey, fingerprint } from "./duplicates/fingerprint.ts";
@@ -59,9 +60,19 @@ export async function verifyMobile(request: Request, env: Env, ctx: Background):
   if (trace.accountId !== null && !trace.reserved) {
     // Every request of a known account gets a ledger row, off the response path.
     ctx.waitUntil(
-      accountObject(env, trace.accountId)
-        .record({ ...entry, at: started, service: SERVICE, chargedFen: 0, upstreamOrderId: null, fingerprintPrefix: trace.fingerprint })
-        .catch(() => console.error(JSON.stringify({ level: "error", event: "ledger_write_failed", orderNo }))),
+      queueLedgerRow(env, trace.accountId, {
+        orderNo,
+        at: started,
+        service: SERVICE,
+        errorCode: entry.errorCode,
+        returnCode: entry.returnCode,
+        chargedFen: 0,
+        duplicate: entry.duplicate,
+        upstreamOrderId: null,
+        upstreamCode: entry.upstreamCode,
+        upstreamMs: entry.upstreamMs,
+        fingerprintPrefix: trace.fingerprint,
+      }),
     );
   }
   return envelopeResponse(envelope, orderNo);

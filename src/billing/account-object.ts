@@ -18,6 +18,7 @@ CREATE TABLE IF NOT EXISTS reservations (order_no TEXT PRIMARY KEY, service TEXT
   amount_fen INTEGER NOT NULL, dedup_ttl INTEGER NOT NULL, at INTEGER NOT NULL);
 CREATE INDEX IF NOT EXISTS reservations_fp ON reservations (fingerprint);
 CREATE TABLE IF NOT EXISTS dedup (fingerprint TEXT PRIMARY KEY, until INTEGER NOT NULL, stored TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS dedup_until ON dedup (until);
 CREATE TABLE IF NOT EXISTS ledger (order_no TEXT PRIMARY KEY, at INTEGER NOT NULL, day TEXT NOT NULL, service TEXT NOT NULL,
   error_code TEXT NOT NULL, return_code TEXT NOT NULL, charged_fen INTEGER NOT NULL, duplicate INTEGER NOT NULL,
   upstream_order_id TEXT, upstream_code INTEGER, upstream_ms INTEGER, fingerprint_prefix TEXT);
@@ -26,9 +27,13 @@ CREATE TABLE IF NOT EXISTS credits (at INTEGER NOT NULL, service TEXT NOT NULL, 
 `;
 
 const PREFIX = 12;
+/** Expired duplicate entries are ignored at once and deleted in bulk now and then. */
+const PURGE_EVERY_MS = 60_000;
 
 export class AccountObject extends DurableObject<Env> {
   private readonly sql: SqlStorage;
+  private readonly opened = new Set<string>();
+  private purgedAt = 0;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -39,17 +44,24 @@ export class AccountObject extends DurableObject<Env> {
   /** Reserve the price and one count for a request about to go upstream, unless it must not. */
   begin(r: BeginRequest): Begin {
     this.open(r.service, r.opening);
-    this.sql.exec("DELETE FROM dedup WHERE until <= ?", r.now);
-    const seen = this.sql.exec<{ stored: string }>("SELECT stored FROM dedup WHERE fingerprint = ?", r.fingerprint).toArray()[0];
-    if (seen) return { kind: "duplicate", stored: JSON.parse(seen.stored) as StoredResult };
-    if (this.sql.exec("SELECT 1 FROM reservations WHERE fingerprint = ?", r.fingerprint).toArray().length > 0) return { kind: "inFlight" };
+    if (r.now - this.purgedAt >= PURGE_EVERY_MS) {
+      this.sql.exec("DELETE FROM dedup WHERE until <= ?", r.now);
+      this.purgedAt = r.now;
+    }
+    const seen = this.sql
+      .exec<{ stored: string | null; busy: number }>(
+        `SELECT (SELECT stored FROM dedup WHERE fingerprint = ?1 AND until > ?2) AS stored,
+           EXISTS (SELECT 1 FROM reservations WHERE fingerprint = ?1) AS busy`, r.fingerprint, r.now)
+      .one();
+    if (seen.stored !== null) return { kind: "duplicate", stored: JSON.parse(seen.stored) as StoredResult };
+    if (seen.busy) return { kind: "inFlight" };
 
     const available = this.available(r.service);
     const code = refusal(available, r.priceFen);
     if (code) return { kind: "refused", code, balanceFen: available.balanceFen };
     // The alarm follows the oldest reservation: set with the first, moved on by alarm() itself,
     // so steady traffic cannot keep pushing it back.
-    const first = this.sql.exec("SELECT 1 FROM reservations LIMIT 1").toArray().length === 0;
+    const first = available.held === 0;
     this.sql.exec(
       "INSERT INTO reservations (order_no, service, fingerprint, amount_fen, dedup_ttl, at) VALUES (?, ?, ?, ?, ?, ?)",
       r.orderNo, r.service, r.fingerprint, r.priceFen, r.dedupTtl, r.now,
@@ -60,13 +72,12 @@ export class AccountObject extends DurableObject<Env> {
 
   /** Commit a billable answer, release anything else; one ledger row either way. Idempotent. */
   settle(s: Settlement): void {
-    const held = this.sql
-      .exec<{ service: string; fingerprint: string; amount_fen: number; dedup_ttl: number }>(
-        "SELECT service, fingerprint, amount_fen, dedup_ttl FROM reservations WHERE order_no = ?", s.orderNo)
-      .toArray()[0];
-    if (!held) return;
     this.ctx.storage.transactionSync(() => {
-      this.sql.exec("DELETE FROM reservations WHERE order_no = ?", s.orderNo);
+      const held = this.sql
+        .exec<{ service: string; fingerprint: string; amount_fen: number; dedup_ttl: number }>(
+          "DELETE FROM reservations WHERE order_no = ? RETURNING service, fingerprint, amount_fen, dedup_ttl", s.orderNo)
+        .toArray()[0];
+      if (!held) return;
       const charged = s.stored ? held.amount_fen : 0;
       if (s.stored) {
         this.sql.exec("UPDATE balance SET balance_fen = balance_fen - ? WHERE balance_fen IS NOT NULL", charged);
@@ -78,9 +89,11 @@ export class AccountObject extends DurableObject<Env> {
     });
   }
 
-  /** A ledger row for a request that never reserved (refused early, or answered from a cache). */
-  record(entry: LedgerEntry): void {
-    this.insertLedger({ ...entry, chargedFen: 0, fingerprintPrefix: entry.fingerprintPrefix?.slice(0, PREFIX) ?? null });
+  /** Ledger rows for requests that never reserved (refused early, or answered from a cache). */
+  recordMany(entries: LedgerEntry[]): void {
+    this.ctx.storage.transactionSync(() => {
+      for (const e of entries) this.insertLedger({ ...e, chargedFen: 0, fingerprintPrefix: e.fingerprintPrefix?.slice(0, PREFIX) ?? null });
+    });
   }
 
   credit(c: Credit): AccountState {
@@ -95,9 +108,8 @@ export class AccountObject extends DurableObject<Env> {
 
   state(service: string, opening: Opening): AccountState {
     this.open(service, opening);
-    const { balanceFen, remaining } = this.available(service);
-    const reserved = this.sql.exec<{ n: number }>("SELECT count(*) AS n FROM reservations WHERE service = ?", service).one().n;
-    return { balanceFen, remaining: remaining === null ? null : remaining + reserved, reserved };
+    const { balanceFen, remaining, held } = this.available(service);
+    return { balanceFen, remaining: remaining === null ? null : remaining + held, reserved: held };
   }
 
   /** Requests, billable answers and charges per China day and error code, for [fromDay, toDay]. */
@@ -139,23 +151,27 @@ export class AccountObject extends DurableObject<Env> {
     if (next !== null) void this.ctx.storage.setAlarm(next + RESERVATION_TTL_MS);
   }
 
-  /** The balance, and what a new reservation may use: what is left minus what is held. */
-  private available(service: string): Available {
-    const held = this.sql.exec<{ n: number; fen: number }>(
-      "SELECT count(*) AS n, coalesce(sum(amount_fen), 0) AS fen FROM reservations WHERE service = ?", service).one();
-    const balance = this.sql.exec<{ balance_fen: number | null }>("SELECT balance_fen FROM balance").one().balance_fen;
-    const remaining = this.sql.exec<{ remaining: number | null }>("SELECT remaining FROM counts WHERE service = ?", service).one().remaining;
+  /** The balance, and what a new reservation may use: what is left minus what is held (one query). */
+  private available(service: string): Available & { held: number } {
+    const row = this.sql
+      .exec<{ balance: number | null; remaining: number | null; n: number; fen: number }>(
+        `SELECT (SELECT balance_fen FROM balance) AS balance, (SELECT remaining FROM counts WHERE service = ?1) AS remaining,
+           count(*) AS n, coalesce(sum(amount_fen), 0) AS fen FROM reservations WHERE service = ?1`, service)
+      .one();
     return {
-      balanceFen: balance,
-      spendableFen: balance === null ? null : balance - held.fen,
-      remaining: remaining === null ? null : remaining - held.n,
+      balanceFen: row.balance,
+      spendableFen: row.balance === null ? null : row.balance - row.fen,
+      remaining: row.remaining === null ? null : row.remaining - row.n,
+      held: row.n,
     };
   }
 
   /** Starts the account from its opening terms the first time it is used; later calls change nothing. */
   private open(service: string, opening: Opening): void {
+    if (this.opened.has(service)) return;
     this.sql.exec("INSERT OR IGNORE INTO balance (id, balance_fen) VALUES (1, ?)", opening.balanceFen);
     this.sql.exec("INSERT OR IGNORE INTO counts (service, remaining) VALUES (?, ?)", service, opening.remaining);
+    this.opened.add(service);
   }
 
   private insertLedger(e: LedgerEntry): void {

@@ -30,7 +30,7 @@ async function diagnose(key: LogonKey, iv: Uint8Array, logon: Uint8Array, logonT
   const inner = fromBase64(new TextDecoder().decode(logon).trim());
   if (inner && inner.length > 0 && inner.length % 16 === 0) return "logon疑似被base64编码了两次";
   if (logon.length === 0 || logon.length % 16 !== 0) return "logon解码后长度不是16的倍数：不是AES-CBC密文";
-  if (await decryptsWithWrongKeyLength(key.raw, iv, logon)) {
+  if (await decryptsWithWrongKeyLength(key, iv, logon)) {
     return `加密密钥长度错误：应使用${key.raw.length}字节的密钥（AES-${key.raw.length * 8}）`;
   }
   return "解密失败：请检查logonKey与iv是否正确";
@@ -40,10 +40,8 @@ async function diagnose(key: LogonKey, iv: Uint8Array, logon: Uint8Array, logonT
  * A 16-byte key zero-padded to 32 (PHP's openssl with AES-256) or a 32-byte key cut to 16
  * (AES-128 with a long key) are the usual key-length mistakes.
  */
-async function decryptsWithWrongKeyLength(raw: Uint8Array, iv: Uint8Array, logon: Uint8Array): Promise<boolean> {
-  const other = new Uint8Array(raw.length === 16 ? 32 : 16);
-  other.set(raw.subarray(0, other.length));
-  const plain = await cbcDecrypt(await importAesCbcKey(other), iv, logon);
+async function decryptsWithWrongKeyLength(key: LogonKey, iv: Uint8Array, logon: Uint8Array): Promise<boolean> {
+  const plain = await cbcDecrypt(await wrongLengthKey(key), iv, logon);
   if (!plain) return false;
   try {
     JSON.parse(fromUtf8.decode(plain));
@@ -51,4 +49,18 @@ async function decryptsWithWrongKeyLength(raw: Uint8Array, iv: Uint8Array, logon
   } catch {
     return false;
   }
+}
+
+// Imported once per account key (keys themselves are cached per isolate), not per failed request.
+const wrongLengthKeys = new WeakMap<LogonKey, Promise<CryptoKey>>();
+
+function wrongLengthKey(key: LogonKey): Promise<CryptoKey> {
+  let other = wrongLengthKeys.get(key);
+  if (!other) {
+    const bytes = new Uint8Array(key.raw.length === 16 ? 32 : 16);
+    bytes.set(key.raw.subarray(0, bytes.length));
+    other = importAesCbcKey(bytes);
+    wrongLengthKeys.set(key, other);
+  }
+  return other;
 }

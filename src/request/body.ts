@@ -16,6 +16,7 @@ const KINDS: Record<string, BodyKind> = {
 export type RawFields = ReadonlyMap<string, unknown>;
 
 const TOO_LARGE = "请求体超过64KiB";
+const text = new TextDecoder();
 
 export function bodyKind(contentType: string | null): BodyKind | null {
   const media = contentType?.split(";", 1)[0]?.trim().toLowerCase();
@@ -24,9 +25,12 @@ export function bodyKind(contentType: string | null): BodyKind | null {
 
 /** The body's bytes, refusing to read past the cap (a declared or a streamed length). */
 async function readCapped(request: Request): Promise<Outcome<Uint8Array>> {
-  const declared = Number(request.headers.get("Content-Length") ?? "0");
+  const length = request.headers.get("Content-Length");
+  const declared = length === null ? NaN : Number(length);
   if (declared > MAX_BODY_BYTES) return fail("315", TOO_LARGE);
   if (!request.body) return ok(new Uint8Array(0));
+  // A declared length within the cap is enforced by the runtime: read it in one go.
+  if (declared >= 0) return ok(new Uint8Array(await request.arrayBuffer()));
   const reader = request.body.getReader();
   const chunks: Uint8Array[] = [];
   let size = 0;
@@ -57,7 +61,7 @@ export async function readFields(request: Request): Promise<Outcome<RawFields>> 
   if (!body.ok) return body;
   switch (kind) {
     case "form":
-      return ok(new Map(new URLSearchParams(new TextDecoder().decode(body.value))));
+      return ok(new Map(new URLSearchParams(text.decode(body.value))));
     case "multipart":
       try {
         const form = await new Response(body.value, { headers: { "Content-Type": contentType! } }).formData();
@@ -67,7 +71,7 @@ export async function readFields(request: Request): Promise<Outcome<RawFields>> 
       }
     case "json":
       try {
-        const value: unknown = JSON.parse(new TextDecoder().decode(body.value));
+        const value: unknown = JSON.parse(text.decode(body.value));
         if (typeof value !== "object" || value === null || Array.isArray(value)) return fail("301", "JSON请求体须为对象");
         return ok(new Map(Object.entries(value)));
       } catch {

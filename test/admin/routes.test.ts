@@ -2,6 +2,7 @@ import { env, exports } from "cloudflare:workers";
 import { createExecutionContext } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { chinaDay } from "../../src/accounts/check.ts";
+import { LEDGER_FLUSH_MS } from "../../src/billing/ledger-buffer.ts";
 import app from "../../src/index.ts";
 import { SANDBOX_PEOPLE } from "../../src/sandbox/identities.ts";
 import { createAccount, verify } from "../support/caller.ts";
@@ -57,7 +58,7 @@ describe("/admin", () => {
     const person = { idCard: zhang.idCard, userName: zhang.name, loginphone: zhang.phone };
     await verify(account, person);
     await verify(account, person);
-    await new Promise((r) => setTimeout(r, 50)); // the ledger rows are written in the background
+    await new Promise((r) => setTimeout(r, LEDGER_FLUSH_MS + 50)); // the ledger rows are written in the background
     const usage = (await (await call(`/accounts/${account.record.id}/usage?from=${TODAY}&to=${TODAY}`)).json()) as { rows: { requests: number; chargedFen: number }[] };
     const ledger = (await (await call(`/accounts/${account.record.id}/ledger?from=${TODAY}`)).json()) as { rows: { chargedFen: number }[] };
     const csv = await (await call(`/accounts/${account.record.id}/usage?format=csv`)).text();

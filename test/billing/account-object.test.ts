@@ -124,7 +124,7 @@ describe("credit, usage and the alarm", () => {
       await o.begin(begin(id));
       await o.settle(settled(id, billable));
     }
-    await o.record({ orderNo: "d", at: NOW, service: "verifyMobile", errorCode: "306", returnCode: "0", chargedFen: 0, duplicate: false, upstreamOrderId: null, upstreamCode: null, upstreamMs: null, fingerprintPrefix: null });
+    await o.recordMany([{ orderNo: "d", at: NOW, service: "verifyMobile", errorCode: "306", returnCode: "0", chargedFen: 0, duplicate: false, upstreamOrderId: null, upstreamCode: null, upstreamMs: null, fingerprintPrefix: null }]);
     const ledger = await o.ledger("2026-11-26", "2026-11-26", 100);
     const usage = await o.usage("2026-11-26", "2026-11-26");
     expect(usage).toEqual([
