@@ -57,25 +57,19 @@ admin.post("/accounts/:id/credit", async (c) => {
   return c.json(state);
 });
 
-admin.get("/accounts/:id/usage", async (c) => {
-  const record = await findRecord(c);
-  const range = Range.safeParse(c.req.query());
-  if (!record) return c.json({ error: "no such account" }, 404);
-  if (!range.success) return c.json({ error: "query: from, to as YYYY-MM-DD; format json|csv" }, 400);
-  const { from, to } = days(range.data);
-  const rows = await accountObject(c.env, record.id).usage(from, to);
-  return range.data.format === "csv" ? csv(c, toCsv(rows)) : c.json({ accountId: record.id, from, to, rows });
-});
-
-admin.get("/accounts/:id/ledger", async (c) => {
-  const record = await findRecord(c);
-  const range = Range.safeParse(c.req.query());
-  if (!record) return c.json({ error: "no such account" }, 404);
-  if (!range.success) return c.json({ error: "query: from, to as YYYY-MM-DD; format json|csv; limit 1-10000" }, 400);
-  const { from, to } = days(range.data);
-  const rows = await accountObject(c.env, record.id).ledger(from, to, range.data.limit);
-  return range.data.format === "csv" ? csv(c, toCsv(rows)) : c.json({ accountId: record.id, from, to, rows });
-});
+// usage: per China day and code; ledger: the rows themselves. Both for a day range, JSON or CSV.
+for (const report of ["usage", "ledger"] as const) {
+  admin.get(`/accounts/:id/${report}`, async (c) => {
+    const record = await findRecord(c);
+    const range = Range.safeParse(c.req.query());
+    if (!record) return c.json({ error: "no such account" }, 404);
+    if (!range.success) return c.json({ error: "query: from, to as YYYY-MM-DD; format json|csv; limit 1-10000" }, 400);
+    const { from, to } = days(range.data);
+    const object = accountObject(c.env, record.id);
+    const rows = report === "usage" ? await object.usage(from, to) : await object.ledger(from, to, range.data.limit);
+    return range.data.format === "csv" ? csv(c, toCsv(rows)) : c.json({ accountId: record.id, from, to, rows });
+  });
+}
 
 async function findRecord(c: Ctx): Promise<AccountRecord | null> {
   const raw = await c.env.ACCOUNTS.get(accountKey(c.req.param("id") ?? ""), "json").catch(() => null);
