@@ -4,7 +4,7 @@ import { configDefaults, defineConfig } from "vitest/config";
 export default defineConfig({
   test: {
     // The Worker's structured log lines (tests that care spy on console) would drown the report.
-    onConsoleLog: (log) => !log.startsWith('{"event":'),
+    onConsoleLog: (log) => !log.startsWith('{"'),
     projects: [
       {
         plugins: [
@@ -29,14 +29,15 @@ export default defineConfig({
         test: {
           name: "workers",
           globalSetup: ["./test/global-setup.ts"],
-          // The recipe tests run the Java/Python/openssl toolchains: they need Node, see below.
-          exclude: [...configDefaults.exclude, "test/recipes/**"],
+          // The recipe tests run the Java/Python/openssl toolchains and the docs test a browser:
+          // they need Node, see below.
+          exclude: [...configDefaults.exclude, "test/recipes/**", "test/docs/**"],
         },
       },
       {
         test: {
-          name: "recipes",
-          include: ["test/recipes/**/*.test.ts"],
+          name: "node",
+          include: ["test/recipes/**/*.test.ts", "test/docs/**/*.test.ts"],
           environment: "node",
         },
       },
