@@ -2,27 +2,25 @@
 // → account state → decrypt → logon fields → duplicate → quota → upstream. Each step returns an
 // Outcome; the first failure is the answer.
 import { checkAccount, chinaDay } from "./accounts/check.ts";
-import { lookupAccount, type Account } from "./accounts/lookup.ts";
+import { lookupAccount } from "./accounts/lookup.ts";
 import { SERVICE } from "./accounts/record.ts";
-import { accountObject, balanceHint, openingOf, rememberBalance } from "./billing/gateway.ts";
+import { currentBalance } from "./billing/gateway.ts";
 import { queueLedgerRow } from "./billing/ledger-buffer.ts";
 import { decryptLogon } from "./crypto/logon.ts";
 import { answerDuplicate } from "./duplicates/policy.ts";
 import { duplicateKey, fingerprint } from "./duplicates/fingerprint.ts";
-import { findDuplicate, rememberResult, shareInFlight, type StoredResult } from "./duplicates/store.ts";
+import { findDuplicate, shareInFlight } from "./duplicates/store.ts";
 import { envelopeResponse, toEnvelope, type Verified } from "./envelope.ts";
-import { readConfig, type Config, type Env } from "./env.ts";
-import type { Identity } from "./identity/identity.ts";
+import { readConfig, type Env } from "./env.ts";
 import { parseLogonFields } from "./identity/logon-fields.ts";
 import { logRequest, type RequestLog } from "./log.ts";
 import { writeMetrics } from "./metrics.ts";
 import { newOrderNo } from "./order-number.ts";
-import { fail, ok, type Failure, type Outcome } from "./outcome.ts";
+import { fail, ok, type Outcome } from "./outcome.ts";
 import { readFields } from "./request/body.ts";
 import { parseParams } from "./request/params.ts";
-import { juheClient, type UpstreamCall } from "./upstream/juhe.ts";
-
-type Background = Pick<ExecutionContext, "waitUntil">;
+import { reserveAndAsk, type Background } from "./reserve-and-ask.ts";
+import type { UpstreamCall } from "./upstream/juhe.ts";
 
 /** Facts gathered along the way for the log line and the ledger. */
 type Trace = {
@@ -33,7 +31,14 @@ type Trace = {
   reserved: boolean;
 };
 
-export async function verifyMobile(request: Request, env: Env, ctx: Background): Promise<Response> {
+export function verifyMobile(request: Request, env: Env, ctx: Background): Promise<Response> {
+  const handled = handle(request, env, ctx);
+  // The whole request, its settlement and its ledger row outlive a caller who hangs up.
+  ctx.waitUntil(handled.then(() => {}, () => {}));
+  return handled;
+}
+
+async function handle(request: Request, env: Env, ctx: Background): Promise<Response> {
   const started = Date.now();
   const orderNo = newOrderNo(started);
   const trace: Trace = { accountId: null, fingerprint: null, upstream: null, reserved: false };
@@ -96,7 +101,7 @@ async function run(request: Request, env: Env, ctx: Background, orderNo: string,
   if (!account.ok) return account;
   const { record, logonKey } = account.value;
   trace.accountId = record.id;
-  const state = checkAccount(record, SERVICE, chinaDay(now), balanceHint(record.id, now));
+  const state = checkAccount(record, SERVICE, chinaDay(now), await currentBalance(env, record, now));
   if (!state.ok) return state;
 
   const decrypted = await decryptLogon(logonKey, iv, logon, logonText);
@@ -111,12 +116,9 @@ async function run(request: Request, env: Env, ctx: Background, orderNo: string,
   if (seen) return answerDuplicate(seen, record.duplicatePolicy, orderNo);
 
   // Identical requests in flight in this isolate share the leader's reservation and upstream call.
-  // The work is kept alive with waitUntil, so a caller who hangs up still gets settled and ledgered.
-  const shared = await shareInFlight(key, () => {
-    const work = reserveAndAsk({ env, ctx, config: config.config, account: account.value, identity: identity.value, fingerprint: fp, key, orderNo, now });
-    ctx.waitUntil(work.catch(() => {}));
-    return work;
-  });
+  const shared = await shareInFlight(key, () =>
+    reserveAndAsk({ env, ctx, config: config.config, record, identity: identity.value, fingerprint: fp, key, orderNo, now }),
+  );
   const answer = shared.result;
   switch (answer.kind) {
     case "refused":
@@ -124,7 +126,8 @@ async function run(request: Request, env: Env, ctx: Background, orderNo: string,
     case "duplicate":
       return answerDuplicate(answer.stored, record.duplicatePolicy, orderNo);
     case "answered": {
-      // A follower's identical request is a duplicate of the leader's answer, or shares its failure.
+      // A follower (an identical request that arrived while the leader's was in flight) is a
+      // duplicate of the leader's answer when it succeeded, and shares its failure otherwise.
       if (!shared.leader && answer.stored) return answerDuplicate(answer.stored, record.duplicatePolicy, orderNo);
       if (shared.leader) {
         trace.reserved = true;
@@ -137,66 +140,4 @@ async function run(request: Request, env: Env, ctx: Background, orderNo: string,
     default:
       return answer satisfies never;
   }
-}
-
-type Answered = { kind: "answered"; call: UpstreamCall; stored: StoredResult | null };
-type Shared = Answered | { kind: "duplicate"; stored: StoredResult } | { kind: "refused"; failure: Failure };
-
-type Ask = {
-  env: Env;
-  ctx: Background;
-  config: Config;
-  account: Account;
-  identity: Identity;
-  fingerprint: string;
-  key: string;
-  orderNo: string;
-  now: number;
-};
-
-/** The one round trip to the account's object (reserve), the upstream call, then settle off the response path. */
-async function reserveAndAsk(a: Ask): Promise<Shared> {
-  const { record } = a.account;
-  const object = accountObject(a.env, record.id);
-  const begun = await object.begin({
-    orderNo: a.orderNo,
-    service: SERVICE,
-    priceFen: record.services[SERVICE]!.priceFen,
-    opening: openingOf(record, SERVICE),
-    fingerprint: a.fingerprint,
-    dedupTtl: record.dedupTtl,
-    now: a.now,
-  });
-  switch (begun.kind) {
-    case "duplicate":
-      return { kind: "duplicate", stored: begun.stored };
-    case "inFlight":
-      return { kind: "refused", failure: fail("309", "相同请求正在处理中") };
-    case "refused":
-      rememberBalance(record.id, begun.balanceFen, a.now);
-      return { kind: "refused", failure: fail(begun.code) };
-    case "reserved":
-      rememberBalance(record.id, begun.balanceFen, a.now);
-      break;
-    default:
-      return begun satisfies never;
-  }
-  const call = await juheClient(a.config)(a.identity);
-  const match = call.outcome.ok ? call.outcome.value : null;
-  const stored: StoredResult | null = match ? { returnCode: match.returnCode, matchCode: match.matchCode, orderNo: a.orderNo, at: a.now } : null;
-  const failure = call.outcome.ok ? null : call.outcome;
-  a.ctx.waitUntil(
-    object.settle({
-      orderNo: a.orderNo,
-      at: a.now,
-      errorCode: failure ? failure.code : "200",
-      returnCode: match ? match.returnCode : "0",
-      upstreamOrderId: match?.upstreamOrderId ?? null,
-      upstreamCode: call.upstreamCode,
-      upstreamMs: call.latencyMs,
-      stored,
-    }).catch(() => console.error(JSON.stringify({ level: "error", event: "settle_failed", orderNo: a.orderNo }))),
-  );
-  if (stored) a.ctx.waitUntil(rememberResult(a.env.DEDUP, a.key, stored, record.dedupTtl));
-  return { kind: "answered", call, stored };
 }

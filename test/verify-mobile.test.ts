@@ -283,6 +283,13 @@ describe("check order (CONTRACT.md §3)", () => {
     expect((await sendForm({ token: "vmt_" + "x".repeat(32), iv: "short", logon: "AAAA" })).envelope.errorCode).toBe("306");
   });
 
+  it("refuses an empty balance (104) at the token check, before decrypting", async () => {
+    const account = await createAccount({ balanceFen: 0 });
+    const other = await createAccount();
+    const { envelope } = await sendForm({ token: account.token, iv: IV, logon: await encryptLogon(other.logonKey, person(zhang)) });
+    expect(envelope.errorCode).toBe("104");
+  });
+
   it("checks the account before decrypting", async () => {
     expect((await sendForm({ token: (await createAccount({ status: "frozen" })).token, iv: IV, logon: "AAAAAAAAAAAAAAAAAAAAAA==" })).envelope.errorCode).toBe("304");
   });

@@ -5,11 +5,11 @@ import type { AccountRecord } from "./record.ts";
 
 /**
  * The order is the contract's: 103, 104, 304, 311, 305, 314 (302 is the lookup's). The balance is
- * the one the account's Durable Object last reported, when this isolate knows it.
+ * the account's Durable Object's (billing/gateway.ts); null for an account that is not prepaid.
  */
-export function checkAccount(record: AccountRecord, service: string, today: string, knownBalanceFen: number | null | undefined): Outcome<void> {
+export function checkAccount(record: AccountRecord, service: string, today: string, balanceFen: number | null): Outcome<void> {
   if (record.status === "offline") return fail("103");
-  if (knownBalanceFen != null && knownBalanceFen <= 0) return fail("104");
+  if (balanceFen !== null && balanceFen <= 0) return fail("104");
   if (record.status === "frozen") return fail("304");
   if (Object.keys(record.services).length === 0) return fail("311");
   if (!record.services[service]) return fail("305");

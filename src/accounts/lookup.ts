@@ -52,6 +52,7 @@ function openLogonKey(secret: string, accountId: string, sealed: string): Promis
     key = unseal(secret, accountId, sealed).then((text) => (text === null ? null : logonKey(text)));
     if (keys.size >= CACHE_MAX) keys.delete(keys.keys().next().value!);
     keys.set(id, key);
+    key.catch(() => keys.delete(id)); // a passing failure must not stick for the isolate's life
   }
   return key;
 }

@@ -48,6 +48,9 @@ export class AccountObject extends DurableObject<Env> {
       this.sql.exec("DELETE FROM dedup WHERE until <= ?", r.now);
       this.purgedAt = r.now;
     }
+    const available = this.available(r.service);
+    // 104 comes first, as at the token check (CONTRACT.md §3); 312 and 313 after the duplicate check.
+    if (available.balanceFen !== null && available.balanceFen <= 0) return { kind: "refused", code: "104", balanceFen: available.balanceFen };
     const seen = this.sql
       .exec<{ stored: string | null; busy: number }>(
         `SELECT (SELECT stored FROM dedup WHERE fingerprint = ?1 AND until > ?2) AS stored,
@@ -56,7 +59,6 @@ export class AccountObject extends DurableObject<Env> {
     if (seen.stored !== null) return { kind: "duplicate", stored: JSON.parse(seen.stored) as StoredResult };
     if (seen.busy) return { kind: "inFlight" };
 
-    const available = this.available(r.service);
     const code = refusal(available, r.priceFen);
     if (code) return { kind: "refused", code, balanceFen: available.balanceFen };
     // The alarm follows the oldest reservation: set with the first, moved on by alarm() itself,
@@ -116,7 +118,7 @@ export class AccountObject extends DurableObject<Env> {
   usage(fromDay: string, toDay: string): UsageRow[] {
     return this.sql
       .exec<UsageRow>(
-        `SELECT day, error_code AS errorCode, count(*) AS requests, sum(charged_fen > 0) AS billable, sum(charged_fen) AS chargedFen
+        `SELECT day, error_code AS errorCode, count(*) AS requests, sum(error_code = '200' AND duplicate = 0) AS billable, sum(charged_fen) AS chargedFen
          FROM ledger WHERE day BETWEEN ? AND ? GROUP BY day, error_code ORDER BY day, error_code`, fromDay, toDay)
       .toArray();
   }

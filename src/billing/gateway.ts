@@ -1,6 +1,6 @@
 // The Worker's side of billing: the account's Durable Object, and the last balance it reported,
 // kept a few seconds so an empty account is refused (104) at the token check without a round trip.
-import type { AccountRecord } from "../accounts/record.ts";
+import { SERVICE, type AccountRecord } from "../accounts/record.ts";
 import type { Env } from "../env.ts";
 import type { Opening } from "./types.ts";
 
@@ -26,4 +26,17 @@ export function rememberBalance(accountId: string, balanceFen: number | null, no
 
 export function clearBalanceHints(): void {
   hints.clear();
+}
+
+/**
+ * The balance for the token check (CONTRACT.md §3: 104 there): the last one this isolate saw, or
+ * one read-only call to the account's object when that is older than a few seconds. Under steady
+ * traffic every reservation's reply refreshes it, so the read is rare.
+ */
+export async function currentBalance(env: Env, record: AccountRecord, now: number): Promise<number | null> {
+  const hint = balanceHint(record.id, now);
+  if (hint !== undefined) return hint;
+  const { balanceFen } = await accountObject(env, record.id).state(SERVICE, openingOf(record, SERVICE));
+  rememberBalance(record.id, balanceFen, now);
+  return balanceFen;
 }

@@ -28,7 +28,12 @@ export function fromBase64(text: string): Uint8Array | null {
  */
 export function fromLenientBase64(text: string): Uint8Array | null {
   // Spaces are not trimmed: at either end they may stand for a `+` too.
-  const cleaned = text.replace(/[\t\r\n]/g, "").replace(/ /g, "+").replace(/-/g, "+").replace(/_/g, "/").replace(/=+$/, "");
+  const cleaned = text
+    .replace(/[\t\r\n]/g, "")
+    .replace(/=[ =]*$/, "") // padding, and any spaces after it
+    .replace(/ /g, "+")
+    .replace(/-/g, "+")
+    .replace(/_/g, "/");
   if (cleaned.length % 4 === 1) return null;
   return fromBase64(cleaned + "=".repeat((4 - (cleaned.length % 4)) % 4));
 }

@@ -1,6 +1,6 @@
 // Decrypting the caller's logon (CONTRACT.md §1): AES-CBC/PKCS#7 under the account key and the
 // caller's iv. On failure, errorReason names the caller's likely mistake where it can be told.
-import { fail, ok, type Outcome } from "../outcome.ts";
+import { badParam, fail, ok, type Outcome } from "../outcome.ts";
 import { cbcDecrypt, importAesCbcKey } from "./aes.ts";
 import { fromBase64, fromUtf8 } from "./bytes.ts";
 
@@ -15,13 +15,19 @@ export const logonKey = async (text: string): Promise<LogonKey> => {
 export async function decryptLogon(key: LogonKey, iv: Uint8Array, logon: Uint8Array, logonText: string): Promise<Outcome<unknown>> {
   const plain = logon.length > 0 && logon.length % 16 === 0 ? await cbcDecrypt(key.key, iv, logon) : null;
   if (!plain) return fail("307", await diagnose(key, iv, logon, logonText));
+  const text = lenient.decode(plain);
   try {
-    return ok(JSON.parse(fromUtf8.decode(plain)));
+    return ok(JSON.parse(text));
   } catch {
-    // The padding checked out, so the key is right; a wrong iv garbles only the first block.
-    return fail("307", "解密结果不是JSON：请检查iv是否与加密时一致");
+    // The padding checked out, so the key is right. A wrong iv garbles only the first block and
+    // leaves the end of the JSON object intact; anything else was not JSON when encrypted.
+    return text.trimEnd().endsWith("}") ? fail("307", IV_HINT) : badParam("logon", "logon解密后不是JSON");
   }
 }
+
+const IV_HINT = "解密结果开头乱码：请检查iv是否与加密时一致";
+// Malformed UTF-8 becomes U+FFFD, which the field checks then refuse by name (306).
+const lenient = new TextDecoder();
 
 /** Only on the failure path: tells the common caller bugs apart. */
 async function diagnose(key: LogonKey, iv: Uint8Array, logon: Uint8Array, logonText: string): Promise<string> {

@@ -22,6 +22,7 @@ export function serviceKeys(secret: string): Promise<ServiceKeys> {
   if (!keys) {
     keys = deriveKeys(secret);
     derived.set(secret, keys);
+    keys.catch(() => derived.delete(secret)); // a passing failure must not stick for the isolate's life
   }
   return keys;
 }

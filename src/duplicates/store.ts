@@ -30,6 +30,7 @@ export async function findDuplicate(kv: KVNamespace, key: string, now: number): 
     console.error(JSON.stringify({ level: "warn", event: "dedup_read_failed" }));
     return null;
   }
+  if (raw === null) return null;
   const parsed = StoredResult.safeParse(raw);
   return parsed.success ? parsed.data : null;
 }

@@ -63,6 +63,7 @@ export async function readFields(request: Request): Promise<Outcome<RawFields>> 
     case "form":
       return ok(new Map(new URLSearchParams(text.decode(body.value))));
     case "multipart":
+      if (!/;\s*boundary=/i.test(contentType!)) return fail("315", "multipart/form-data缺少boundary");
       try {
         const form = await new Response(body.value, { headers: { "Content-Type": contentType! } }).formData();
         return ok(new Map(form.entries()));

@@ -31,7 +31,7 @@ export const RequestFields = z.object({
   ),
   logon: z.string().check(
     // The pattern is the alphabet the lenient decoder accepts; the refinement is the decoder itself.
-    z.regex(/^[A-Za-z0-9+/=_\s-]*$/, NOT_BASE64),
+    z.regex(/^[A-Za-z0-9+/=_ \t\r\n-]*$/, NOT_BASE64),
     z.refine((s) => fromLenientBase64(s) !== null, NOT_BASE64),
     z.describe("base64 (standard or URL-safe, padding optional, whitespace ignored, a space read as +) of the AES-CBC/PKCS#7 ciphertext of the logon JSON."),
   ),

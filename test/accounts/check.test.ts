@@ -27,7 +27,7 @@ describe("checkAccount", () => {
     ["contract ended yesterday", { contractEnd: "2026-11-25" }, "314"],
     ["offline wins over other faults", { status: "offline", services: {} }, "103"],
   ] as const)("%s → %s", (_name, patch, code) => {
-    expect(checkAccount({ ...base, ...patch } as AccountRecord, "verifyMobile", TODAY, undefined)).toEqual({ ok: false, code });
+    expect(checkAccount({ ...base, ...patch } as AccountRecord, "verifyMobile", TODAY, null)).toEqual({ ok: false, code });
   });
 
   it.each([
@@ -42,7 +42,6 @@ describe("checkAccount", () => {
   });
 
   it.each([
-    ["unknown", undefined],
     ["not prepaid", null],
     ["positive", 1],
   ])("passes a balance that is %s", (_name, balance) => {
@@ -53,7 +52,7 @@ describe("checkAccount", () => {
     ["active, open-ended", { contractEnd: null }],
     ["contract ends today (inclusive)", { contractEnd: TODAY }],
   ] as const)("passes: %s", (_name, patch) => {
-    expect(checkAccount({ ...base, ...patch } as AccountRecord, "verifyMobile", TODAY, undefined)).toEqual({ ok: true, value: undefined });
+    expect(checkAccount({ ...base, ...patch } as AccountRecord, "verifyMobile", TODAY, null)).toEqual({ ok: true, value: undefined });
   });
 });
 

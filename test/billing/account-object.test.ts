@@ -135,6 +135,21 @@ describe("credit, usage and the alarm", () => {
     expect(usage.reduce((s, r) => s + r.chargedFen, 0)).toBe(ledger.reduce((s, r) => s + r.chargedFen, 0));
   });
 
+  it("counts billable answers in usage even when the price is 0", async () => {
+    const o = object();
+    await o.begin(begin("a", { priceFen: 0 }));
+    await o.settle(settled("a", true));
+    expect(await o.usage("2026-11-26", "2026-11-26")).toEqual([{ day: "2026-11-26", errorCode: "200", requests: 1, billable: 1, chargedFen: 0 }]);
+  });
+
+  it("refuses 104 before answering a duplicate", async () => {
+    const o = object();
+    const opening = { balanceFen: 50, remaining: null };
+    await o.begin(begin("o1", { opening, fingerprint: "same" }));
+    await o.settle(settled("o1", true));
+    expect((await o.begin(begin("o2", { opening, fingerprint: "same" }))).kind).toBe("refused");
+  });
+
   it("releases a reservation an isolate left behind", async () => {
     const o = object();
     const opening = { balanceFen: 100, remaining: 1 };

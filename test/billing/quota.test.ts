@@ -2,7 +2,7 @@
 // releases on every non-billable outcome, replays, and a ledger free of personal data.
 import { env } from "cloudflare:workers";
 import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
-import { beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it, vi } from "vitest";
 import { chinaDay } from "../../src/accounts/check.ts";
 import { duplicateKey } from "../../src/duplicates/fingerprint.ts";
 import type { Envelope } from "../../src/envelope.ts";
@@ -18,14 +18,18 @@ const object = (account: TestAccount) => env.ACCOUNT_OBJECTS.get(env.ACCOUNT_OBJ
 const opening = (account: TestAccount) => ({ balanceFen: account.record.balanceFen, remaining: account.record.services.verifyMobile!.remaining });
 const identity = (i: number) => ({ idCard: withCheckDigit(`11010119900101${String(i).padStart(3, "0")}`), userName: "张三", loginphone: "13800138000" });
 
-/** Sends through the app with its own execution context and waits for what it left in the background. */
-async function send(account: TestAccount, payload: unknown, vars: Record<string, string> = {}): Promise<Envelope> {
+const bodyFor = async (account: TestAccount, payload: unknown) =>
+  JSON.stringify({ token: account.token, iv: IV, logon: await encryptLogon(account.logonKey, payload) });
+
+/** Posts through the app with its own execution context and waits for what it left in the background. */
+async function post(body: string, vars: Record<string, string> = {}): Promise<Envelope> {
   const ctx = createExecutionContext();
-  const body = JSON.stringify({ token: account.token, iv: IV, logon: await encryptLogon(account.logonKey, payload) });
   const response = await app.fetch(new Request(API, { method: "POST", headers: { "Content-Type": "application/json" }, body }), { ...env, ...vars }, ctx);
   await waitOnExecutionContext(ctx);
   return (await response.json()) as Envelope;
 }
+
+const send = async (account: TestAccount, payload: unknown, vars: Record<string, string> = {}) => post(await bodyFor(account, payload), vars);
 
 beforeEach(freshIsolate);
 
@@ -76,6 +80,21 @@ describe("releases", () => {
     const failed = await send(account, { ...identity(1), loginphone });
     const after = await send(account, identity(2));
     expect([failed.errorCode, after.errorCode, (await object(account).ledger(TODAY, TODAY, 10)).map((r) => r.chargedFen)]).toEqual([code, "200", [0, 50]]);
+  });
+});
+
+describe("exceptions", () => {
+  it("releases the reservation when the upstream call throws, and answers 500", async () => {
+    const account = await createAccount({ balanceFen: 100, services: { verifyMobile: { priceFen: 50, remaining: 1 } } });
+    const body = await bodyFor(account, identity(1));
+    const encrypt = vi.spyOn(crypto.subtle, "encrypt").mockRejectedValue(new Error("boom")); // juhe's ECB fields
+    const failed = await post(body).finally(() => encrypt.mockRestore());
+    const again = await post(body);
+    expect([failed.errorCode, again.errorCode, await object(account).state("verifyMobile", opening(account))]).toEqual([
+      "500",
+      "200",
+      { balanceFen: 50, remaining: 0, reserved: 0 },
+    ]);
   });
 });
 

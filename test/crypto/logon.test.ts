@@ -27,10 +27,16 @@ describe("decryptLogon", () => {
     expect(r).toMatchObject({ ok: false, code: "307" });
   });
 
-  it("names a wrong iv when the padding checks out but the text is not JSON", async () => {
+  it("names a wrong iv when the padding checks out but the first block is garbled", async () => {
     const ct = await encrypt(utf8.encode(KEY16), JSON_TEXT);
     const r = await decryptLogon(await logonKey(KEY16), utf8.encode("0000000000000000"), ct, toBase64(ct));
-    expect(r).toEqual({ ok: false, code: "307", reason: "解密结果不是JSON：请检查iv是否与加密时一致" });
+    expect(r).toEqual({ ok: false, code: "307", reason: "解密结果开头乱码：请检查iv是否与加密时一致" });
+  });
+
+  it("answers 306 logon when key and iv are right but the plaintext is not JSON", async () => {
+    const ct = await encrypt(utf8.encode(KEY16), "idCard=1&userName=2&loginphone=3");
+    const r = await decryptLogon(await logonKey(KEY16), IV, ct, toBase64(ct));
+    expect(r).toEqual({ ok: false, code: "306", param: "logon", reason: "logon解密后不是JSON" });
   });
 
   it("names hex sent instead of base64", async () => {

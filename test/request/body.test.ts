@@ -79,6 +79,10 @@ describe("readFields", () => {
     expect(await readFields(post(body, "application/json"))).toMatchObject({ ok: false, code: "301" });
   });
 
+  it("answers multipart without a boundary with 315", async () => {
+    expect(await readFields(post("x", "multipart/form-data"))).toEqual({ ok: false, code: "315", reason: "multipart/form-data缺少boundary" });
+  });
+
   it("answers a broken multipart body with 301", async () => {
     expect(await readFields(post("garbage", "multipart/form-data; boundary=zzz"))).toMatchObject({ ok: false, code: "301" });
   });

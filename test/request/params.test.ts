@@ -49,6 +49,7 @@ describe("parseParams", () => {
   it.each([
     ["URL-safe alphabet without padding", "AAECAwQFBgcICQoLDA0ODw"],
     ["line breaks (MIME-style base64)", "AAECAwQFBgcI\r\nCQoLDA0O\nDw=="],
+    ["spaces after the padding", "AAECAwQFBgcICQoLDA0ODw== \n"],
   ])("decodes a logon in %s", (_name, logon) => {
     const r = parseParams(fields({ token: TOKEN, iv: IV, logon }));
     expect(r.ok && r.value.logon).toEqual(BYTES);
