@@ -98,7 +98,8 @@ export function summary(record: AccountRecord) {
     contractEnd: record.contractEnd,
     duplicatePolicy: record.duplicatePolicy,
     dedupTtl: record.dedupTtl,
-    balanceFen: record.balanceFen,
+    // The opening terms the account's object started from; `state` shows the live balance and counts.
+    openingBalanceFen: record.balanceFen,
     createdAt: record.createdAt,
     updatedAt: record.updatedAt,
   };

@@ -1,8 +1,11 @@
 // The client (client/) on plain Node, outside workerd: its WebCrypto encryption gives the recipe
 // vectors made by Node's own crypto, and a whole verify() works with Node's fetch types.
 /// <reference types="node" />
+import { spawnSync } from "node:child_process";
 import { createDecipheriv } from "node:crypto";
-import { readFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { encryptLogon, importLogonKey } from "../../client/crypto.ts";
 import { createClient, type FetchLike } from "../../client/index.ts";
@@ -32,5 +35,37 @@ describe("client on Node", () => {
       JSON.parse(vector!.json),
       { result: "consistent", matchCode: "11", orderNo: "VM20261126000000000abcdefabcdef", billable: true, duplicate: false },
     ]);
+  });
+});
+
+describe("client/dist, the JavaScript build", () => {
+  const root = new URL("../../", import.meta.url).pathname;
+
+  it("is in step with the TypeScript sources (npm run build:client)", () => {
+    const out = mkdtempSync(join(tmpdir(), "client-dist-"));
+    const tsc = spawnSync(process.execPath, [join(root, "node_modules/typescript/bin/tsc"), "-p", join(root, "client"), "--outDir", out], { encoding: "utf8" });
+    expect(tsc.status, tsc.stdout).toBe(0);
+    for (const file of ["index.js", "index.d.ts", "crypto.js", "crypto.d.ts"]) {
+      expect(readFileSync(join(out, file), "utf8"), file).toBe(readFileSync(join(root, "client/dist", file), "utf8"));
+    }
+  });
+
+  // The machine's own Node (20 here) rather than the Node 22 the project's tools run on.
+  const systemNode = ["/usr/bin/node", "/usr/local/bin/node"].find((p) => existsSync(p));
+  if (!systemNode) console.warn("client/dist: no system Node found, skipping the run on it");
+
+  it.skipIf(!systemNode)("encrypts every vector on the machine's own Node", () => {
+    const script = `
+      import { importLogonKey, encryptLogon } from ${JSON.stringify(join(root, "client/dist/index.js"))};
+      import { webcrypto } from "node:crypto";
+      const vectors = ${JSON.stringify(vectors)};
+      const out = [];
+      for (const v of vectors) out.push(await encryptLogon(webcrypto, await importLogonKey(webcrypto, v.key), v.iv, v.json));
+      console.log(JSON.stringify({ node: process.version, out }));`;
+    const run = spawnSync(systemNode!, ["--input-type=module", "-e", script], { encoding: "utf8" });
+    expect(run.status, run.stderr).toBe(0);
+    const { node, out } = JSON.parse(run.stdout) as { node: string; out: string[] };
+    console.log(`client/dist ran on Node ${node}`);
+    expect(out).toEqual(vectors.map((v) => v.logon));
   });
 });

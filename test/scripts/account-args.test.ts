@@ -113,7 +113,7 @@ describe("account records", () => {
     expect(AccountRecord.parse(record)).toEqual(record);
     expect(summary(record)).toMatchObject({
       status: "active", services: { verifyMobile: { priceFen: 0, remaining: null } }, contractEnd: null,
-      duplicatePolicy: "reject", dedupTtl: 60, balanceFen: null, createdAt: NOW.toISOString(),
+      duplicatePolicy: "reject", dedupTtl: 60, openingBalanceFen: null, createdAt: NOW.toISOString(),
     });
     expect(logonKey).toHaveLength(16);
     expect(await unseal(TEST_SECRET, record.id, record.sealedLogonKey)).toBe(logonKey);
