@@ -106,7 +106,7 @@ const worker = await startWorker(script, INSPECTOR);
 const report: Record<string, unknown> = {};
 try {
   const reject = await seedAccount(worker, "Profile reject", "reject");
-  const pool = new IdentityPool(reject);
+  const pool = new IdentityPool([reject]);
   const all = paths(reject, await seedAccount(worker, "Profile replay", "replay"), pool);
   const targets = (await (await fetch(`http://127.0.0.1:${INSPECTOR}/json`)).json()) as { id: string; webSocketDebuggerUrl: string }[];
   const cdp = await session(targets.find((t) => t.id === "core:user:bench")!.webSocketDebuggerUrl);

@@ -28,6 +28,7 @@ const RUNS = setting("BENCH_RUNS", quick ? 1 : 3);
 const CONNECTIONS = setting("BENCH_CONNECTIONS", 10);
 const DURATION = setting("BENCH_DURATION", quick ? 2 : 10);
 const WARMUP = setting("BENCH_WARMUP", quick ? 0.5 : 1);
+const ACCOUNTS = setting("BENCH_ACCOUNTS", 1);
 
 type Run = Record<PathName, Measured>;
 
@@ -44,7 +45,9 @@ async function oneRun(script: string, n: number): Promise<Run> {
   try {
     const reject = await seedAccount(worker, "Bench reject", "reject");
     const replay = await seedAccount(worker, "Bench replay", "replay");
-    const pool = new IdentityPool(reject);
+    // verify spreads over BENCH_ACCOUNTS accounts (each has its own Durable Object); 1 by default.
+    const others = await Promise.all(Array.from({ length: ACCOUNTS - 1 }, (_, i) => seedAccount(worker, `Bench verify ${i + 2}`, "reject")));
+    const pool = new IdentityPool([reject, ...others]);
     const all = paths(reject, replay, pool);
     const run: Partial<Run> = {};
     for (const name of ORDER) {

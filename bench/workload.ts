@@ -39,25 +39,30 @@ export function nextIdentity(): Fields {
   return { idCard, userName: "张三", loginphone: FIXED_PHONE };
 }
 
-/** Pre-encrypted bodies, each used once; made on the spot (and counted) if the pool runs dry. */
+/**
+ * Pre-encrypted bodies, each used once, spread round-robin over the given accounts; made on the
+ * spot (and counted) if the pool runs dry.
+ */
 export class IdentityPool {
   private bodies: string[] = [];
   private at = 0;
   made = 0;
   lateMade = 0;
-  private readonly account: Account;
-  constructor(account: Account) {
-    this.account = account;
+  private readonly accounts: Account[];
+  constructor(accounts: Account[]) {
+    this.accounts = accounts;
+  }
+  private make(i: number): string {
+    return formBody(this.accounts[i % this.accounts.length]!, nextIdentity());
   }
   fill(count: number): void {
-    this.bodies = Array.from({ length: count }, () => formBody(this.account, nextIdentity()));
+    this.bodies = Array.from({ length: count }, (_, i) => this.make(i));
     this.at = 0;
     this.made += count;
   }
   next(): string {
     if (this.at < this.bodies.length) return this.bodies[this.at++]!;
-    this.lateMade++;
-    return formBody(this.account, nextIdentity());
+    return this.make(this.lateMade++);
   }
 }
 
