@@ -9,7 +9,7 @@ import { rememberResult, type StoredResult } from "./duplicates/store.ts";
 import type { Config, Env } from "./env.ts";
 import type { Identity } from "./identity/identity.ts";
 import { fail, type Failure } from "./outcome.ts";
-import { juheClient, type UpstreamCall } from "./upstream/juhe.ts";
+import { juheClient, type JuheClient, type UpstreamCall } from "./upstream/juhe.ts";
 
 export type Background = Pick<ExecutionContext, "waitUntil">;
 
@@ -74,10 +74,18 @@ export async function reserveAndAsk(a: Ask): Promise<Shared> {
   return { kind: "answered", call, stored };
 }
 
+// One client per parsed configuration (configs are parsed once per isolate), not one per request.
+const clients = new WeakMap<Config, JuheClient>();
+function clientFor(config: Config): JuheClient {
+  let client = clients.get(config);
+  if (!client) clients.set(config, (client = juheClient(config)));
+  return client;
+}
+
 /** The client maps every upstream failure to an outcome; anything it throws is ours (500), and still settled. */
 async function askUpstream(a: Ask): Promise<UpstreamCall> {
   try {
-    return await juheClient(a.config)(a.identity);
+    return await clientFor(a.config)(a.identity);
   } catch (error) {
     console.error(JSON.stringify({ level: "error", event: "upstream_threw", orderNo: a.orderNo, error: error instanceof Error ? error.name : typeof error }));
     return { outcome: fail("500"), upstreamCode: null, latencyMs: Date.now() - a.now };

@@ -67,5 +67,3 @@ export function newLogonKey(length: 16 | 32): string {
   }
   return key;
 }
-
-export const isLogonKey = (key: string) => /^[\x21-\x7e]{16}$|^[\x21-\x7e]{32}$/.test(key);

@@ -49,8 +49,9 @@ export class AccountObject extends DurableObject<Env> {
       this.purgedAt = r.now;
     }
     const available = this.available(r.service);
+    const code = refusal(available, r.priceFen);
     // 104 comes first, as at the token check (CONTRACT.md §3); 312 and 313 after the duplicate check.
-    if (available.balanceFen !== null && available.balanceFen <= 0) return { kind: "refused", code: "104", balanceFen: available.balanceFen };
+    if (code === "104") return { kind: "refused", code, balanceFen: available.balanceFen };
     const seen = this.sql
       .exec<{ stored: string | null; busy: number }>(
         `SELECT (SELECT stored FROM dedup WHERE fingerprint = ?1 AND until > ?2) AS stored,
@@ -59,7 +60,6 @@ export class AccountObject extends DurableObject<Env> {
     if (seen.stored !== null) return { kind: "duplicate", stored: JSON.parse(seen.stored) as StoredResult };
     if (seen.busy) return { kind: "inFlight" };
 
-    const code = refusal(available, r.priceFen);
     if (code) return { kind: "refused", code, balanceFen: available.balanceFen };
     // The alarm follows the oldest reservation: set with the first, moved on by alarm() itself,
     // so steady traffic cannot keep pushing it back.

@@ -14,7 +14,7 @@ const BALANCE_HINT_MS = 5_000;
 const hints = new Map<string, { readonly balanceFen: number | null; readonly until: number }>();
 
 /** The balance the account's object last reported in this isolate, if recent; undefined when unknown. */
-export function balanceHint(accountId: string, now: number): number | null | undefined {
+function balanceHint(accountId: string, now: number): number | null | undefined {
   const hint = hints.get(accountId);
   return hint && hint.until > now ? hint.balanceFen : undefined;
 }

@@ -17,7 +17,7 @@ async function deriveKeys(secret: string): Promise<ServiceKeys> {
   return { seal, fingerprint };
 }
 
-export function serviceKeys(secret: string): Promise<ServiceKeys> {
+function serviceKeys(secret: string): Promise<ServiceKeys> {
   let keys = derived.get(secret);
   if (!keys) {
     keys = deriveKeys(secret);
