@@ -10,14 +10,17 @@ export default defineConfig({
         plugins: [
           cloudflareTest({
             wrangler: { configPath: "./wrangler.toml" },
-            // Every setting is fixed here so a developer's .dev.vars cannot leak into the tests. JUHE_KEY
-            // stays empty (the built-in sandbox answers); a short timeout keeps the sandbox's
-            // "never answers" phone quick to test.
+            // Every setting is fixed here so a developer's .dev.vars cannot leak into the tests. The
+            // sandbox is chosen explicitly; a short timeout keeps its "never answers" phone quick to test.
             miniflare: {
               bindings: {
                 SERVICE_SECRET: "test-service-secret-0123456789abcdef",
+                UPSTREAMS: "sandbox",
                 JUHE_BASE_URL: "https://v.juhe.cn",
                 JUHE_KEY: "",
+                JUHE3_KEY: "",
+                TENCENT_SECRET_ID: "",
+                TENCENT_SECRET_KEY: "",
                 JUHE_OPENID: "",
                 JUHE_MODE: "encrypted",
                 UPSTREAM_TIMEOUT_MS: "300",
@@ -29,15 +32,14 @@ export default defineConfig({
         test: {
           name: "workers",
           globalSetup: ["./test/global-setup.ts"],
-          // The recipe tests run the Java/Python/openssl toolchains and the docs test a browser:
-          // they need Node, see below.
-          exclude: [...configDefaults.exclude, "test/recipes/**", "test/docs/**"],
+          // `*.node.test.ts` run toolchains (Java, Python, openssl), a browser or Node-only SDKs: see below.
+          exclude: [...configDefaults.exclude, "test/**/*.node.test.ts"],
         },
       },
       {
         test: {
           name: "node",
-          include: ["test/recipes/**/*.test.ts", "test/docs/**/*.test.ts"],
+          include: ["test/**/*.node.test.ts"],
           environment: "node",
         },
       },

@@ -62,7 +62,8 @@ export async function startWorker(script: string, inspectorPort?: number): Promi
     bindings: {
       ...(fromConfig.bindings as Record<string, unknown>), // wrangler.toml's vars (and .dev.vars), overridden below
       SERVICE_SECRET: secret,
-      JUHE_KEY: "", // the built-in sandbox answers at once
+      UPSTREAMS: "sandbox", // the built-in sandbox answers at once
+      JUHE_KEY: "",
       JUHE_OPENID: "",
       JUHE_MODE: "encrypted",
       UPSTREAM_TIMEOUT_MS: "5000",

@@ -11,7 +11,7 @@ import { existsSync, mkdtempSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { ERROR_CODES } from "../src/codes.ts";
+import { ERROR_CODES } from "../src/wire/codes.ts";
 
 const CHROMIUM = "/usr/bin/chromium";
 const ROOT = join(import.meta.dirname, "..");

@@ -4,7 +4,7 @@
 // logon encrypted by Node's own crypto (independent of the Worker's WebCrypto code).
 import { createCipheriv, randomInt } from "node:crypto";
 import { parseArgs } from "node:util";
-import { ORDER_HEADER } from "../src/envelope.ts";
+import { ORDER_HEADER } from "../src/wire/envelope.ts";
 import { SANDBOX_PEOPLE } from "../src/sandbox/identities.ts";
 import { DEMO } from "./demo-account.ts";
 

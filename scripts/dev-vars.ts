@@ -1,4 +1,4 @@
-// Local secrets for `wrangler dev` and the account command (CONTRACT.md §7): `.dev.vars` in the
+// Local secrets for `wrangler dev` and the account command (docs/contract.md §9): `.dev.vars` in the
 // project root. Whichever runs first creates it; both read the same SERVICE_SECRET afterwards.
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -13,9 +13,12 @@ const HEADER = `# Local secrets for \`npm run dev\` (wrangler dev) and \`npm run
 # SERVICE_SECRET seals the accounts' logon keys in local KV and keys the duplicate fingerprints:
 #   change it and every local account needs \`account -- rotate-key\` (the demo account is re-seeded).
 # ADMIN_TOKEN guards the local /admin API the account command's credit, state, usage and ledger use.
-# JUHE_KEY empty -> the built-in sandbox upstream answers. For the real juhe API set JUHE_KEY and
-#   JUHE_OPENID (encrypted mode), or add JUHE_MODE=plain.
+# UPSTREAMS=sandbox -> the built-in sandbox twins answer, offline. For real upstreams name them
+#   (e.g. UPSTREAMS=juhe:CTCC,juhe3,tencent) and fill in their secrets below; README "Upstreams".
 `;
+
+/** Upstream secrets: declared (empty) so wrangler sees every secret the Worker reads. */
+const UPSTREAM_SECRETS = ["JUHE_KEY", "JUHE_OPENID", "JUHE3_KEY", "TENCENT_SECRET_ID", "TENCENT_SECRET_KEY"] as const;
 
 /** dotenv-style lines: KEY=VALUE, optional `export `, quotes, `#` comments. */
 export function parseDotenv(text: string): Record<string, string> {
@@ -53,7 +56,8 @@ export function ensureDevVars(): Record<string, string> {
   let text = readText();
   if (text === null) {
     try {
-      writeFileSync(DEV_VARS_PATH, `${HEADER}${GENERATED.map((name) => `${name}=${randomBase64Url(32)}\n`).join("")}JUHE_KEY=\n`, { flag: "wx", mode: 0o600 });
+      const lines = [...GENERATED.map((name) => `${name}=${randomBase64Url(32)}`), "UPSTREAMS=sandbox", ...UPSTREAM_SECRETS.map((name) => `${name}=`)];
+      writeFileSync(DEV_VARS_PATH, `${HEADER}${lines.join("\n")}\n`, { flag: "wx", mode: 0o600 });
     } catch (e) {
       // Another process (dev or account) won the race: use its file.
       if ((e as NodeJS.ErrnoException).code !== "EEXIST") throw e;
@@ -65,6 +69,11 @@ export function ensureDevVars(): Record<string, string> {
     const line = `${name}=${randomBase64Url(32)}`;
     const emptyLine = new RegExp(`^[ \\t]*(?:export[ \\t]+)?${name}[ \\t]*=[ \\t]*(?:""|'')?[ \\t]*$`, "m");
     text = emptyLine.test(text) ? text.replace(emptyLine, line) : `${text}${text === "" || text.endsWith("\n") ? "" : "\n"}${line}\n`;
+    writeFileSync(DEV_VARS_PATH, text, { mode: 0o600 });
+  }
+  // A file from before UPSTREAMS existed meant "the sandbox" by an empty JUHE_KEY: say so explicitly.
+  if (!("UPSTREAMS" in parseDotenv(text)) && !parseDotenv(text).JUHE_KEY) {
+    text = `${text}${text === "" || text.endsWith("\n") ? "" : "\n"}UPSTREAMS=sandbox\n`;
     writeFileSync(DEV_VARS_PATH, text, { mode: 0o600 });
   }
   const vars = parseDotenv(text);

@@ -1,12 +1,13 @@
 import { Hono } from "hono";
+import { HTTPException } from "hono/http-exception";
 import { admin } from "./admin/routes.ts";
-import { envelopeResponse, toEnvelope } from "./envelope.ts";
-import type { Env } from "./env.ts";
-import { health } from "./health.ts";
+import { envelopeResponse, toEnvelope } from "./wire/envelope.ts";
+import { health } from "./platform/health.ts";
+import { logEvent } from "./platform/log.ts";
 import { docsResponse, openApiResponse } from "./openapi/index.ts";
-import { newOrderNo } from "./order-number.ts";
-import { fail } from "./outcome.ts";
-import { verifyMobile } from "./verify-mobile.ts";
+import { newOrderNo } from "./wire/order-number.ts";
+import { fail } from "./wire/outcome.ts";
+import { verifyMobile } from "./verify-mobile/route.ts";
 
 const app = new Hono<{ Bindings: Env }>();
 
@@ -28,7 +29,8 @@ app.get("/openapi.json", () => openApiResponse());
 app.get("/docs", () => docsResponse());
 
 app.onError((error, c) => {
-  console.error(JSON.stringify({ level: "error", event: "unhandled", error: error.name }));
+  if (error instanceof HTTPException) return error.getResponse();
+  logEvent("error", "unhandled", { error: error.name });
   return c.req.path.startsWith("/api/") ? refuse("500") : c.json({ error: "internal error" }, 500);
 });
 

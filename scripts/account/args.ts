@@ -1,7 +1,7 @@
 // The account command line (CONTRACT.md §7), parsed into a typed command. Pure: no Node APIs, so
 // it is tested inside workerd (test/scripts/).
 import { z } from "zod";
-import { DEDUP_TTL_MAX, DEDUP_TTL_MIN, DUPLICATE_POLICIES, STATUSES, TOKEN_SHAPE, AccountRecord } from "../../src/accounts/record.ts";
+import { DEDUP_TTL_MAX, DEDUP_TTL_MIN, DUPLICATE_POLICIES, STATUSES, TOKEN_SHAPE, ACCOUNT_ID } from "../../src/accounts/record.ts";
 import { usageError } from "../lib/errors.ts";
 
 export type Status = (typeof STATUSES)[number];
@@ -21,6 +21,9 @@ export type Settings = {
   priceFen?: number;
   remaining?: number | null;
   balanceFen?: number | null;
+  rateLimit?: number | null;
+  subjectBudget?: number;
+  diagnostics?: boolean;
 };
 
 export type KeyLength = 16 | 32;
@@ -99,7 +102,7 @@ export function splitArgs(argv: readonly string[]): { verb: string | undefined; 
   return { verb, flags };
 }
 
-const ID = AccountRecord.shape.id;
+const ID = ACCOUNT_ID;
 const intIn = (flag: string, min: number, max = Number.MAX_SAFE_INTEGER) =>
   z.string().regex(/^-?\d+$/, `--${flag} must be a whole number`).transform(Number)
     .pipe(z.number().int().min(min, `--${flag} must be at least ${min}`).max(max, `--${flag} must be at most ${max}`));

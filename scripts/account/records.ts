@@ -1,6 +1,6 @@
 // Building, changing and describing account records. Pure apart from WebCrypto (which workerd and
 // Node 22 both have), so it is tested inside workerd (test/scripts/).
-import { AccountRecord, SERVICE, TokenEntry, newAccountId, newLogonKey, newToken } from "../../src/accounts/record.ts";
+import { AccountRecord, RATE_LIMIT_DEFAULT, SERVICE, SUBJECT_BUDGET_DEFAULT, TokenEntry, newAccountId, newLogonKey, newToken } from "../../src/accounts/record.ts";
 import { seal, sha256Hex } from "../../src/crypto/secrets.ts";
 import { CliError } from "../lib/errors.ts";
 import type { KeyLength, Settings } from "./args.ts";
@@ -53,7 +53,10 @@ export async function buildAccount(opts: {
     contractEnd: settings.contractEnd ?? null,
     duplicatePolicy: settings.duplicatePolicy ?? "reject",
     dedupTtl: settings.dedupTtl ?? 60,
-    balanceFen: settings.balanceFen ?? null,
+    openingBalanceFen: settings.balanceFen ?? null,
+    rateLimit: settings.rateLimit !== undefined ? settings.rateLimit : RATE_LIMIT_DEFAULT,
+    subjectBudget: settings.subjectBudget ?? SUBJECT_BUDGET_DEFAULT,
+    diagnostics: settings.diagnostics ?? false,
     tokenHash: await sha256Hex(token),
     sealedLogonKey: await seal(opts.secret, id, logonKey),
     createdAt: at,
@@ -72,7 +75,10 @@ export function applySettings(current: AccountRecord, settings: Settings, now: D
     contractEnd: defined(settings.contractEnd, current.contractEnd),
     duplicatePolicy: defined(settings.duplicatePolicy, current.duplicatePolicy),
     dedupTtl: defined(settings.dedupTtl, current.dedupTtl),
-    balanceFen: defined(settings.balanceFen, current.balanceFen),
+    openingBalanceFen: defined(settings.balanceFen, current.openingBalanceFen),
+    rateLimit: defined(settings.rateLimit, current.rateLimit),
+    subjectBudget: defined(settings.subjectBudget, current.subjectBudget),
+    diagnostics: defined(settings.diagnostics, current.diagnostics),
     updatedAt: now.toISOString(),
   });
 }
@@ -99,7 +105,10 @@ export function summary(record: AccountRecord) {
     duplicatePolicy: record.duplicatePolicy,
     dedupTtl: record.dedupTtl,
     // The opening terms the account's object started from; `state` shows the live balance and counts.
-    openingBalanceFen: record.balanceFen,
+    openingBalanceFen: record.openingBalanceFen,
+    rateLimit: record.rateLimit,
+    subjectBudget: record.subjectBudget,
+    diagnostics: record.diagnostics,
     createdAt: record.createdAt,
     updatedAt: record.updatedAt,
   };

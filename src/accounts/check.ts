@@ -1,6 +1,6 @@
 // Pure account checks at the token check (CONTRACT.md §3). `today` is passed in: no clock here.
 // Price and counts are checked by the account's Durable Object (billing/).
-import { fail, ok, type Outcome } from "../outcome.ts";
+import { fail, ok, type Outcome } from "../wire/outcome.ts";
 import type { AccountRecord } from "./record.ts";
 
 /**
@@ -16,9 +16,4 @@ export function checkAccount(record: AccountRecord, service: string, today: stri
   // The contract end day is inclusive.
   if (record.contractEnd !== null && record.contractEnd < today) return fail("314");
   return ok(undefined);
-}
-
-/** The calendar day in China (UTC+8), where contract dates are written. */
-export function chinaDay(now: number): string {
-  return new Date(now + 8 * 3_600_000).toISOString().slice(0, 10);
 }

@@ -1,35 +1,38 @@
-// Token → account (CONTRACT.md §3, §7). KV records are parsed, never trusted; the result, with
+// Token → account (docs/contract.md §4, §9). KV records are parsed, never trusted; the result, with
 // the unsealed and imported logon key, is cached in the isolate for a few seconds so the hot
 // path does no KV read, no zod parse and no key import.
 import { logonKey, type LogonKey } from "../crypto/logon.ts";
 import { sha256Hex, unseal } from "../crypto/secrets.ts";
-import { fail, ok, type Outcome } from "../outcome.ts";
+import { BoundedCache } from "../platform/bounded-cache.ts";
+import { logEvent } from "../platform/log.ts";
+import { fail, ok, type Outcome } from "../wire/outcome.ts";
 import { AccountRecord, TOKEN_SHAPE, TokenEntry, accountKey, tokenKey } from "./record.ts";
 
 export type Account = { readonly record: AccountRecord; readonly logonKey: LogonKey };
 
 /** How long a change to an account (or a new token) may take to apply in a running isolate. */
 export const ACCOUNT_CACHE_MS = 5_000;
-const CACHE_MAX = 1_000;
 
-type Cached = { readonly until: number; readonly outcome: Outcome<Account> };
-const cache = new Map<string, Cached>();
+// Refusals live apart from accounts, so a spray of random tokens cannot evict live accounts.
+const accounts = new BoundedCache<string, Outcome<Account>>(1_000, ACCOUNT_CACHE_MS);
+const refusals = new BoundedCache<string, Outcome<Account>>(1_000, ACCOUNT_CACHE_MS);
+// Unsealed and imported once per isolate per sealed key, not each time the account cache refreshes.
+const keys = new BoundedCache<string, LogonKey>(1_000);
 
 export async function lookupAccount(kv: KVNamespace, secret: string, token: string, now: number): Promise<Outcome<Account>> {
   // Tokens we issue have one shape; anything else cannot be in the store.
   if (!TOKEN_SHAPE.test(token)) return fail("105");
-  const hit = cache.get(token);
-  if (hit && hit.until > now) return hit.outcome;
-  const outcome = await load(kv, secret, token);
-  if (outcome.ok || outcome.code !== "500") {
-    if (cache.size >= CACHE_MAX) cache.delete(cache.keys().next().value!);
-    cache.set(token, { until: now + ACCOUNT_CACHE_MS, outcome });
-  }
+  const hit = accounts.get(token, now) ?? refusals.get(token, now);
+  if (hit) return hit;
+  const outcome = await load(kv, secret, token, now);
+  if (outcome.ok) accounts.set(token, outcome, now);
+  else if (outcome.code !== "500") refusals.set(token, outcome, now);
   return outcome;
 }
 
-async function load(kv: KVNamespace, secret: string, token: string): Promise<Outcome<Account>> {
-  const entry = await readJson(kv, tokenKey(await sha256Hex(token)));
+async function load(kv: KVNamespace, secret: string, token: string, now: number): Promise<Outcome<Account>> {
+  const hash = await sha256Hex(token);
+  const entry = await readJson(kv, tokenKey(hash));
   if (entry === null) return fail("105");
   const pointer = TokenEntry.safeParse(entry);
   if (!pointer.success) return storeFault("token entry malformed");
@@ -37,23 +40,21 @@ async function load(kv: KVNamespace, secret: string, token: string): Promise<Out
   if (raw === null) return fail("302");
   const record = AccountRecord.safeParse(raw);
   if (!record.success) return storeFault("account record malformed", pointer.data.accountId);
-  const key = await openLogonKey(secret, record.data.id, record.data.sealedLogonKey);
+  // The record names its one live token: an entry a rotation left behind authenticates nothing.
+  if (record.data.tokenHash !== hash) return fail("105");
+  const key = await openLogonKey(secret, record.data.id, record.data.sealedLogonKey, now);
   if (key === null) return storeFault("logon key does not unseal under SERVICE_SECRET", record.data.id);
   return ok({ record: record.data, logonKey: key });
 }
 
-// Unsealed and imported once per isolate per sealed key, not each time the account cache refreshes.
-const keys = new Map<string, Promise<LogonKey | null>>();
-
-function openLogonKey(secret: string, accountId: string, sealed: string): Promise<LogonKey | null> {
+async function openLogonKey(secret: string, accountId: string, sealed: string, now: number): Promise<LogonKey | null> {
   const id = `${accountId}\n${sealed}`;
-  let key = keys.get(id);
-  if (!key) {
-    key = unseal(secret, accountId, sealed).then((text) => (text === null ? null : logonKey(text)));
-    if (keys.size >= CACHE_MAX) keys.delete(keys.keys().next().value!);
-    keys.set(id, key);
-    key.catch(() => keys.delete(id)); // a passing failure must not stick for the isolate's life
-  }
+  const cached = keys.get(id, now);
+  if (cached) return cached;
+  const text = await unseal(secret, accountId, sealed);
+  if (text === null) return null;
+  const key = await logonKey(text);
+  keys.set(id, key, now);
   return key;
 }
 
@@ -68,12 +69,6 @@ async function readJson(kv: KVNamespace, key: string): Promise<unknown> {
 }
 
 function storeFault(problem: string, accountId?: string) {
-  console.error(JSON.stringify({ level: "error", event: "account_store", problem, accountId }));
+  logEvent("error", "account_store", { problem, accountId });
   return fail("500");
-}
-
-/** For tests that change an account and want the change seen at once. */
-export function clearAccountCache(): void {
-  cache.clear();
-  keys.clear();
 }

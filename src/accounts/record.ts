@@ -20,7 +20,11 @@ const ServiceTerms = z.object({
   remaining: z.nullable(z.int().check(z.minimum(0))),
 });
 
-export const AccountRecord = z.object({
+/** Per-account limits (docs/contract.md §8): requests per second over 10 s, different identities per element per 24 h. */
+export const RATE_LIMIT_DEFAULT = 50;
+export const SUBJECT_BUDGET_DEFAULT = 10;
+
+const Fields = z.object({
   id: z.string().check(z.regex(/^acc_[0-9a-f]{16}$/)),
   name: z.string().check(z.minLength(1), z.maxLength(100)),
   status: z.enum(STATUSES),
@@ -30,8 +34,14 @@ export const AccountRecord = z.object({
   contractEnd: z.nullable(z.iso.date()),
   duplicatePolicy: z.enum(DUPLICATE_POLICIES),
   dedupTtl: z.int().check(z.minimum(DEDUP_TTL_MIN), z.maximum(DEDUP_TTL_MAX)),
-  /** Prepaid balance in fen; null for an account that is not prepaid. */
-  balanceFen: z.nullable(z.int()),
+  /** The prepaid balance the account's object opens with, in fen; null for an account that is not prepaid. */
+  openingBalanceFen: z.nullable(z.int()),
+  /** Requests per second (averaged over 10 s) before 502; null for no limit. */
+  rateLimit: z._default(z.nullable(z.int().check(z.minimum(1), z.maximum(10_000))), RATE_LIMIT_DEFAULT),
+  /** Different identities one phone or one ID number may be checked against per 24 h before 309. */
+  subjectBudget: z._default(z.int().check(z.minimum(1), z.maximum(10_000)), SUBJECT_BUDGET_DEFAULT),
+  /** Decryption diagnosis beyond the input's shape (wrong key length, wrong iv); off by default (§2). */
+  diagnostics: z._default(z.boolean(), false),
   tokenHash: z.string().check(z.regex(/^[0-9a-f]{64}$/)),
   /** The logon key, sealed (see crypto/secrets.ts). */
   sealedLogonKey: z.string().check(z.minLength(1)),
@@ -39,10 +49,18 @@ export const AccountRecord = z.object({
   updatedAt: z.iso.datetime(),
 });
 
-export type AccountRecord = z.infer<typeof AccountRecord>;
+// Records written before the opening balance had its name call it `balanceFen`.
+const renamed = (raw: unknown) =>
+  raw !== null && typeof raw === "object" && "balanceFen" in raw && !("openingBalanceFen" in raw)
+    ? (({ balanceFen, ...rest }: Record<string, unknown>) => ({ ...rest, openingBalanceFen: balanceFen }))(raw as Record<string, unknown>)
+    : raw;
+
+export const AccountRecord = z.pipe(z.transform(renamed), Fields);
+export type AccountRecord = z.infer<typeof Fields>;
 
 /** What the token entry points at. */
-export const TokenEntry = z.object({ accountId: AccountRecord.shape.id });
+export const ACCOUNT_ID = Fields.shape.id;
+export const TokenEntry = z.object({ accountId: ACCOUNT_ID });
 
 export const tokenKey = (tokenHash: string) => `token:${tokenHash}`;
 export const accountKey = (accountId: string) => `account:${accountId}`;

@@ -1,12 +1,15 @@
-// The operator's API behind the account command's credit, usage, ledger and state verbs. It needs
-// ADMIN_TOKEN (a bearer secret); without one configured, the routes do not exist.
-import { Hono, type Context } from "hono";
+// The operator's API behind the account command's credit, usage, ledger and state verbs
+// (docs/contract.md §10). It needs ADMIN_TOKEN, a bearer secret; without a valid one configured
+// the routes do not exist, and the verification API is not affected either way.
+import { type Context, Hono } from "hono";
+import { bearerAuth } from "hono/bearer-auth";
 import * as z from "zod/mini";
-import { chinaDay } from "../accounts/check.ts";
 import { AccountRecord, SERVICE, accountKey } from "../accounts/record.ts";
 import { accountObject, openingOf, rememberBalance } from "../billing/gateway.ts";
+import { MAX_CREDIT_FEN } from "../billing/types.ts";
 import { sha256Hex } from "../crypto/secrets.ts";
-import { readConfig, type Env } from "../env.ts";
+import { readAdminConfig } from "../platform/config.ts";
+import { chinaDay } from "../platform/time.ts";
 import { toCsv } from "./csv.ts";
 
 type Ctx = Context<{ Bindings: Env }>;
@@ -18,23 +21,30 @@ const Range = z.object({
   format: z._default(z.enum(["json", "csv"]), "json"),
   limit: z._default(z.coerce.number().check(z.int(), z.minimum(1), z.maximum(10_000)), 1_000),
 });
+const Amount = z.int().check(z.minimum(-MAX_CREDIT_FEN), z.maximum(MAX_CREDIT_FEN));
 const CreditBody = z.object({
-  balanceFen: z._default(z.int(), 0),
-  count: z._default(z.int(), 0),
+  balanceFen: z._default(Amount, 0),
+  count: z._default(Amount, 0),
   service: z._default(z.string(), SERVICE),
 });
 
 export const admin = new Hono<{ Bindings: Env }>();
 
 admin.use("*", async (c, next) => {
-  const config = readConfig(c.env);
-  const expected = config.ok ? config.config.ADMIN_TOKEN : undefined;
-  if (!expected) return c.json({ error: "not found" }, 404);
-  const given = c.req.header("Authorization")?.replace(/^Bearer /, "") ?? "";
-  // Compare digests, in constant time: the token's length and prefix leak nothing.
-  const [a, b] = await Promise.all([sha256Hex(given), sha256Hex(expected)]);
-  if (!crypto.subtle.timingSafeEqual(new TextEncoder().encode(a), new TextEncoder().encode(b))) return c.json({ error: "unauthorized" }, 401);
-  await next();
+  const config = readAdminConfig(c.env);
+  if (!config.ok || !config.config.ADMIN_TOKEN) return c.json({ error: "not found" }, 404);
+  const expected = config.config.ADMIN_TOKEN;
+  // Digests compared in constant time: the token's length and prefix leak nothing.
+  const auth = bearerAuth<{ Bindings: Env }>({
+    verifyToken: async (given) => {
+      const [a, b] = await Promise.all([sha256Hex(given), sha256Hex(expected)]);
+      return crypto.subtle.timingSafeEqual(new TextEncoder().encode(a), new TextEncoder().encode(b));
+    },
+    noAuthenticationHeader: { message: { error: "unauthorized" } },
+    invalidAuthenticationHeader: { message: { error: "Authorization must be: Bearer <ADMIN_TOKEN>" } },
+    invalidToken: { message: { error: "unauthorized" } },
+  });
+  return auth(c, next);
 });
 
 admin.get("/accounts/:id", async (c) => {
@@ -47,14 +57,15 @@ admin.post("/accounts/:id/credit", async (c) => {
   const record = await findRecord(c);
   if (!record) return c.json({ error: "no such account" }, 404);
   const body = CreditBody.safeParse(await c.req.json().catch(() => null));
-  if (!body.success) return c.json({ error: "body must be {balanceFen?: integer, count?: integer, service?: string}" }, 400);
+  if (!body.success) return c.json({ error: `body must be {balanceFen?: integer, count?: integer, service?: string}, amounts within ±${MAX_CREDIT_FEN}` }, 400);
   const { service, balanceFen, count } = body.data;
   if (!record.services[service]) return c.json({ error: `the account has no service ${service}` }, 400);
   const now = Date.now();
-  const state = await accountObject(c.env, record.id).credit({ service, balanceFen, count, opening: openingOf(record, service), at: now });
+  const credited = await accountObject(c.env, record.id).credit({ service, balanceFen, count, opening: openingOf(record, service), at: now });
+  if (!credited.ok) return c.json({ error: credited.error }, 400);
   // Other isolates see the new balance within the hint's few seconds; this one at once.
-  rememberBalance(record.id, state.balanceFen, now);
-  return c.json(state);
+  rememberBalance(record.id, credited.state.balanceFen, now);
+  return c.json(credited.state);
 });
 
 // usage: per China day and code; ledger: the rows themselves. Both for a day range, JSON or CSV.

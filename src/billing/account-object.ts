@@ -2,11 +2,10 @@
 // reservations, duplicate window and ledger. Every method runs its SQL synchronously, so each
 // call is atomic: two edges asking at once are served one after the other.
 import { DurableObject } from "cloudflare:workers";
-import { chinaDay } from "../accounts/check.ts";
 import type { StoredResult } from "../duplicates/store.ts";
-import type { Env } from "../env.ts";
+import { chinaDay } from "../platform/time.ts";
 import { refusal, type Available } from "./terms.ts";
-import type { AccountState, Begin, BeginRequest, Credit, LedgerEntry, Opening, Settlement, UsageRow } from "./types.ts";
+import type { AccountState, Begin, BeginRequest, Credit, Credited, LedgerEntry, Opening, Settlement, UsageRow } from "./types.ts";
 
 /** A reservation older than this was left by an isolate that died; the alarm releases it. */
 export const RESERVATION_TTL_MS = 5 * 60_000;
@@ -53,12 +52,12 @@ export class AccountObject extends DurableObject<Env> {
     // 104 comes first, as at the token check (CONTRACT.md §3); 312 and 313 after the duplicate check.
     if (code === "104") return { kind: "refused", code, balanceFen: available.balanceFen };
     const seen = this.sql
-      .exec<{ stored: string | null; busy: number }>(
+      .exec<{ stored: string | null; busy: string | null }>(
         `SELECT (SELECT stored FROM dedup WHERE fingerprint = ?1 AND until > ?2) AS stored,
-           EXISTS (SELECT 1 FROM reservations WHERE fingerprint = ?1) AS busy`, r.fingerprint, r.now)
+           (SELECT order_no FROM reservations WHERE fingerprint = ?1 LIMIT 1) AS busy`, r.fingerprint, r.now)
       .one();
     if (seen.stored !== null) return { kind: "duplicate", stored: JSON.parse(seen.stored) as StoredResult };
-    if (seen.busy) return { kind: "inFlight" };
+    if (seen.busy !== null) return { kind: "inFlight", orderNo: seen.busy };
 
     if (code) return { kind: "refused", code, balanceFen: available.balanceFen };
     // The alarm follows the oldest reservation: set with the first, moved on by alarm() itself,
@@ -98,14 +97,24 @@ export class AccountObject extends DurableObject<Env> {
     });
   }
 
-  credit(c: Credit): AccountState {
+  /** Adds to (or, negative, takes from) what is there; never turns an unmetered quantity into a metered one. */
+  credit(c: Credit): Credited {
     this.open(c.service, c.opening);
+    const { balance, remaining } = this.sql
+      .exec<{ balance: number | null; remaining: number | null }>(
+        "SELECT (SELECT balance_fen FROM balance) AS balance, (SELECT remaining FROM counts WHERE service = ?) AS remaining", c.service)
+      .one();
+    if (c.balanceFen !== 0 && balance === null) return { ok: false, error: "the account is not prepaid (no balance to credit): set one with `account update --balance`" };
+    if (c.count !== 0 && remaining === null) return { ok: false, error: "the service is unmetered (no count to credit): set one with `account update --quota`" };
+    if (!Number.isSafeInteger((balance ?? 0) + c.balanceFen) || !Number.isSafeInteger((remaining ?? 0) + c.count)) {
+      return { ok: false, error: "the result would leave the safe integer range" };
+    }
     this.ctx.storage.transactionSync(() => {
-      if (c.balanceFen !== 0) this.sql.exec("UPDATE balance SET balance_fen = COALESCE(balance_fen, 0) + ?", c.balanceFen);
-      if (c.count !== 0) this.sql.exec("UPDATE counts SET remaining = COALESCE(remaining, 0) + ? WHERE service = ?", c.count, c.service);
+      if (c.balanceFen !== 0) this.sql.exec("UPDATE balance SET balance_fen = balance_fen + ?", c.balanceFen);
+      if (c.count !== 0) this.sql.exec("UPDATE counts SET remaining = remaining + ? WHERE service = ?", c.count, c.service);
       this.sql.exec("INSERT INTO credits (at, service, balance_fen, count) VALUES (?, ?, ?, ?)", c.at, c.service, c.balanceFen, c.count);
     });
-    return this.state(c.service, c.opening);
+    return { ok: true, state: this.state(c.service, c.opening) };
   }
 
   state(service: string, opening: Opening): AccountState {

@@ -2,7 +2,6 @@
 // in the isolate and sent to each account's object in one call a moment later, instead of one
 // call per request. The flush is handed to every contributing request's waitUntil, so the
 // runtime keeps it alive even when those callers hang up.
-import type { Env } from "../env.ts";
 import { accountObject } from "./gateway.ts";
 import type { LedgerEntry } from "./types.ts";
 

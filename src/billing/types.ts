@@ -1,5 +1,5 @@
 // What the Worker and an account's Durable Object say to each other (plain, structured-clonable).
-import type { ErrorCode } from "../codes.ts";
+import type { ErrorCode } from "../wire/codes.ts";
 import type { StoredResult } from "../duplicates/store.ts";
 
 /** The account's opening balance and count, from its KV record: used once, to start the object. */
@@ -21,7 +21,7 @@ export type Begin =
   | { readonly kind: "refused"; readonly code: "104" | "312" | "313"; readonly balanceFen: number | null }
   | { readonly kind: "duplicate"; readonly stored: StoredResult }
   /** An identical request holds a reservation right now (another edge, say). */
-  | { readonly kind: "inFlight" };
+  | { readonly kind: "inFlight"; readonly orderNo: string };
 
 /** One ledger row: facts about a request, never personal data (the fingerprint only as a prefix). */
 export type LedgerEntry = {
@@ -43,8 +43,13 @@ export type Settlement = Omit<LedgerEntry, "chargedFen" | "service" | "fingerpri
   readonly stored: StoredResult | null;
 };
 
+/** The most one credit may add or take, in fen or counts (10^12 fen = 10 billion yuan). */
+export const MAX_CREDIT_FEN = 1_000_000_000_000;
+
 export type Credit = { readonly service: string; readonly balanceFen: number; readonly count: number; readonly opening: Opening; readonly at: number };
 
 export type AccountState = { readonly balanceFen: number | null; readonly remaining: number | null; readonly reserved: number };
+
+export type Credited = { readonly ok: true; readonly state: AccountState } | { readonly ok: false; readonly error: string };
 
 export type UsageRow = { readonly day: string; readonly errorCode: string; readonly requests: number; readonly billable: number; readonly chargedFen: number };

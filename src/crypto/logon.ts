@@ -1,6 +1,6 @@
 // Decrypting the caller's logon (CONTRACT.md §1): AES-CBC/PKCS#7 under the account key and the
 // caller's iv. On failure, errorReason names the caller's likely mistake where it can be told.
-import { badParam, fail, ok, type Outcome } from "../outcome.ts";
+import { badParam, fail, ok, type Outcome } from "../wire/outcome.ts";
 import { cbcDecrypt, importAesCbcKey } from "./aes.ts";
 import { fromBase64, fromUtf8 } from "./bytes.ts";
 

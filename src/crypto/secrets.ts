@@ -1,11 +1,12 @@
-// Keys derived from the one service secret (CONTRACT.md §5, §7): one seals account logon keys at
+// Keys derived from the one service secret (docs/contract.md §6, §9): one seals account logon keys at
 // rest, one keys the duplicate fingerprints. HKDF keeps the two uses apart. Imported once per
 // isolate; used by the Worker and by the account command (Node 22 has the same WebCrypto).
 import { fromBase64, fromUtf8, toBase64, toHex, utf8 } from "./bytes.ts";
 
 type ServiceKeys = { seal: CryptoKey; fingerprint: CryptoKey };
 
-const derived = new Map<string, Promise<ServiceKeys>>();
+// Values, not promises: concurrent first requests each derive once, none awaits another's promise.
+const derived = new Map<string, ServiceKeys>();
 
 async function deriveKeys(secret: string): Promise<ServiceKeys> {
   const base = await crypto.subtle.importKey("raw", utf8.encode(secret), "HKDF", false, ["deriveKey"]);
@@ -17,12 +18,11 @@ async function deriveKeys(secret: string): Promise<ServiceKeys> {
   return { seal, fingerprint };
 }
 
-function serviceKeys(secret: string): Promise<ServiceKeys> {
+async function serviceKeys(secret: string): Promise<ServiceKeys> {
   let keys = derived.get(secret);
   if (!keys) {
-    keys = deriveKeys(secret);
+    keys = await deriveKeys(secret);
     derived.set(secret, keys);
-    keys.catch(() => derived.delete(secret)); // a passing failure must not stick for the isolate's life
   }
   return keys;
 }

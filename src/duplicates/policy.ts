@@ -1,6 +1,6 @@
 import type { AccountRecord } from "../accounts/record.ts";
-import type { Verified } from "../envelope.ts";
-import { fail, ok, type Outcome } from "../outcome.ts";
+import type { Verified } from "../wire/envelope.ts";
+import { fail, ok, type Outcome } from "../wire/outcome.ts";
 import type { StoredResult } from "./store.ts";
 
 /** A repeat within the window (CONTRACT.md §5): `reject` → 309; `replay` → the stored answer, not billed. */

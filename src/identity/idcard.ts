@@ -1,6 +1,7 @@
 // Resident identity card numbers (GB 11643-1999), CONTRACT.md §1: a wrong shape is `306`,
 // a well-formed number that cannot exist is `310`. Reasons never echo any digit of the number.
-import { badParam, fail, ok, type Outcome } from "../outcome.ts";
+import { chinaDay } from "../platform/time.ts";
+import { badParam, fail, ok, type Outcome } from "../wire/outcome.ts";
 
 /** Province-level division codes of GB/T 2260 (83: Taiwan residents' residence permits). */
 export const PROVINCE_CODES: ReadonlySet<string> = new Set([
@@ -20,8 +21,6 @@ const CHECK_CHARS = "10X98765432";
 const SHAPE_18 = /^\d{17}[\dX]$/;
 const SHAPE_15 = /^\d{15}$/;
 
-// Birth dates are civil dates in China (UTC+8, no daylight saving), so "today" is taken there.
-const CHINA_OFFSET_MS = 8 * 60 * 60 * 1000;
 const EARLIEST_BIRTH = "19000101";
 
 /** The GB 11643-1999 check character of the first 17 digits. */
@@ -65,7 +64,8 @@ function isPlausibleBirthDate(yyyymmdd: string, now: Date): boolean {
   const month = Number(yyyymmdd.slice(4, 6));
   const day = Number(yyyymmdd.slice(6, 8));
   if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) return false;
-  const today = new Date(now.getTime() + CHINA_OFFSET_MS).toISOString().slice(0, 10).replaceAll("-", "");
+  // Birth dates are civil dates in China, so "today" is taken there.
+  const today = chinaDay(now.getTime()).replaceAll("-", "");
   // Same-length digit strings compare like the dates they spell.
   return yyyymmdd >= EARLIEST_BIRTH && yyyymmdd <= today;
 }

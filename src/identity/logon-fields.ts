@@ -1,8 +1,8 @@
 // The decrypted `logon` JSON → an Identity (CONTRACT.md §1). Every `306` (shape) of any field
 // comes before a `310` (validity): a caller fixes format errors first, then data errors.
 import * as z from "zod/mini";
-import type { ParamName } from "../codes.ts";
-import { badParam, ok, type Outcome } from "../outcome.ts";
+import type { ParamName } from "../wire/codes.ts";
+import { badParam, ok, type Outcome } from "../wire/outcome.ts";
 import type { Identity } from "./identity.ts";
 import { idCardShape, idCardValidity } from "./idcard.ts";
 import { parseUserName } from "./name.ts";

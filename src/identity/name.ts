@@ -1,6 +1,6 @@
 // The caller's real name (CONTRACT.md §1): Chinese with `·` for minority names, or Latin
 // letters and spaces, 2–30 characters after normalisation. Anything else is `306 userName`.
-import { badParam, ok, type Outcome } from "../outcome.ts";
+import { badParam, ok, type Outcome } from "../wire/outcome.ts";
 
 const MIDDLE_DOT = "·"; // U+00B7, the form used on Chinese ID cards for minority names
 // Dots that look the same and that input methods produce instead of U+00B7: • ・ ． ‧ ･.

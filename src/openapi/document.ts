@@ -2,11 +2,11 @@
 // (request/params.ts, envelope.ts) and from the one code table (codes.ts): nothing here restates a
 // shape or a code by hand. Built on the first request for it and kept for the isolate's life.
 import * as z from "zod/mini";
-import { ERROR_CODES, RETURN_CODES, type ErrorCode, type ReturnCode } from "../codes.ts";
-import { Envelope, Info, MatchCode, ORDER_HEADER, toEnvelope } from "../envelope.ts";
-import type { health } from "../health.ts";
-import { fail } from "../outcome.ts";
-import { RequestFields } from "../request/params.ts";
+import { ERROR_CODES, RETURN_CODES, type ErrorCode, type ReturnCode } from "../wire/codes.ts";
+import { Envelope, Info, MatchCode, ORDER_HEADER, toEnvelope } from "../wire/envelope.ts";
+import type { health } from "../platform/health.ts";
+import { fail } from "../wire/outcome.ts";
+import { RequestFields } from "../verify-mobile/request/params.ts";
 
 /** /healthz's body. health.ts has no schema of its own: the type check below and a test keep the two equal. */
 const Health = z.object({

@@ -32,28 +32,3 @@ export const SANDBOX_ERROR_PHONE = /^13900(\d{6})$/;
 
 /** Every other phone: juhe 227303 库中无此记录, as the real service answers for unknown numbers. */
 export const SANDBOX_UNKNOWN_PHONE_CODE = 227303;
-
-/** juhe's documented error codes and texts (seed 004 §3), for the sandbox's `reason`. */
-export const JUHE_ERROR_TEXTS: Readonly<Record<number, string>> = {
-  227301: "服务商网络异常，请重试",
-  227302: "查询失败，具体参照reason",
-  227303: "库中无此记录",
-  227304: "手机号格式有误或非电信号码",
-  227305: "姓名不合法",
-  227306: "身份证号码不合法",
-  227307: "参数错误，具体请看reason",
-  10001: "错误的请求KEY",
-  10002: "该KEY无请求权限",
-  10003: "KEY过期",
-  10004: "错误的OPENID",
-  10005: "应用未审核超时，请提交认证",
-  10007: "未知的请求源",
-  10008: "被禁止的IP",
-  10009: "被禁止的KEY",
-  10011: "当前IP请求超过限制",
-  10012: "请求超过次数限制",
-  10013: "测试KEY超过请求限制",
-  10014: "系统内部异常",
-  10020: "接口维护",
-  10021: "接口停用",
-};

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { checkAccount, chinaDay } from "../../src/accounts/check.ts";
+import { checkAccount } from "../../src/accounts/check.ts";
+import { chinaDay } from "../../src/platform/time.ts";
 import type { AccountRecord } from "../../src/accounts/record.ts";
 
 const base: AccountRecord = {
@@ -10,7 +11,10 @@ const base: AccountRecord = {
   contractEnd: "2026-12-31",
   duplicatePolicy: "reject",
   dedupTtl: 60,
-  balanceFen: null,
+  openingBalanceFen: null,
+  rateLimit: 50,
+  subjectBudget: 10,
+  diagnostics: false,
   tokenHash: "0".repeat(64),
   sealedLogonKey: "v1.x.y",
   createdAt: "2026-01-01T00:00:00.000Z",

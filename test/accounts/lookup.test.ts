@@ -1,5 +1,5 @@
 import { env } from "cloudflare:workers";
-import { beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it, onTestFinished, vi } from "vitest";
 import { ACCOUNT_CACHE_MS, lookupAccount } from "../../src/accounts/lookup.ts";
 import { accountKey, newToken, tokenKey } from "../../src/accounts/record.ts";
 import { sha256Hex } from "../../src/crypto/secrets.ts";
@@ -59,5 +59,26 @@ describe("lookupAccount", () => {
     const cached = await lookupAccount(env.ACCOUNTS, TEST_SECRET, account.token, NOW + ACCOUNT_CACHE_MS - 1);
     const fresh = await lookupAccount(env.ACCOUNTS, TEST_SECRET, account.token, NOW + ACCOUNT_CACHE_MS);
     expect([cached.ok && cached.value.record.status, fresh.ok && fresh.value.record.status]).toEqual(["active", "frozen"]);
+  });
+
+  it("refuses an old token whose entry a rotation left behind (105)", async () => {
+    const account = await createAccount();
+    const rotated = newToken();
+    const record = { ...account.record, tokenHash: await sha256Hex(rotated) };
+    await env.ACCOUNTS.put(tokenKey(record.tokenHash), JSON.stringify({ accountId: record.id }));
+    await env.ACCOUNTS.put(accountKey(record.id), JSON.stringify(record));
+    // The old entry is still there, as a failed or lagging delete leaves it.
+    expect(await lookupAccount(env.ACCOUNTS, TEST_SECRET, account.token, NOW)).toEqual({ ok: false, code: "105" });
+    expect((await lookupAccount(env.ACCOUNTS, TEST_SECRET, rotated, NOW)).ok).toBe(true);
+  });
+
+  it("keeps a live account cached through a spray of unknown tokens", async () => {
+    const account = await createAccount();
+    await lookupAccount(env.ACCOUNTS, TEST_SECRET, account.token, NOW);
+    for (let i = 0; i < 1_100; i++) await lookupAccount(env.ACCOUNTS, TEST_SECRET, newToken(), NOW);
+    const get = vi.spyOn(env.ACCOUNTS, "get");
+    onTestFinished(() => get.mockRestore());
+    expect((await lookupAccount(env.ACCOUNTS, TEST_SECRET, account.token, NOW + 1)).ok).toBe(true);
+    expect(get).not.toHaveBeenCalled();
   });
 });

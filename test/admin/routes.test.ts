@@ -1,7 +1,7 @@
 import { env, exports } from "cloudflare:workers";
 import { createExecutionContext } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { chinaDay } from "../../src/accounts/check.ts";
+import { chinaDay } from "../../src/platform/time.ts";
 import { LEDGER_FLUSH_MS } from "../../src/billing/ledger-buffer.ts";
 import app from "../../src/index.ts";
 import { SANDBOX_PEOPLE } from "../../src/sandbox/identities.ts";
@@ -31,7 +31,7 @@ describe("/admin", () => {
   });
 
   it("credits balance and counts, and shows the state", async () => {
-    const account = await createAccount({ balanceFen: 0, services: { verifyMobile: { priceFen: 50, remaining: 0 } } });
+    const account = await createAccount({ openingBalanceFen: 0, services: { verifyMobile: { priceFen: 50, remaining: 0 } } });
     const credited = await call(`/accounts/${account.record.id}/credit`, { method: "POST", body: JSON.stringify({ balanceFen: 500, count: 3 }) });
     const shown = await call(`/accounts/${account.record.id}`);
     expect([await credited.json(), await shown.json()]).toEqual([
@@ -41,7 +41,7 @@ describe("/admin", () => {
   });
 
   it("lets an account that was out of money verify again after a credit", async () => {
-    const account = await createAccount({ balanceFen: 0, services: { verifyMobile: { priceFen: 50, remaining: null } } });
+    const account = await createAccount({ openingBalanceFen: 0, services: { verifyMobile: { priceFen: 50, remaining: null } } });
     const before = await verify(account, { idCard: zhang.idCard, userName: zhang.name, loginphone: zhang.phone });
     await call(`/accounts/${account.record.id}/credit`, { method: "POST", body: JSON.stringify({ balanceFen: 100 }) });
     const after = await verify(account, { idCard: zhang.idCard, userName: zhang.name, loginphone: zhang.phone });
@@ -54,7 +54,7 @@ describe("/admin", () => {
   });
 
   it("reports usage that totals the ledger, as JSON and CSV", async () => {
-    const account = await createAccount({ balanceFen: 1000, services: { verifyMobile: { priceFen: 50, remaining: null } } });
+    const account = await createAccount({ openingBalanceFen: 1000, services: { verifyMobile: { priceFen: 50, remaining: null } } });
     const person = { idCard: zhang.idCard, userName: zhang.name, loginphone: zhang.phone };
     await verify(account, person);
     await verify(account, person);

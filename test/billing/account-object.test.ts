@@ -111,11 +111,24 @@ describe("credit, usage and the alarm", () => {
   it("tops up balance and counts", async () => {
     const o = object();
     const opening = { balanceFen: 0, remaining: 0 };
-    expect(await o.credit({ service: "verifyMobile", balanceFen: 1000, count: 5, opening, at: NOW })).toEqual({ balanceFen: 1000, remaining: 5, reserved: 0 });
+    expect(await o.credit({ service: "verifyMobile", balanceFen: 1000, count: 5, opening, at: NOW })).toEqual({ ok: true, state: { balanceFen: 1000, remaining: 5, reserved: 0 } });
   });
 
-  it("turns an unmetered account into a prepaid one on its first balance credit", async () => {
-    expect((await object().credit({ service: "verifyMobile", balanceFen: 300, count: 0, opening: open, at: NOW })).balanceFen).toBe(300);
+  it("never turns an unmetered account into a prepaid one by a balance credit", async () => {
+    const o = object();
+    expect(await o.credit({ service: "verifyMobile", balanceFen: 300, count: 0, opening: open, at: NOW })).toMatchObject({ ok: false });
+    expect(await o.state("verifyMobile", open)).toEqual({ balanceFen: null, remaining: null, reserved: 0 });
+  });
+
+  it("never turns an unmetered service into a metered one by a count credit", async () => {
+    expect(await object().credit({ service: "verifyMobile", balanceFen: 0, count: 5, opening: open, at: NOW })).toMatchObject({ ok: false });
+  });
+
+  it("refuses a credit whose result leaves the safe integer range, changing nothing", async () => {
+    const o = object();
+    const opening = { balanceFen: Number.MAX_SAFE_INTEGER - 10, remaining: 0 };
+    expect(await o.credit({ service: "verifyMobile", balanceFen: 11, count: 0, opening, at: NOW })).toMatchObject({ ok: false });
+    expect((await o.state("verifyMobile", opening)).balanceFen).toBe(Number.MAX_SAFE_INTEGER - 10);
   });
 
   it("sums usage per China day and code, equal to the ledger", async () => {

@@ -3,9 +3,9 @@
 import { env } from "cloudflare:workers";
 import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
 import { beforeEach, describe, expect, it, vi } from "vitest";
-import { chinaDay } from "../../src/accounts/check.ts";
+import { chinaDay } from "../../src/platform/time.ts";
 import { duplicateKey } from "../../src/duplicates/fingerprint.ts";
-import type { Envelope } from "../../src/envelope.ts";
+import type { Envelope } from "../../src/wire/envelope.ts";
 import app from "../../src/index.ts";
 import { SANDBOX_PEOPLE } from "../../src/sandbox/identities.ts";
 import { withCheckDigit } from "../fixtures/identities.ts";
@@ -15,7 +15,7 @@ import { juheMatch, mockJuhe } from "../support/juhe-mock.ts";
 const [zhang] = SANDBOX_PEOPLE;
 const TODAY = chinaDay(Date.now());
 const object = (account: TestAccount) => env.ACCOUNT_OBJECTS.get(env.ACCOUNT_OBJECTS.idFromName(account.record.id));
-const opening = (account: TestAccount) => ({ balanceFen: account.record.balanceFen, remaining: account.record.services.verifyMobile!.remaining });
+const opening = (account: TestAccount) => ({ balanceFen: account.record.openingBalanceFen, remaining: account.record.services.verifyMobile!.remaining });
 const identity = (i: number) => ({ idCard: withCheckDigit(`11010119900101${String(i).padStart(3, "0")}`), userName: "张三", loginphone: "13800138000" });
 
 const bodyFor = async (account: TestAccount, payload: unknown) =>
@@ -35,9 +35,9 @@ beforeEach(freshIsolate);
 
 describe("a quota under concurrency", () => {
   it("bills exactly the quota when 10× as many requests arrive at once", async () => {
-    const account = await createAccount({ balanceFen: 100_000, services: { verifyMobile: { priceFen: 35, remaining: 20 } } });
+    const account = await createAccount({ openingBalanceFen: 100_000, services: { verifyMobile: { priceFen: 35, remaining: 20 } } });
     const juhe = mockJuhe("https://v.juhe.cn", () => juheMatch(1, "11"));
-    const configured = { JUHE_KEY: "k", JUHE_OPENID: "o" };
+    const configured = { UPSTREAMS: "juhe", JUHE_KEY: "k", JUHE_OPENID: "o" };
     const answers = await Promise.all(Array.from({ length: 200 }, (_, i) => send(account, identity(i), configured)));
     const codes = answers.map((a) => a.errorCode);
     const ledger = await object(account).ledger(TODAY, TODAY, 1000);
@@ -54,14 +54,14 @@ describe("a quota under concurrency", () => {
 
 describe("balance and price", () => {
   it("104 once the balance is spent, known at the token check from then on", async () => {
-    const account = await createAccount({ balanceFen: 50, services: { verifyMobile: { priceFen: 50, remaining: null } } });
+    const account = await createAccount({ openingBalanceFen: 50, services: { verifyMobile: { priceFen: 50, remaining: null } } });
     const first = await send(account, identity(1));
     const second = await send(account, identity(2));
     expect([first.errorCode, second.errorCode, second.returnCode]).toEqual(["200", "104", ""]);
   });
 
   it("312 when the balance is below the price", async () => {
-    const account = await createAccount({ balanceFen: 80, services: { verifyMobile: { priceFen: 50, remaining: null } } });
+    const account = await createAccount({ openingBalanceFen: 80, services: { verifyMobile: { priceFen: 50, remaining: null } } });
     await send(account, identity(1));
     expect((await send(account, identity(2))).errorCode).toBe("312");
   });
@@ -76,7 +76,7 @@ describe("releases", () => {
     ["308", "13900227303"],
     ["310", "13900227304"],
   ])("%s holds nothing back and charges nothing", async (code, loginphone) => {
-    const account = await createAccount({ balanceFen: 50, services: { verifyMobile: { priceFen: 50, remaining: 1 } } });
+    const account = await createAccount({ openingBalanceFen: 50, services: { verifyMobile: { priceFen: 50, remaining: 1 } } });
     const failed = await send(account, { ...identity(1), loginphone });
     const after = await send(account, identity(2));
     expect([failed.errorCode, after.errorCode, (await object(account).ledger(TODAY, TODAY, 10)).map((r) => r.chargedFen)]).toEqual([code, "200", [0, 50]]);
@@ -85,7 +85,7 @@ describe("releases", () => {
 
 describe("exceptions", () => {
   it("releases the reservation when the upstream call throws, and answers 500", async () => {
-    const account = await createAccount({ balanceFen: 100, services: { verifyMobile: { priceFen: 50, remaining: 1 } } });
+    const account = await createAccount({ openingBalanceFen: 100, services: { verifyMobile: { priceFen: 50, remaining: 1 } } });
     const body = await bodyFor(account, identity(1));
     const encrypt = vi.spyOn(crypto.subtle, "encrypt").mockRejectedValue(new Error("boom")); // juhe's ECB fields
     const failed = await post(body).finally(() => encrypt.mockRestore());
@@ -100,7 +100,7 @@ describe("exceptions", () => {
 
 describe("duplicates", () => {
   it("never bills a replay", async () => {
-    const account = await createAccount({ duplicatePolicy: "replay", balanceFen: 1000, services: { verifyMobile: { priceFen: 50, remaining: null } } });
+    const account = await createAccount({ duplicatePolicy: "replay", openingBalanceFen: 1000, services: { verifyMobile: { priceFen: 50, remaining: null } } });
     await send(account, identity(1));
     const again = await send(account, identity(1));
     expect([again.info, await object(account).state("verifyMobile", opening(account))]).toEqual([

@@ -3,7 +3,7 @@
 import { describe, expect, inject, it } from "vitest";
 import { cbcDecrypt, ecbDecrypt, ecbEncrypt, importAesCbcKey } from "../../src/crypto/aes.ts";
 import { fromBase64, fromUtf8, toHex, utf8 } from "../../src/crypto/bytes.ts";
-import { encryptJuheField, juheFieldKey, juheKeyText } from "../../src/upstream/juhe-crypto.ts";
+import { encryptJuheField, juheFieldKey, juheKeyText } from "../../src/upstream/juhe/crypto.ts";
 import "../support/aes-vectors.ts";
 
 const vectors = inject("aesVectors");

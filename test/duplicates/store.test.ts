@@ -1,11 +1,12 @@
 import { env } from "cloudflare:workers";
 import { beforeEach, describe, expect, it } from "vitest";
 import { answerDuplicate } from "../../src/duplicates/policy.ts";
-import { clearDuplicateMemory, findDuplicate, rememberResult, shareInFlight, type StoredResult } from "../../src/duplicates/store.ts";
+import { findDuplicate, rememberResult, type StoredResult } from "../../src/duplicates/store.ts";
+import { freshIsolate } from "../support/caller.ts";
 
 const stored: StoredResult = { returnCode: "10001", matchCode: "21", orderNo: "VM1", at: 1_000_000 };
 
-beforeEach(clearDuplicateMemory);
+beforeEach(freshIsolate);
 
 describe("duplicate store", () => {
   it("finds what it remembered, from the isolate", async () => {
@@ -15,7 +16,7 @@ describe("duplicate store", () => {
 
   it("finds it in KV from a fresh isolate", async () => {
     await rememberResult(env.DEDUP, "dup:a:2", stored, 60);
-    clearDuplicateMemory();
+    freshIsolate();
     expect(await findDuplicate(env.DEDUP, "dup:a:2", stored.at + 1)).toEqual(stored);
   });
 
@@ -34,31 +35,6 @@ describe("duplicate store", () => {
   it("ignores a malformed KV entry", async () => {
     await env.DEDUP.put("dup:a:5", JSON.stringify({ returnCode: "99999" }));
     expect(await findDuplicate(env.DEDUP, "dup:a:5", 0)).toBeNull();
-  });
-});
-
-describe("shareInFlight", () => {
-  it("runs the work once for concurrent identical keys", async () => {
-    let runs = 0;
-    let release!: () => void;
-    const gate = new Promise<void>((r) => (release = r));
-    const work = async () => {
-      runs++;
-      await gate;
-      return "answer";
-    };
-    const a = shareInFlight("k", work);
-    const b = shareInFlight("k", work);
-    release();
-    expect(await Promise.all([a, b])).toEqual([{ leader: true, result: "answer" }, { leader: false, result: "answer" }]);
-    expect(runs).toBe(1);
-  });
-
-  it("runs again once the first call has finished", async () => {
-    let runs = 0;
-    await shareInFlight("k2", async () => runs++);
-    await shareInFlight("k2", async () => runs++);
-    expect(runs).toBe(2);
   });
 });
 

@@ -3,9 +3,9 @@
 import { registerSchema, validate } from "@hyperjump/json-schema/openapi-3-1";
 import { exports } from "cloudflare:workers";
 import { beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { ERROR_CODES, RETURN_CODES } from "../../src/codes.ts";
-import { ORDER_HEADER } from "../../src/envelope.ts";
-import { bodyKind } from "../../src/request/body.ts";
+import { ERROR_CODES, RETURN_CODES } from "../../src/wire/codes.ts";
+import { ORDER_HEADER } from "../../src/wire/envelope.ts";
+import { bodyKind } from "../../src/verify-mobile/request/body.ts";
 import { SANDBOX_PEOPLE } from "../../src/sandbox/identities.ts";
 import { IV, createAccount, encryptLogon, freshIsolate, sendForm, verify } from "../support/caller.ts";
 

@@ -1,13 +1,11 @@
 // A caller of the API for tests: real accounts in the test's KV, real AES-CBC logon, requests
 // through the Worker's own fetch handler.
 import { env, exports } from "cloudflare:workers";
-import { clearAccountCache } from "../../src/accounts/lookup.ts";
-import { clearBalanceHints } from "../../src/billing/gateway.ts";
 import { AccountRecord, accountKey, tokenKey } from "../../src/accounts/record.ts";
 import { cbcEncrypt, importAesCbcKey } from "../../src/crypto/aes.ts";
 import { toBase64, utf8 } from "../../src/crypto/bytes.ts";
-import { clearDuplicateMemory } from "../../src/duplicates/store.ts";
-import type { Envelope } from "../../src/envelope.ts";
+import { isolateCaches } from "../../src/platform/bounded-cache.ts";
+import type { Envelope } from "../../src/wire/envelope.ts";
 import { buildAccount } from "../../scripts/account/records.ts";
 
 export const TEST_SECRET = "test-service-secret-0123456789abcdef";
@@ -27,9 +25,7 @@ export async function createAccount(overrides: Partial<AccountRecord> = {}, keyL
 
 /** Forgets what the isolate caches, as a fresh isolate would. */
 export function freshIsolate(): void {
-  clearAccountCache();
-  clearDuplicateMemory();
-  clearBalanceHints();
+  for (const cache of isolateCaches) cache.clear();
 }
 
 export async function encryptLogon(key: string, payload: unknown, iv = IV): Promise<string> {

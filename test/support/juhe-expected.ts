@@ -1,6 +1,6 @@
 // CONTRACT.md §3, written out independently of src/upstream/juhe-codes.ts: juhe error_code → ours.
-import type { FailureCode } from "../../src/codes.ts";
-import type { Config } from "../../src/env.ts";
+import type { FailureCode } from "../../src/wire/codes.ts";
+import type { JuheOptions } from "../../src/upstream/juhe/client.ts";
 
 export const EXPECTED_JUHE_CODES: readonly (readonly [juhe: number, ours: FailureCode])[] = [
   [227301, "504"],
@@ -31,15 +31,7 @@ export const EXPECTED_JUHE_CODES: readonly (readonly [juhe: number, ours: Failur
 
 export const TEST_BASE_URL = "https://juhe.test";
 
-/** A parsed Config for the real-client path (JUHE_KEY set). */
-export function juheConfig(overrides: Partial<Config> = {}): Config {
-  return {
-    SERVICE_SECRET: "test-service-secret-0123456789abcdef",
-    JUHE_BASE_URL: TEST_BASE_URL,
-    JUHE_KEY: "test-juhe-key",
-    JUHE_OPENID: "test-openid",
-    JUHE_MODE: "encrypted",
-    UPSTREAM_TIMEOUT_MS: 5000,
-    ...overrides,
-  };
+/** Options of the real client against the faked network (encrypted mode, openid "test-openid"). */
+export function juheConfig(overrides: Partial<JuheOptions> = {}): JuheOptions {
+  return { baseUrl: TEST_BASE_URL, product: "telecomCmcc", key: "test-juhe-key", openid: "test-openid", timeoutMs: 5000, ...overrides };
 }

@@ -1,0 +1,63 @@
+// POST /api/personalInfo/verifyMobile: runs the pipeline, then answers in the envelope with one log
+// line, one metrics point and, for a known account that did not reserve, one ledger row.
+import { SERVICE } from "../accounts/record.ts";
+import { queueLedgerRow } from "../billing/ledger-buffer.ts";
+import type { Background } from "../platform/background.ts";
+import { logEvent, logRequest, type RequestLog } from "../platform/log.ts";
+import { writeMetrics } from "../platform/metrics.ts";
+import { envelopeResponse, toEnvelope } from "../wire/envelope.ts";
+import { newOrderNo } from "../wire/order-number.ts";
+import { fail } from "../wire/outcome.ts";
+import { run, type Trace } from "./pipeline.ts";
+
+export function verifyMobile(request: Request, env: Env, ctx: Background): Promise<Response> {
+  const handled = handle(request, env, ctx);
+  // The whole request, its settlement and its ledger row outlive a caller who hangs up.
+  ctx.waitUntil(handled.then(() => {}, () => {}));
+  return handled;
+}
+
+async function handle(request: Request, env: Env, ctx: Background): Promise<Response> {
+  const started = Date.now();
+  const orderNo = newOrderNo(started);
+  const trace: Trace = { accountId: null, fingerprint: null, upstream: null, reserved: false };
+  const outcome = await run(request, env, ctx, orderNo, started, trace).catch((error: unknown) => {
+    // The name only: an error message may quote input.
+    logEvent("error", "unhandled", { orderNo, error: error instanceof Error ? error.name : typeof error });
+    return fail("500");
+  });
+  const envelope = toEnvelope(outcome);
+  const entry: RequestLog = {
+    orderNo,
+    accountId: trace.accountId,
+    errorCode: envelope.errorCode,
+    returnCode: envelope.returnCode,
+    reason: envelope.errorReason,
+    upstreamCode: trace.upstream?.upstreamCode ?? null,
+    upstreamMs: trace.upstream?.latencyMs ?? null,
+    totalMs: Date.now() - started,
+    duplicate: envelope.info?.duplicate ?? envelope.errorCode === "309",
+    billable: envelope.info?.billable ?? false,
+  };
+  logRequest(entry);
+  writeMetrics(env.METRICS, entry);
+  if (trace.accountId !== null && !trace.reserved) {
+    // Every request of a known account gets a ledger row, off the response path.
+    ctx.waitUntil(
+      queueLedgerRow(env, trace.accountId, {
+        orderNo,
+        at: started,
+        service: SERVICE,
+        errorCode: entry.errorCode,
+        returnCode: entry.returnCode,
+        chargedFen: 0,
+        duplicate: entry.duplicate,
+        upstreamOrderId: null,
+        upstreamCode: entry.upstreamCode,
+        upstreamMs: entry.upstreamMs,
+        fingerprintPrefix: trace.fingerprint,
+      }),
+    );
+  }
+  return envelopeResponse(envelope, orderNo);
+}
