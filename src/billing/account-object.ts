@@ -3,7 +3,7 @@
 // call is atomic: two edges asking at once are served one after the other.
 import { DurableObject } from "cloudflare:workers";
 import type { StoredResult } from "../duplicates/store.ts";
-import { chinaDay } from "../platform/time.ts";
+import { Ledger } from "./ledger.ts";
 import { refusal, type Available } from "./terms.ts";
 import type { AccountState, Begin, BeginRequest, Credit, Credited, LedgerEntry, Opening, Settlement, UsageRow } from "./types.ts";
 
@@ -18,19 +18,15 @@ CREATE TABLE IF NOT EXISTS reservations (order_no TEXT PRIMARY KEY, service TEXT
 CREATE INDEX IF NOT EXISTS reservations_fp ON reservations (fingerprint);
 CREATE TABLE IF NOT EXISTS dedup (fingerprint TEXT PRIMARY KEY, until INTEGER NOT NULL, stored TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS dedup_until ON dedup (until);
-CREATE TABLE IF NOT EXISTS ledger (order_no TEXT PRIMARY KEY, at INTEGER NOT NULL, day TEXT NOT NULL, service TEXT NOT NULL,
-  error_code TEXT NOT NULL, return_code TEXT NOT NULL, charged_fen INTEGER NOT NULL, duplicate INTEGER NOT NULL,
-  upstream_order_id TEXT, upstream_code INTEGER, upstream_ms INTEGER, fingerprint_prefix TEXT);
-CREATE INDEX IF NOT EXISTS ledger_at ON ledger (at);
 CREATE TABLE IF NOT EXISTS credits (at INTEGER NOT NULL, service TEXT NOT NULL, balance_fen INTEGER NOT NULL, count INTEGER NOT NULL);
 `;
 
-const PREFIX = 12;
 /** Expired duplicate entries are ignored at once and deleted in bulk now and then. */
 const PURGE_EVERY_MS = 60_000;
 
 export class AccountObject extends DurableObject<Env> {
   private readonly sql: SqlStorage;
+  private readonly ledgerBook: Ledger;
   private readonly opened = new Set<string>();
   private purgedAt = 0;
 
@@ -38,6 +34,7 @@ export class AccountObject extends DurableObject<Env> {
     super(ctx, env);
     this.sql = ctx.storage.sql;
     this.sql.exec(SCHEMA);
+    this.ledgerBook = new Ledger(this.sql);
   }
 
   /** Reserve the price and one count for a request about to go upstream, unless it must not. */
@@ -86,14 +83,14 @@ export class AccountObject extends DurableObject<Env> {
         this.sql.exec("INSERT OR REPLACE INTO dedup (fingerprint, until, stored) VALUES (?, ?, ?)",
           held.fingerprint, s.at + held.dedup_ttl * 1000, JSON.stringify(s.stored));
       }
-      this.insertLedger({ ...s, service: held.service, chargedFen: charged, duplicate: false, fingerprintPrefix: held.fingerprint.slice(0, PREFIX) });
+      this.ledgerBook.insert({ ...s, service: held.service, chargedFen: charged, duplicate: false, fingerprintPrefix: held.fingerprint });
     });
   }
 
   /** Ledger rows for requests that never reserved (refused early, or answered from a cache). */
   recordMany(entries: LedgerEntry[]): void {
     this.ctx.storage.transactionSync(() => {
-      for (const e of entries) this.insertLedger({ ...e, chargedFen: 0, fingerprintPrefix: e.fingerprintPrefix?.slice(0, PREFIX) ?? null });
+      for (const e of entries) this.ledgerBook.insert({ ...e, chargedFen: 0 });
     });
   }
 
@@ -123,32 +120,12 @@ export class AccountObject extends DurableObject<Env> {
     return { balanceFen, remaining: remaining === null ? null : remaining + held, reserved: held };
   }
 
-  /** Requests, billable answers and charges per China day and error code, for [fromDay, toDay]. */
   usage(fromDay: string, toDay: string): UsageRow[] {
-    return this.sql
-      .exec<UsageRow>(
-        `SELECT day, error_code AS errorCode, count(*) AS requests, sum(error_code = '200' AND duplicate = 0) AS billable, sum(charged_fen) AS chargedFen
-         FROM ledger WHERE day BETWEEN ? AND ? GROUP BY day, error_code ORDER BY day, error_code`, fromDay, toDay)
-      .toArray();
+    return this.ledgerBook.usage(fromDay, toDay);
   }
 
   ledger(fromDay: string, toDay: string, limit: number): LedgerEntry[] {
-    return this.sql
-      .exec<Record<string, SqlStorageValue>>("SELECT * FROM ledger WHERE day BETWEEN ? AND ? ORDER BY at, order_no LIMIT ?", fromDay, toDay, limit)
-      .toArray()
-      .map((row) => ({
-        orderNo: String(row.order_no),
-        at: Number(row.at),
-        service: String(row.service),
-        errorCode: String(row.error_code) as LedgerEntry["errorCode"],
-        returnCode: String(row.return_code),
-        chargedFen: Number(row.charged_fen),
-        duplicate: row.duplicate === 1,
-        upstreamOrderId: row.upstream_order_id === null ? null : String(row.upstream_order_id),
-        upstreamCode: row.upstream_code === null ? null : Number(row.upstream_code),
-        upstreamMs: row.upstream_ms === null ? null : Number(row.upstream_ms),
-        fingerprintPrefix: row.fingerprint_prefix === null ? null : String(row.fingerprint_prefix),
-      }));
+    return this.ledgerBook.rows(fromDay, toDay, limit);
   }
 
   /** Releases reservations left behind by an isolate that died mid-request. */
@@ -156,7 +133,7 @@ export class AccountObject extends DurableObject<Env> {
     const cutoff = Date.now() - RESERVATION_TTL_MS;
     const stale = this.sql.exec<{ order_no: string }>("SELECT order_no FROM reservations WHERE at <= ?", cutoff).toArray();
     for (const { order_no } of stale) {
-      this.settle({ orderNo: order_no, at: Date.now(), errorCode: "500", returnCode: "0", upstreamOrderId: null, upstreamCode: null, upstreamMs: null, stored: null });
+      this.settle({ orderNo: order_no, at: Date.now(), errorCode: "500", returnCode: "0", upstreamOrderId: null, upstreamCode: null, upstreamMs: null, attempts: [], stored: null });
     }
     const next = this.sql.exec<{ at: number | null }>("SELECT min(at) AS at FROM reservations").one().at;
     if (next !== null) void this.ctx.storage.setAlarm(next + RESERVATION_TTL_MS);
@@ -183,14 +160,5 @@ export class AccountObject extends DurableObject<Env> {
     this.sql.exec("INSERT OR IGNORE INTO balance (id, balance_fen) VALUES (1, ?)", opening.balanceFen);
     this.sql.exec("INSERT OR IGNORE INTO counts (service, remaining) VALUES (?, ?)", service, opening.remaining);
     this.opened.add(service);
-  }
-
-  private insertLedger(e: LedgerEntry): void {
-    this.sql.exec(
-      `INSERT OR IGNORE INTO ledger (order_no, at, day, service, error_code, return_code, charged_fen, duplicate,
-        upstream_order_id, upstream_code, upstream_ms, fingerprint_prefix) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      e.orderNo, e.at, chinaDay(e.at), e.service, e.errorCode, e.returnCode, e.chargedFen, Number(e.duplicate),
-      e.upstreamOrderId, e.upstreamCode, e.upstreamMs, e.fingerprintPrefix,
-    );
   }
 }

@@ -23,6 +23,15 @@ export type Begin =
   /** An identical request holds a reservation right now (another edge, say). */
   | { readonly kind: "inFlight"; readonly orderNo: string };
 
+/** One try of one upstream, for reconciliation with that vendor's bill (docs/contract.md §5). */
+export type Attempt = {
+  readonly upstream: string;
+  /** The upstream's own result or error code, when it sent one. */
+  readonly code: string | null;
+  readonly ms: number;
+  readonly orderId: string | null;
+};
+
 /** One ledger row: facts about a request, never personal data (the fingerprint only as a prefix). */
 export type LedgerEntry = {
   readonly orderNo: string;
@@ -36,6 +45,7 @@ export type LedgerEntry = {
   readonly upstreamCode: number | null;
   readonly upstreamMs: number | null;
   readonly fingerprintPrefix: string | null;
+  readonly attempts: readonly Attempt[];
 };
 
 /** How a reserved request ended; `stored` is set exactly for a billable (200) answer. */

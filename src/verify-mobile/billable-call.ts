@@ -67,6 +67,7 @@ export async function billableCall(a: Ask): Promise<Shared> {
       upstreamOrderId: match?.upstreamOrderId ?? null,
       upstreamCode: call.upstreamCode,
       upstreamMs: call.latencyMs,
+      attempts: [{ upstream: a.config.UPSTREAMS[0]!.name, code: call.upstreamCode === null ? null : String(call.upstreamCode), ms: call.latencyMs, orderId: match?.upstreamOrderId ?? null }],
       stored,
     }),
   );

@@ -56,6 +56,7 @@ async function handle(request: Request, env: Env, ctx: Background): Promise<Resp
         upstreamCode: entry.upstreamCode,
         upstreamMs: entry.upstreamMs,
         fingerprintPrefix: trace.fingerprint,
+        attempts: [],
       }),
     );
   }

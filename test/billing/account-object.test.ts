@@ -16,7 +16,7 @@ const begin = (orderNo: string, patch: Partial<BeginRequest> = {}): BeginRequest
 const stored = (orderNo: string) => ({ returnCode: "10000" as const, matchCode: "11" as const, orderNo, at: NOW });
 const settled = (orderNo: string, billable: boolean, patch: Partial<Settlement> = {}): Settlement => ({
   orderNo, at: NOW, errorCode: billable ? "200" : "502", returnCode: billable ? "10000" : "0",
-  upstreamOrderId: billable ? "J1" : null, upstreamCode: billable ? 0 : null, upstreamMs: 12, stored: billable ? stored(orderNo) : null, ...patch,
+  upstreamOrderId: billable ? "J1" : null, upstreamCode: billable ? 0 : null, upstreamMs: 12, attempts: [], stored: billable ? stored(orderNo) : null, ...patch,
 });
 
 describe("begin", () => {
@@ -97,12 +97,20 @@ describe("settle", () => {
     expect((await o.state("verifyMobile", opening)).balanceFen).toBe(450);
   });
 
+  it("lists every upstream attempt in the ledger row", async () => {
+    const o = object();
+    const attempts = [{ upstream: "juhe", code: "227301", ms: 40, orderId: null }, { upstream: "juhe3", code: "0", ms: 55, orderId: "J2" }];
+    await o.begin(begin("o1"));
+    await o.settle(settled("o1", true, { attempts }));
+    expect((await o.ledger("2026-11-26", "2026-11-26", 10))[0]?.attempts).toEqual(attempts);
+  });
+
   it("writes one ledger row with the charge and a fingerprint prefix", async () => {
     const o = object();
     await o.begin(begin("o1", { fingerprint: "f".repeat(64) }));
     await o.settle(settled("o1", true));
     expect(await o.ledger("2026-11-26", "2026-11-26", 10)).toEqual([
-      { orderNo: "o1", at: NOW, service: "verifyMobile", errorCode: "200", returnCode: "10000", chargedFen: 50, duplicate: false, upstreamOrderId: "J1", upstreamCode: 0, upstreamMs: 12, fingerprintPrefix: "f".repeat(12) },
+      { orderNo: "o1", at: NOW, service: "verifyMobile", errorCode: "200", returnCode: "10000", chargedFen: 50, duplicate: false, upstreamOrderId: "J1", upstreamCode: 0, upstreamMs: 12, fingerprintPrefix: "f".repeat(12), attempts: [] },
     ]);
   });
 });
@@ -137,7 +145,7 @@ describe("credit, usage and the alarm", () => {
       await o.begin(begin(id));
       await o.settle(settled(id, billable));
     }
-    await o.recordMany([{ orderNo: "d", at: NOW, service: "verifyMobile", errorCode: "306", returnCode: "0", chargedFen: 0, duplicate: false, upstreamOrderId: null, upstreamCode: null, upstreamMs: null, fingerprintPrefix: null }]);
+    await o.recordMany([{ orderNo: "d", at: NOW, service: "verifyMobile", errorCode: "306", returnCode: "0", chargedFen: 0, duplicate: false, upstreamOrderId: null, upstreamCode: null, upstreamMs: null, fingerprintPrefix: null, attempts: [] }]);
     const ledger = await o.ledger("2026-11-26", "2026-11-26", 100);
     const usage = await o.usage("2026-11-26", "2026-11-26");
     expect(usage).toEqual([
