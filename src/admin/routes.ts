@@ -6,13 +6,17 @@ import { bearerAuth } from "hono/bearer-auth";
 import * as z from "zod/mini";
 import { AccountRecord, SERVICE, accountKey } from "../accounts/record.ts";
 import { accountObject, openingOf, rememberBalance } from "../billing/gateway.ts";
-import { MAX_CREDIT_FEN } from "../billing/types.ts";
+import { type LedgerCursor, type LedgerEntry, MAX_CREDIT_FEN, type UsageRow } from "../billing/types.ts";
+import { fromLenientBase64, fromUtf8, toBase64Url, utf8 } from "../crypto/bytes.ts";
 import { sha256Hex } from "../crypto/secrets.ts";
 import { readAdminConfig } from "../platform/config.ts";
-import { chinaDay } from "../platform/time.ts";
+import { chinaDay, daysBetween } from "../platform/time.ts";
 import { toCsv } from "./csv.ts";
 
 type Ctx = Context<{ Bindings: Env }>;
+
+/** The longest from..to an export answers (docs/contract.md §8): a year, leap day included. */
+const MAX_RANGE_DAYS = 366;
 
 const Day = z.iso.date();
 const Range = z.object({
@@ -20,7 +24,19 @@ const Range = z.object({
   to: z.optional(Day),
   format: z._default(z.enum(["json", "csv"]), "json"),
   limit: z._default(z.coerce.number().check(z.int(), z.minimum(1), z.maximum(10_000)), 1_000),
+  cursor: z.optional(z.string()),
 });
+type Range = z.infer<typeof Range>;
+
+// The CSV columns, every field of the row type (the compiler checks the list is complete).
+const USAGE_COLUMNS = Object.keys({ day: 1, errorCode: 1, requests: 1, billable: 1, chargedFen: 1 } satisfies Record<keyof UsageRow, 1>) as (keyof UsageRow)[];
+const LEDGER_COLUMNS = Object.keys({
+  orderNo: 1, at: 1, service: 1, errorCode: 1, returnCode: 1, chargedFen: 1, duplicate: 1,
+  upstreamOrderId: 1, upstreamCode: 1, upstreamMs: 1, fingerprintPrefix: 1, attempts: 1,
+} satisfies Record<keyof LedgerEntry, 1>) as (keyof LedgerEntry)[];
+
+/** The cursor is the last row's (time, order number), opaque to the caller. */
+const CursorJson = z.tuple([z.int(), z.string()]);
 const Amount = z.int().check(z.minimum(-MAX_CREDIT_FEN), z.maximum(MAX_CREDIT_FEN));
 const CreditBody = z.object({
   balanceFen: z._default(Amount, 0),
@@ -50,7 +66,9 @@ admin.use("*", async (c, next) => {
 admin.get("/accounts/:id", async (c) => {
   const record = await findRecord(c);
   if (!record) return c.json({ error: "no such account" }, 404);
-  return c.json(await accountObject(c.env, record.id).state(SERVICE, openingOf(record, SERVICE)));
+  const object = accountObject(c.env, record.id);
+  const [state, storage] = await Promise.all([object.state(SERVICE, openingOf(record, SERVICE)), object.storageState()]);
+  return c.json({ ...state, storage });
 });
 
 admin.post("/accounts/:id/credit", async (c) => {
@@ -68,18 +86,44 @@ admin.post("/accounts/:id/credit", async (c) => {
   return c.json(credited.state);
 });
 
-// usage: per China day and code; ledger: the rows themselves. Both for a day range, JSON or CSV.
-for (const report of ["usage", "ledger"] as const) {
-  admin.get(`/accounts/:id/${report}`, async (c) => {
-    const record = await findRecord(c);
-    const range = Range.safeParse(c.req.query());
-    if (!record) return c.json({ error: "no such account" }, 404);
-    if (!range.success) return c.json({ error: "query: from, to as YYYY-MM-DD; format json|csv; limit 1-10000" }, 400);
-    const { from, to } = days(range.data);
-    const object = accountObject(c.env, record.id);
-    const rows = report === "usage" ? await object.usage(from, to) : await object.ledger(from, to, range.data.limit);
-    return range.data.format === "csv" ? csv(c, toCsv(rows)) : c.json({ accountId: record.id, from, to, rows });
-  });
+// usage: per China day and code, from the rollups, complete in one answer (the range is capped).
+admin.get("/accounts/:id/usage", async (c) => {
+  const asked = await exportRequest(c);
+  if (asked instanceof Response) return asked;
+  const { record, range, from, to } = asked;
+  const rows = await accountObject(c.env, record.id).usage(from, to);
+  return range.format === "csv" ? csv(c, toCsv(USAGE_COLUMNS, rows)) : c.json({ accountId: record.id, from, to, rows });
+});
+
+// ledger: the detail rows, a page at a time; `next` (CSV: the X-Next-Cursor header) asks for the
+// page after, and is null on the last one.
+admin.get("/accounts/:id/ledger", async (c) => {
+  const asked = await exportRequest(c);
+  if (asked instanceof Response) return asked;
+  const { record, range, from, to } = asked;
+  const after = range.cursor === undefined ? null : decodeCursor(range.cursor);
+  if (after === undefined) return c.json({ error: "cursor: pass back the `next` of the previous page unchanged" }, 400);
+  // One row more than the page: whether it exists says whether another page follows.
+  const found = await accountObject(c.env, record.id).ledger(from, to, range.limit + 1, after);
+  const rows = found.slice(0, range.limit);
+  const last = rows[rows.length - 1];
+  const next = found.length > range.limit && last ? encodeCursor({ at: last.at, orderNo: last.orderNo }) : null;
+  if (range.format === "csv") return csv(c, toCsv(LEDGER_COLUMNS, rows), next === null ? {} : { "X-Next-Cursor": next });
+  return c.json({ accountId: record.id, from, to, rows, next });
+});
+
+/** The account and the day range of an export request, or the answer refusing it. */
+async function exportRequest(c: Ctx): Promise<Response | { record: AccountRecord; range: Range; from: string; to: string }> {
+  const record = await findRecord(c);
+  if (!record) return c.json({ error: "no such account" }, 404);
+  const range = Range.safeParse(c.req.query());
+  if (!range.success) return c.json({ error: "query: from, to as YYYY-MM-DD; format json|csv; limit 1-10000; cursor" }, 400);
+  const today = chinaDay(Date.now());
+  const from = range.data.from ?? today;
+  const to = range.data.to ?? range.data.from ?? today;
+  const span = daysBetween(from, to);
+  if (span < 1 || span > MAX_RANGE_DAYS) return c.json({ error: `from..to must run forward and span at most ${MAX_RANGE_DAYS} days` }, 400);
+  return { record, range: range.data, from, to };
 }
 
 async function findRecord(c: Ctx): Promise<AccountRecord | null> {
@@ -88,9 +132,17 @@ async function findRecord(c: Ctx): Promise<AccountRecord | null> {
   return parsed.success ? parsed.data : null;
 }
 
-function days(range: { from?: string | undefined; to?: string | undefined }): { from: string; to: string } {
-  const today = chinaDay(Date.now());
-  return { from: range.from ?? today, to: range.to ?? range.from ?? today };
+const encodeCursor = (cursor: LedgerCursor) => toBase64Url(utf8.encode(JSON.stringify([cursor.at, cursor.orderNo])));
+
+/** The cursor a `next` carried, or undefined when the text is not one. */
+function decodeCursor(text: string): LedgerCursor | undefined {
+  const bytes = fromLenientBase64(text);
+  try {
+    const parsed = CursorJson.safeParse(bytes && JSON.parse(fromUtf8.decode(bytes)));
+    return parsed.success ? { at: parsed.data[0], orderNo: parsed.data[1] } : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
-const csv = (c: Ctx, text: string) => c.body(text, 200, { "Content-Type": "text/csv; charset=utf-8" });
+const csv = (c: Ctx, text: string, headers: Record<string, string> = {}) => c.body(text, 200, { "Content-Type": "text/csv; charset=utf-8", ...headers });

@@ -3,9 +3,14 @@
 // call is atomic: two edges asking at once are served one after the other.
 import { DurableObject } from "cloudflare:workers";
 import type { StoredResult } from "../duplicates/store.ts";
+import { readConfig } from "../platform/config.ts";
+import { logEvent } from "../platform/log.ts";
+import { chinaDay } from "../platform/time.ts";
+import type { ErrorCode } from "../wire/codes.ts";
 import { Ledger } from "./ledger.ts";
+import { retire, retiresAt } from "./ledger-archive.ts";
 import { refusal, type Available } from "./terms.ts";
-import type { AccountState, Begin, BeginRequest, Credit, Credited, LedgerEntry, Opening, Settlement, UsageRow } from "./types.ts";
+import type { AccountState, Begin, BeginRequest, Credit, Credited, LedgerCursor, LedgerEntry, Opening, Settlement, StorageState, UsageRow } from "./types.ts";
 
 /** A reservation older than this was left by an isolate that died; the alarm releases it. */
 export const RESERVATION_TTL_MS = 5 * 60_000;
@@ -24,17 +29,40 @@ CREATE TABLE IF NOT EXISTS credits (at INTEGER NOT NULL, service TEXT NOT NULL, 
 /** Expired duplicate entries are ignored at once and deleted in bulk now and then. */
 const PURGE_EVERY_MS = 60_000;
 
+/** The longest a refusal counted without a detail row waits in memory before it reaches the rollups. */
+const TALLY_FLUSH_MS = 1_000;
+
+/** After a failed retirement (R2 down, say), the next try; nothing was deleted. */
+const RETIRE_RETRY_MS = 15 * 60_000;
+
+type Tally = { readonly day: string; readonly service: string; readonly errorCode: ErrorCode; n: number };
+
 export class AccountObject extends DurableObject<Env> {
+  /** The object's clock for its alarm. The retention test replaces it to live through years in seconds. */
+  clock: () => number = Date.now;
   private readonly sql: SqlStorage;
   private readonly ledgerBook: Ledger;
   private readonly opened = new Set<string>();
   private purgedAt = 0;
+  /** The alarm as set. One alarm serves every need (stale reservations, the tally, retirement): each asks for it no later than it wants it. */
+  private alarmAt: number | null = null;
+  private readonly tally = new Map<string, Tally>();
+  private tallySince: number | null = null;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     this.sql = ctx.storage.sql;
     this.sql.exec(SCHEMA);
-    this.ledgerBook = new Ledger(this.sql);
+    // A set alarm replans everything when it fires, so a new row needs one only when none is set.
+    this.ledgerBook = new Ledger(this.sql, (at) => {
+      const days = this.alarmAt === null ? this.retentionDays() : null;
+      if (days !== null) this.wakeBy(retiresAt(chinaDay(at), days));
+    });
+    void ctx.blockConcurrencyWhile(async () => {
+      this.alarmAt = await ctx.storage.getAlarm();
+      // Rows kept from before retention existed wait for no alarm: plan one from what is stored.
+      if (this.alarmAt === null) this.plan(this.clock(), null);
+    });
   }
 
   /** Reserve the price and one count for a request about to go upstream, unless it must not. */
@@ -64,7 +92,7 @@ export class AccountObject extends DurableObject<Env> {
       "INSERT INTO reservations (order_no, service, fingerprint, amount_fen, dedup_ttl, at) VALUES (?, ?, ?, ?, ?, ?)",
       r.orderNo, r.service, r.fingerprint, r.priceFen, r.dedupTtl, r.now,
     );
-    if (first) void this.ctx.storage.setAlarm(r.now + RESERVATION_TTL_MS);
+    if (first) this.wakeBy(r.now + RESERVATION_TTL_MS);
     return { kind: "reserved", balanceFen: available.balanceFen };
   }
 
@@ -120,23 +148,112 @@ export class AccountObject extends DurableObject<Env> {
     return { balanceFen, remaining: remaining === null ? null : remaining + held, reserved: held };
   }
 
+  /**
+   * Counts a request refused without a detail row of its own (the rate limit: docs/contract.md §8)
+   * in the rollups. Counts gather in memory and are written together, at most a second later,
+   * so a flood of refusals costs a write a second, not one each.
+   */
+  tallyRefusal(service: string, errorCode: ErrorCode, now: number): void {
+    const day = chinaDay(now);
+    const key = `${day} ${service} ${errorCode}`;
+    const counted = this.tally.get(key);
+    if (counted) counted.n++;
+    else this.tally.set(key, { day, service, errorCode, n: 1 });
+    if (this.tallySince === null) {
+      this.tallySince = now;
+      this.wakeBy(now + TALLY_FLUSH_MS);
+    } else if (now - this.tallySince >= TALLY_FLUSH_MS) this.flushTally();
+  }
+
+  /** Per China day and code, from the rollups (docs/contract.md §8). */
   usage(fromDay: string, toDay: string): UsageRow[] {
+    this.flushTally();
     return this.ledgerBook.usage(fromDay, toDay);
   }
 
-  ledger(fromDay: string, toDay: string, limit: number): LedgerEntry[] {
-    return this.ledgerBook.rows(fromDay, toDay, limit);
+  /** One page of detail rows; the caller asks for one more than it shows to learn whether another page follows. */
+  ledger(fromDay: string, toDay: string, limit: number, after: LedgerCursor | null = null): LedgerEntry[] {
+    return this.ledgerBook.rows(fromDay, toDay, limit, after);
   }
 
-  /** Releases reservations left behind by an isolate that died mid-request. */
-  override alarm(): void {
-    const cutoff = Date.now() - RESERVATION_TTL_MS;
-    const stale = this.sql.exec<{ order_no: string }>("SELECT order_no FROM reservations WHERE at <= ?", cutoff).toArray();
+  /** What the object stores, for the operator: size and row counts (counting reads every row). */
+  storageState(): StorageState {
+    this.flushTally();
+    const { ledger, rollups, archivedDays } = this.ledgerBook.counts();
+    const own = this.sql
+      .exec<{ reservations: number; dedup: number }>("SELECT (SELECT count(*) FROM reservations) AS reservations, (SELECT count(*) FROM dedup) AS dedup")
+      .one();
+    return {
+      databaseSize: this.sql.databaseSize,
+      rows: { ledger, rollups, archivedDays, reservations: own.reservations, dedup: own.dedup },
+      oldestLedgerDay: this.ledgerBook.oldestDay(),
+    };
+  }
+
+  /**
+   * The one alarm: writes the refusal tally, releases reservations left behind by an isolate that
+   * died mid-request, retires a batch of ledger rows past retention, and sets itself for the
+   * earliest next need.
+   */
+  override async alarm(): Promise<void> {
+    const now = this.clock();
+    this.alarmAt = null;
+    this.flushTally();
+    const stale = this.sql.exec<{ order_no: string }>("SELECT order_no FROM reservations WHERE at <= ?", now - RESERVATION_TTL_MS).toArray();
     for (const { order_no } of stale) {
-      this.settle({ orderNo: order_no, at: Date.now(), errorCode: "500", returnCode: "0", upstreamOrderId: null, upstreamCode: null, upstreamMs: null, attempts: [], stored: null });
+      this.settle({ orderNo: order_no, at: now, errorCode: "500", returnCode: "0", upstreamOrderId: null, upstreamCode: null, upstreamMs: null, attempts: [], stored: null });
     }
-    const next = this.sql.exec<{ at: number | null }>("SELECT min(at) AS at FROM reservations").one().at;
-    if (next !== null) void this.ctx.storage.setAlarm(next + RESERVATION_TTL_MS);
+    this.plan(now, await this.retireBatch(now));
+  }
+
+  /** Retires one batch; the time the next batch is due, or null to plan from the oldest row. */
+  private async retireBatch(now: number): Promise<number | null> {
+    // The archive key names the account: the Worker addresses each object by its account id.
+    const accountId = this.ctx.id.name;
+    // A configuration that does not parse is logged where it is read; the rows wait for a good one.
+    const days = this.retentionDays();
+    if (days === null) return null;
+    try {
+      return (await retire(this.ledgerBook, this.env.LEDGER_ARCHIVE, accountId, days, now)) ? now : null;
+    } catch (error) {
+      logEvent("error", "ledger_retire_failed", { accountId, error: error instanceof Error ? error.message : String(error) });
+      return now + RETIRE_RETRY_MS;
+    }
+  }
+
+  /** Sets the alarm for the earliest need: the oldest reservation's expiry, the tally, the oldest row's retirement. */
+  private plan(now: number, retireAt: number | null): void {
+    const reservation = this.sql.exec<{ at: number | null }>("SELECT min(at) AS at FROM reservations").one().at;
+    const oldest = retireAt === null ? this.ledgerBook.oldestDay() : null;
+    const days = oldest === null ? null : this.retentionDays();
+    const needs = [
+      reservation === null ? null : reservation + RESERVATION_TTL_MS,
+      this.tallySince === null ? null : this.tallySince + TALLY_FLUSH_MS,
+      retireAt ?? (oldest === null || days === null ? null : Math.max(now, retiresAt(oldest, days))),
+    ].filter((at): at is number => at !== null);
+    this.alarmAt = null;
+    if (needs.length > 0) this.wakeBy(Math.min(...needs));
+  }
+
+  /** Makes the alarm ring by `at`: moves it earlier, never later, so steady traffic cannot keep pushing it back. */
+  private wakeBy(at: number): void {
+    if (this.alarmAt !== null && this.alarmAt <= at) return;
+    this.alarmAt = at;
+    void this.ctx.storage.setAlarm(at);
+  }
+
+  private flushTally(): void {
+    if (this.tally.size === 0) return;
+    this.ctx.storage.transactionSync(() => {
+      for (const t of this.tally.values()) this.ledgerBook.count(t.day, t.service, t.errorCode, t.n);
+    });
+    this.tally.clear();
+    this.tallySince = null;
+  }
+
+  private retentionDays(): number | null {
+    const config = readConfig(this.env);
+    return config.ok ? config.config.LEDGER_RETENTION_DAYS : null;
   }
 
   /** The balance, and what a new reservation may use: what is left minus what is held (one query). */

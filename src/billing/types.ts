@@ -62,4 +62,16 @@ export type AccountState = { readonly balanceFen: number | null; readonly remain
 
 export type Credited = { readonly ok: true; readonly state: AccountState } | { readonly ok: false; readonly error: string };
 
+/** One China day and code from the daily rollups: every request counted, with or without a detail row. */
 export type UsageRow = { readonly day: string; readonly errorCode: string; readonly requests: number; readonly billable: number; readonly chargedFen: number };
+
+/** Where a ledger page ended: the next page starts after this row (rows are ordered by time, then order number). */
+export type LedgerCursor = { readonly at: number; readonly orderNo: string };
+
+/** What the object holds and what it costs to keep (docs/contract.md §8), for the operator. */
+export type StorageState = {
+  readonly databaseSize: number;
+  readonly rows: { readonly ledger: number; readonly rollups: number; readonly archivedDays: number; readonly reservations: number; readonly dedup: number };
+  /** The oldest China day that still has detail rows; older days are in the archive only. */
+  readonly oldestLedgerDay: string | null;
+};

@@ -1,8 +1,9 @@
 import { env, exports } from "cloudflare:workers";
 import { createExecutionContext } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { chinaDay } from "../../src/platform/time.ts";
+import { addDays, chinaDay, chinaDayStart } from "../../src/platform/time.ts";
 import { LEDGER_FLUSH_MS } from "../../src/billing/ledger-buffer.ts";
+import type { LedgerEntry } from "../../src/billing/types.ts";
 import app from "../../src/index.ts";
 import { SANDBOX_PEOPLE } from "../../src/sandbox/identities.ts";
 import { createAccount, verify } from "../support/caller.ts";
@@ -36,7 +37,10 @@ describe("/admin", () => {
     const shown = await call(`/accounts/${account.record.id}`);
     expect([await credited.json(), await shown.json()]).toEqual([
       { balanceFen: 500, remaining: 3, reserved: 0 },
-      { balanceFen: 500, remaining: 3, reserved: 0 },
+      {
+        balanceFen: 500, remaining: 3, reserved: 0,
+        storage: { databaseSize: expect.any(Number), rows: { ledger: 0, rollups: 0, archivedDays: 0, reservations: 0, dedup: 0 }, oldestLedgerDay: null },
+      },
     ]);
   });
 
@@ -73,5 +77,82 @@ describe("/admin", () => {
       ledgerCharged: 50,
       csv: `day,errorCode,requests,billable,chargedFen\r\n${TODAY},200,1,1,50\r\n${TODAY},309,1,0,0\r\n`,
     });
+  });
+});
+
+describe("/admin ledger exports", () => {
+  const YESTERDAY = addDays(TODAY, -1);
+  const row = (orderNo: string, at: number, upstreamOrderId: string | null = null): LedgerEntry => ({
+    orderNo, at, service: "verifyMobile", errorCode: "306", returnCode: "0", chargedFen: 0, duplicate: false,
+    upstreamOrderId, upstreamCode: null, upstreamMs: null, fingerprintPrefix: null, attempts: [],
+  });
+  /** 25 rows over two days, several sharing a millisecond, written straight to the account's object. */
+  async function accountWithRows(): Promise<{ id: string; rows: LedgerEntry[] }> {
+    const { record } = await createAccount();
+    const rows = Array.from({ length: 25 }, (_, i) => row(`VM${String(i).padStart(3, "0")}`, chinaDayStart(i < 12 ? YESTERDAY : TODAY) + Math.floor(i / 3)));
+    await env.ACCOUNT_OBJECTS.get(env.ACCOUNT_OBJECTS.idFromName(record.id)).recordMany([...rows].reverse());
+    return { id: record.id, rows };
+  }
+  type Page = { accountId: string; from: string; to: string; rows: LedgerEntry[]; next: string | null };
+
+  it("pages the ledger with a cursor until `next` is null: every row once, in order", async () => {
+    const { id, rows } = await accountWithRows();
+    const pages: Page[] = [];
+    for (let next: string | null = ""; next !== null; ) {
+      const page = (await (await call(`/accounts/${id}/ledger?from=${YESTERDAY}&to=${TODAY}&limit=10${next && `&cursor=${next}`}`)).json()) as Page;
+      pages.push(page);
+      next = page.next;
+    }
+    expect([pages.map((p) => [p.accountId, p.from, p.to, p.rows.length]), pages.flatMap((p) => p.rows)]).toEqual([
+      [[id, YESTERDAY, TODAY, 10], [id, YESTERDAY, TODAY, 10], [id, YESTERDAY, TODAY, 5]],
+      rows,
+    ]);
+  });
+
+  it("gives a CSV page with the next cursor in X-Next-Cursor, none on the last page", async () => {
+    const { id, rows } = await accountWithRows();
+    const first = await call(`/accounts/${id}/ledger?from=${YESTERDAY}&to=${TODAY}&limit=20&format=csv`);
+    const last = await call(`/accounts/${id}/ledger?from=${YESTERDAY}&to=${TODAY}&limit=20&format=csv&cursor=${first.headers.get("X-Next-Cursor")}`);
+    const lines = async (r: Response) => (await r.text()).trimEnd().split("\r\n");
+    const [firstLines, lastLines] = [await lines(first), await lines(last)];
+    expect([firstLines[0], firstLines.length, lastLines.length, lastLines.slice(1).map((l) => l.split(",")[0]), last.headers.has("X-Next-Cursor")]).toEqual([
+      "orderNo,at,service,errorCode,returnCode,chargedFen,duplicate,upstreamOrderId,upstreamCode,upstreamMs,fingerprintPrefix,attempts",
+      21,
+      6,
+      rows.slice(20).map((r) => r.orderNo),
+      false,
+    ]);
+  });
+
+  it("writes the CSV header for an empty range, and neutralises a field that would be a formula", async () => {
+    const { record } = await createAccount();
+    await env.ACCOUNT_OBJECTS.get(env.ACCOUNT_OBJECTS.idFromName(record.id)).recordMany([row("VM1", chinaDayStart(TODAY), "=HYPERLINK(\"http://x\")")]);
+    const texts = await Promise.all(
+      [`ledger?from=${TODAY}&format=csv`, `ledger?from=${YESTERDAY}&format=csv`, `usage?from=${YESTERDAY}&format=csv`].map(async (q) => (await call(`/accounts/${record.id}/${q}`)).text()),
+    );
+    expect(texts).toEqual([
+      "orderNo,at,service,errorCode,returnCode,chargedFen,duplicate,upstreamOrderId,upstreamCode,upstreamMs,fingerprintPrefix,attempts\r\n" +
+        `VM1,${chinaDayStart(TODAY)},verifyMobile,306,0,0,false,"'=HYPERLINK(""http://x"")",,,,[]\r\n`,
+      "orderNo,at,service,errorCode,returnCode,chargedFen,duplicate,upstreamOrderId,upstreamCode,upstreamMs,fingerprintPrefix,attempts\r\n",
+      "day,errorCode,requests,billable,chargedFen\r\n",
+    ]);
+  });
+
+  it("refuses a range over 366 days, a backward range and a cursor it did not give, with 400", async () => {
+    const { record } = await createAccount();
+    const answers = await Promise.all(
+      [
+        `ledger?from=${addDays(TODAY, -366)}&to=${TODAY}`,
+        `usage?from=${addDays(TODAY, -366)}&to=${TODAY}`,
+        `ledger?from=${TODAY}&to=${YESTERDAY}`,
+        `ledger?from=${TODAY}&cursor=bm90IGEgY3Vyc29y`,
+        `ledger?from=${addDays(TODAY, -365)}&to=${TODAY}`,
+      ].map(async (q) => {
+        const response = await call(`/accounts/${record.id}/${q}`);
+        return [response.status, ((await response.json()) as { error?: string }).error ?? "ok"];
+      }),
+    );
+    const range = "from..to must run forward and span at most 366 days";
+    expect(answers).toEqual([[400, range], [400, range], [400, range], [400, "cursor: pass back the `next` of the previous page unchanged"], [200, "ok"]]);
   });
 });
