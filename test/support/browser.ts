@@ -47,11 +47,17 @@ type Message = { id?: number; method?: string; params?: Record<string, unknown>;
 
 export async function openPage(browser: string, url: string, size = { width: 1280, height: 1400 }): Promise<Page> {
   const profile = mkdtempSync(join(tmpdir(), "chromium-"));
-  const child = spawn(browser, [...HEADLESS_FLAGS, `--user-data-dir=${profile}`, "--remote-debugging-port=0", "about:blank"], { stdio: ["ignore", "ignore", "pipe"] });
+  // Its own process group: closing stops the browser's helper processes too.
+  const child = spawn(browser, [...HEADLESS_FLAGS, `--user-data-dir=${profile}`, "--remote-debugging-port=0", "about:blank"], {
+    stdio: ["ignore", "ignore", "pipe"],
+    detached: true,
+  });
   const close = async () => {
-    child.kill("SIGTERM");
-    await new Promise((r) => (child.exitCode === null ? child.once("exit", r) : r(null)));
-    rmSync(profile, { recursive: true, force: true });
+    const exited = new Promise((r) => (child.exitCode === null ? child.once("exit", r) : r(null)));
+    if (child.pid && child.exitCode === null) process.kill(-child.pid, "SIGTERM");
+    await exited;
+    // A helper may still be writing the profile for a moment after the main process is gone.
+    rmSync(profile, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 });
   };
   try {
     const socket = new WebSocket(await devToolsUrl(child));
