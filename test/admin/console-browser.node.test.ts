@@ -50,6 +50,20 @@ describe.skipIf(!browser)("/admin/console in headless Chromium", () => {
   });
 
   it("shows the account's balance, remaining count and reservations", async () => {
+    // The ledger API pages with a cursor (`next`); four rows fit one real page, so the page's
+    // fetch splits the first answer in two to show that the console follows `next`.
+    await page.evaluate(`(() => {
+      const real = window.fetch;
+      window.ledgerUrls = [];
+      window.fetch = async (url, init) => {
+        if (!url.includes("/ledger?") || url.includes("format=csv")) return real(url, init);
+        window.ledgerUrls.push(url);
+        const cursor = new URL(url, location.href).searchParams.get("cursor");
+        const page = await (await real(url.replace(/&cursor=[^&]*/, ""), init)).json();
+        const rows = cursor === "second-half" ? page.rows.slice(2) : page.rows.slice(0, 2);
+        return Response.json({ ...page, rows, next: cursor ? null : "second-half" });
+      };
+    })()`);
     await page.type("#token", worker.adminToken);
     await page.click("#token-form button[type=submit]");
     await page.waitFor(`document.getElementById("token-state").textContent === "令牌可用 token accepted"`, "the token to be accepted");
@@ -73,6 +87,8 @@ describe.skipIf(!browser)("/admin/console in headless Chromium", () => {
   it("lists the ledger and finds a row by order number", async () => {
     const listed = await page.evaluate<string[]>(`[...document.querySelectorAll("#ledger tr")].map((tr) => tr.cells[1].textContent + " " + tr.cells[2].textContent + " " + tr.cells[4].textContent)`);
     expect(listed).toEqual([`${orderNos[0]} 200 ¥0.25`, `${orderNos[1]} 309 ¥0.00`, `${orderNos[2]} 200 ¥0.25`, `${orderNos[3]} 503 ¥0.00`]);
+    const urls = await page.evaluate<string[]>("window.ledgerUrls.map((u) => u.replace(/^.*\\/ledger/, ''))");
+    expect(urls.map((u) => u.replace(/from=[\d-]+&to=[\d-]+/, "RANGE"))).toEqual(["?RANGE", "?RANGE&cursor=second-half"]);
     await page.type("#search", orderNos[3]!.slice(-12));
     const found = await page.evaluate<string[]>(`[...document.querySelectorAll("#ledger tr")].map((tr) => tr.cells[1].textContent)`);
     expect([found, await text("ledger-count")]).toEqual([[orderNos[3]], "1 / 4 行 rows"]);
