@@ -1,81 +1,89 @@
-// Renders /docs in headless Chromium: a screenshot to look at, and the rendered DOM checked for
-// what the page promises (every code of the table, the three request fields, no load error).
-// workerd has no DOM, so test/openapi/docs-page.test.ts can only check the page statically.
+// Renders /docs in headless Chromium: screenshots to look at, and the rendered page checked for
+// what it promises (every code of the table, the three request fields, no load error, no script
+// error), in English and, after pressing the language switch, in Chinese. workerd has no DOM, so
+// test/openapi/docs-page.test.ts can only check the page statically; docs-browser.node.test.ts
+// runs this check.
 //
 //   npx node docs/check-docs-page.ts [--url http://127.0.0.1:8787] [--out /tmp/docs.png]
 //
 // Without --url it starts its own `wrangler dev` (temporary state, free port) and stops it after.
-// Chromium is not part of the toolchain: without /usr/bin/chromium the check is skipped (exit 0).
-import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { existsSync, mkdtempSync } from "node:fs";
-import { createServer } from "node:net";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+// The browser is looked up on PATH (chromium, chromium-browser, google-chrome); without one the
+// check is skipped (exit 0) and says so.
+import { fileURLToPath } from "node:url";
 import { ERROR_CODES } from "../src/wire/codes.ts";
+import { BROWSER_NAMES, openPage } from "../test/support/browser.ts";
+import { startWorker } from "../test/support/local-worker.ts";
+import { inkOf } from "../test/support/png.ts";
+import { findCommand } from "../test/support/toolchain.ts";
+import { writeFileSync } from "node:fs";
 
-const CHROMIUM = "/usr/bin/chromium";
-const ROOT = join(import.meta.dirname, "..");
-const arg = (name: string) => process.argv.find((a, i) => process.argv[i - 1] === name);
+const HEADINGS = {
+  en: ["Endpoint", "Request fields", "Response envelope", "Codes", "Try it"],
+  zh: ["接口", "请求参数", "返回结构", "返回码", "在线调试"],
+};
 
-if (!existsSync(CHROMIUM)) {
-  console.log(`skipped: ${CHROMIUM} is not installed (apt-get install -y chromium)`);
-  process.exit(0);
-}
-
-const out = arg("--out") ?? "/tmp/docs.png";
-let server: ChildProcess | undefined;
-try {
-  let base = arg("--url");
-  if (!base) {
-    const port = await freePort();
-    base = `http://127.0.0.1:${port}`;
-    const wrangler = join(ROOT, "node_modules/wrangler/bin/wrangler.js");
-    const state = mkdtempSync(join(tmpdir(), "docs-check-"));
-    // Its own process group, so stopping it stops workerd too.
-    server = spawn(process.execPath, [wrangler, "dev", "--ip", "127.0.0.1", "--port", String(port), "--persist-to", state], {
-      cwd: ROOT, detached: true, stdio: "ignore", env: { ...process.env, WRANGLER_SEND_METRICS: "false" },
-    });
-    await waitFor(`${base}/docs`);
+/**
+ * What is wrong with /docs at `base`, in both languages (empty when nothing); screenshots of the
+ * English page in `out` and of the Chinese one beside it (`-zh` before the extension).
+ */
+export async function checkDocsPage(browser: string, base: string, out: string): Promise<string[]> {
+  const page = await openPage(browser, `${base}/docs?lang=en`, { width: 1200, height: 1600 });
+  try {
+    const problems: string[] = [];
+    const look = async (lang: keyof typeof HEADINGS, screenshot: string) => {
+      await page.waitFor(`document.querySelectorAll("#codes td").length > 0 || document.getElementById("error").textContent`, "the page to render");
+      const seen = await page.evaluate<{ lang: string; error: string; fields: number; headings: string[]; cells: string[] }>(`({
+        lang: document.documentElement.lang,
+        error: document.getElementById("error").textContent,
+        fields: document.querySelectorAll("#fields tr").length,
+        headings: [...document.querySelectorAll("h2")].map((h) => h.textContent),
+        cells: [...document.querySelectorAll("#codes tr")].map((tr) => [...tr.cells].slice(0, 2).map((c) => c.textContent).join(" ")),
+      })`);
+      const png = await page.screenshot();
+      writeFileSync(screenshot, png);
+      const ink = inkOf(png);
+      problems.push(
+        ...[
+          seen.lang === (lang === "zh" ? "zh-CN" : "en") ? "" : `${lang}: <html lang> is ${seen.lang}`,
+          seen.error ? `${lang}: the page reports an error: ${seen.error}` : "",
+          seen.fields === 3 ? "" : `${lang}: the request fields table has ${seen.fields} rows, want 3`,
+          JSON.stringify(seen.headings) === JSON.stringify(HEADINGS[lang]) ? "" : `${lang}: headings are ${JSON.stringify(seen.headings)}`,
+          ink.inked > 0.03 && ink.colours > 50 ? "" : `${lang}: the screenshot looks blank (${JSON.stringify(ink)})`,
+          ...Object.entries(ERROR_CODES).map(([code, { text }]) => (seen.cells.includes(`${code} ${text}`) ? "" : `${lang}: code ${code} is not shown`)),
+        ].filter(Boolean),
+      );
+    };
+    await look("en", out);
+    await page.click("#lang");
+    await look("zh", out.replace(/(\.png)?$/, "-zh.png"));
+    const address = await page.evaluate<string>("location.search");
+    if (address !== "?lang=zh") problems.push(`the address says ${address} after switching to Chinese`);
+    problems.push(...page.problems);
+    return problems;
+  } finally {
+    await page.close();
   }
-  const url = `${base}/docs`;
-  // The page renders after fetching /openapi.json; the virtual time budget lets that finish.
-  const chromium = (...extra: string[]) => {
-    const flags = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-      "--disable-component-update", "--disable-sync", `--user-data-dir=${mkdtempSync(join(tmpdir(), "chromium-"))}`, "--virtual-time-budget=10000"];
-    const run = spawnSync(CHROMIUM, [...flags, ...extra, url], { encoding: "utf8", timeout: 60_000, maxBuffer: 16 << 20 });
-    if (run.status !== 0) throw new Error(`chromium failed: ${run.stderr}`);
-    return run.stdout;
-  };
-  chromium(`--screenshot=${out}`, "--window-size=1200,1600");
-  const dom = chromium("--dump-dom");
-
-  const fields = dom.match(/<tbody id="fields">([\s\S]*?)<\/tbody>/)?.[1].match(/<tr>/g)?.length ?? 0;
-  const problems = [
-    /<span id="error"><\/span>/.test(dom) ? "" : "the page reports an error loading /openapi.json",
-    fields === 3 ? "" : `the request fields table has ${fields} rows, want 3`,
-    ...Object.entries(ERROR_CODES).map(([code, { text }]) => (dom.includes(`<td>${code}</td><td>${text}</td>`) ? "" : `code ${code} is not shown`)),
-  ].filter(Boolean);
-  if (problems.length) throw new Error(problems.join("; "));
-  console.log(`ok: ${url} rendered every code and field; screenshot in ${out}`);
-} catch (e) {
-  console.error(`failed: ${e instanceof Error ? e.message : String(e)}`);
-  process.exitCode = 1;
-} finally {
-  if (server?.pid) process.kill(-server.pid, "SIGTERM");
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer().listen(0, "127.0.0.1", () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    }).on("error", reject);
-  });
-}
-
-async function waitFor(url: string): Promise<void> {
-  for (const deadline = Date.now() + 60_000; Date.now() < deadline; await new Promise((r) => setTimeout(r, 500))) {
-    if (await fetch(url).then((r) => r.ok, () => false)) return;
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const arg = (name: string) => process.argv.find((a, i) => process.argv[i - 1] === name);
+  const browser = findCommand(...BROWSER_NAMES);
+  if (!browser) {
+    console.log(`skipped: no browser on PATH (${BROWSER_NAMES.join(", ")}; apt-get install -y chromium fonts-noto-cjk)`);
+    process.exit(0);
   }
-  throw new Error(`${url} did not answer within 60 s`);
+  const out = arg("--out") ?? "/tmp/docs.png";
+  const given = arg("--url");
+  const worker = given ? null : await startWorker();
+  try {
+    const base = given ?? worker!.base;
+    const problems = await checkDocsPage(browser, base, out);
+    if (problems.length) throw new Error(problems.join("; "));
+    console.log(`ok: ${base}/docs rendered every code and field in English and Chinese; screenshots in ${out} and ${out.replace(/(\.png)?$/, "-zh.png")}`);
+  } catch (e) {
+    console.error(`failed: ${e instanceof Error ? e.message : String(e)}`);
+    process.exitCode = 1;
+  } finally {
+    worker?.stop();
+  }
 }

@@ -1,5 +1,6 @@
 import { Hono } from "hono";
 import { HTTPException } from "hono/http-exception";
+import { consoleResponse } from "./admin/console.ts";
 import { admin } from "./admin/routes.ts";
 import { envelopeResponse, toEnvelope } from "./wire/envelope.ts";
 import { health } from "./platform/health.ts";
@@ -17,6 +18,8 @@ app.post("/api/personalInfo/verifyMobile", (c) => verifyMobile(c.req.raw, c.env,
 app.all("/api/personalInfo/verifyMobile", () => refuse("315", "仅支持POST"));
 app.all("/api/*", () => refuse("305", "接口不存在"));
 
+// The console page is public (it holds no data); everything it shows comes from /admin behind the token.
+app.get("/admin/console", consoleResponse);
 app.route("/admin", admin);
 
 app.get("/", (c) => c.json({ service: "verifyMobile", api: "POST /api/personalInfo/verifyMobile" }));

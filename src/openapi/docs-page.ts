@@ -1,6 +1,7 @@
 // GET /docs: one self-contained page (no CDN, no external script or font) that renders
 // /openapi.json and offers a small "try it" form. Everything it shows comes from the document;
 // the page itself knows only where that lives. Text from the document goes in via textContent.
+// Its headings and labels switch between English and Chinese (?lang=zh, or the browser's language).
 export const DOCS_PAGE = /* html */ `<!doctype html>
 <html lang="en">
 <head>
@@ -19,43 +20,45 @@ export const DOCS_PAGE = /* html */ `<!doctype html>
   form { display: grid; grid-template-columns: 9rem 1fr; gap: .4rem .75rem; align-items: center; }
   fieldset { border: 1px solid #d8dde6; margin: 1rem 0; } input { padding: .3rem; width: 100%; box-sizing: border-box; }
   button { padding: .35rem 1rem; cursor: pointer; } .muted { color: #667085; } #error { color: #b42318; }
+  .lang-switch { float: right; margin-top: 1.2rem; }
 </style>
 </head>
 <body>
+<p class="lang-switch"><button type="button" id="lang">中文</button></p>
 <h1>verifyMobile API</h1>
-<p class="muted">Rendered from <a href="/openapi.json">/openapi.json</a> (OpenAPI <span id="oas"></span>). <span id="error"></span></p>
+<p class="muted"><span data-zh="内容来自">Rendered from</span> <a href="/openapi.json">/openapi.json</a> (OpenAPI <span id="oas"></span>). <span id="error"></span></p>
 <div id="intro"></div>
 
-<h2>Endpoint</h2>
+<h2 data-zh="接口">Endpoint</h2>
 <p><span class="method">POST</span> <code id="path"></code> — <span id="summary"></span></p>
-<p>Body: <span id="types"></span>. <span id="body-note"></span></p>
+<p><span data-zh="请求体">Body</span>: <span id="types"></span>. <span id="body-note"></span></p>
 
-<h2>Request fields</h2>
-<table><thead><tr><th>field</th><th>type</th><th>constraints</th><th>meaning</th></tr></thead><tbody id="fields"></tbody></table>
+<h2 data-zh="请求参数">Request fields</h2>
+<table><thead><tr><th data-zh="字段">field</th><th data-zh="类型">type</th><th data-zh="约束">constraints</th><th data-zh="含义">meaning</th></tr></thead><tbody id="fields"></tbody></table>
 
-<h2>Response envelope</h2>
+<h2 data-zh="返回结构">Response envelope</h2>
 <p id="response-note"></p>
-<table><thead><tr><th>field</th><th>type</th><th>meaning</th></tr></thead><tbody id="envelope"></tbody></table>
+<table><thead><tr><th data-zh="字段">field</th><th data-zh="类型">type</th><th data-zh="含义">meaning</th></tr></thead><tbody id="envelope"></tbody></table>
 
-<h2>Codes</h2>
+<h2 data-zh="返回码">Codes</h2>
 <div id="codes"></div>
 
-<h2>Try it</h2>
-<fieldset><legend>Optional: make <code>logon</code> here (AES-CBC in this browser; nothing is sent until you press Send)</legend>
+<h2 data-zh="在线调试">Try it</h2>
+<fieldset><legend><span data-zh="可选：在此生成">Optional: make</span> <code>logon</code> <span data-zh="（在本浏览器内用AES-CBC加密；按“发送”之前不会发出任何内容）">here (AES-CBC in this browser; nothing is sent until you press Send)</span></legend>
 <form id="encrypt">
-  <label for="key">logonKey</label><input id="key" placeholder="16 or 32 characters, e.g. demo-logon-key16" autocomplete="off">
+  <label for="key">logonKey</label><input id="key" placeholder="16 or 32 characters, e.g. demo-logon-key16" data-zh-placeholder="16或32个字符，例如 demo-logon-key16" autocomplete="off">
   <label for="idCard">idCard</label><input id="idCard" placeholder="110101199003071233" autocomplete="off">
   <label for="userName">userName</label><input id="userName" placeholder="张三" autocomplete="off">
   <label for="loginphone">loginphone</label><input id="loginphone" placeholder="13800138000" autocomplete="off">
-  <span></span><div><button type="submit">Encrypt into logon</button></div>
+  <span></span><div><button type="submit" data-zh="加密生成 logon">Encrypt into logon</button></div>
 </form></fieldset>
 <form id="try">
   <label for="token">token</label><input id="token" name="token" placeholder="vmt_…" autocomplete="off">
-  <label for="iv">iv</label><div style="display:flex;gap:.5rem"><input id="iv" name="iv"><button type="button" id="new-iv">new</button></div>
+  <label for="iv">iv</label><div style="display:flex;gap:.5rem"><input id="iv" name="iv"><button type="button" id="new-iv" data-zh="换一个">new</button></div>
   <label for="logon">logon</label><input id="logon" name="logon" placeholder="base64" autocomplete="off">
-  <span></span><div><button type="submit">Send</button> <span class="muted" id="order"></span></div>
+  <span></span><div><button type="submit" data-zh="发送">Send</button> <span class="muted" id="order"></span></div>
 </form>
-<pre id="answer" class="muted">The envelope appears here.</pre>
+<pre id="answer" class="muted"><span data-zh="返回的信封显示在这里。">The envelope appears here.</span></pre>
 
 <script>
 "use strict";
@@ -146,7 +149,7 @@ async function encrypt(event) {
     const bytes = new Uint8Array(await crypto.subtle.encrypt({ name: "AES-CBC", iv: utf8.encode($("iv").value) }, key, utf8.encode(plain)));
     $("logon").value = btoa(String.fromCharCode(...bytes));
   } catch (e) {
-    $("answer").textContent = "Cannot encrypt: " + e.message + " (logonKey must be 16 or 32 characters, iv 16 ASCII characters)";
+    $("answer").textContent = say("Cannot encrypt: ", "无法加密：") + e.message + say(" (logonKey must be 16 or 32 characters, iv 16 ASCII characters)", "（logonKey须为16或32个字符，iv须为16个ASCII字符）");
   }
 }
 
@@ -156,23 +159,46 @@ async function send(event) {
   $("answer").className = "";
   try {
     const response = await fetch($("try").action, { method: "POST", body: new URLSearchParams(new FormData($("try"))) });
-    $("order").textContent = "X-Order-No: " + (response.headers.get("X-Order-No") || "none");
+    $("order").textContent = "X-Order-No: " + (response.headers.get("X-Order-No") || say("none", "无"));
     const text = await response.text();
     try { $("answer").textContent = JSON.stringify(JSON.parse(text), null, 2); } catch { $("answer").textContent = text; }
   } catch (e) {
-    $("answer").textContent = "Request failed: " + e.message;
+    $("answer").textContent = say("Request failed: ", "请求失败：") + e.message;
   }
+}
+
+// English is what the HTML says; an element's Chinese is its data-zh (data-zh-placeholder for a
+// placeholder). The choice goes into the address (?lang=) so a link shows the same language.
+let lang = "en";
+const say = (en, zh) => (lang === "zh" ? zh : en);
+function setLanguage(next) {
+  lang = next === "zh" ? "zh" : "en";
+  document.documentElement.lang = say("en", "zh-CN");
+  for (const e of document.querySelectorAll("[data-zh]")) {
+    e.dataset.en ??= e.textContent;
+    e.textContent = say(e.dataset.en, e.dataset.zh);
+  }
+  for (const e of document.querySelectorAll("[data-zh-placeholder]")) {
+    e.dataset.enPlaceholder ??= e.placeholder;
+    e.placeholder = say(e.dataset.enPlaceholder, e.dataset.zhPlaceholder);
+  }
+  $("lang").textContent = say("中文", "English");
+  const url = new URL(location.href);
+  url.searchParams.set("lang", lang);
+  history.replaceState(null, "", url);
 }
 
 // A logon is bound to the iv it was encrypted with: a new iv makes it useless.
 $("new-iv").onclick = () => { newIv(); $("logon").value = ""; };
 $("encrypt").onsubmit = encrypt;
 $("try").onsubmit = send;
+$("lang").onclick = () => setLanguage(say("zh", "en"));
+setLanguage(new URLSearchParams(location.search).get("lang") || (navigator.language.toLowerCase().startsWith("zh") ? "zh" : "en"));
 newIv();
 fetch("/openapi.json")
   .then((r) => (r.ok ? r.json() : Promise.reject(new Error("HTTP " + r.status))))
   .then(render)
-  .catch((e) => { $("error").textContent = "Could not load the document: " + e.message; });
+  .catch((e) => { $("error").textContent = say("Could not load the document: ", "无法加载接口文档：") + e.message; });
 </script>
 </body>
 </html>
