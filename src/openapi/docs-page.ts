@@ -42,14 +42,14 @@ export const DOCS_PAGE = /* html */ `<!doctype html>
 
 <h2>Try it</h2>
 <fieldset><legend>Optional: make <code>logon</code> here (AES-CBC in this browser; nothing is sent until you press Send)</legend>
-<form id="encrypt">
+<form id="encrypt" method="post">
   <label for="key">logonKey</label><input id="key" placeholder="16 or 32 characters, e.g. demo-logon-key16" autocomplete="off">
   <label for="idCard">idCard</label><input id="idCard" placeholder="110101199003071233" autocomplete="off">
   <label for="userName">userName</label><input id="userName" placeholder="张三" autocomplete="off">
   <label for="loginphone">loginphone</label><input id="loginphone" placeholder="13800138000" autocomplete="off">
   <span></span><div><button type="submit">Encrypt into logon</button></div>
 </form></fieldset>
-<form id="try">
+<form id="try" method="post">
   <label for="token">token</label><input id="token" name="token" placeholder="vmt_…" autocomplete="off">
   <label for="iv">iv</label><div style="display:flex;gap:.5rem"><input id="iv" name="iv"><button type="button" id="new-iv">new</button></div>
   <label for="logon">logon</label><input id="logon" name="logon" placeholder="base64" autocomplete="off">
