@@ -1,5 +1,5 @@
 // Renders /docs in headless Chromium: screenshots to look at, and the rendered page checked for
-// what it promises (every code of the table, the three request fields, no load error, no script
+// what it promises (every code of the table, the four request fields, no load error, no script
 // error), in English and, after pressing the language switch, in Chinese. workerd has no DOM, so
 // test/openapi/docs-page.test.ts can only check the page statically; docs-browser.node.test.ts
 // runs this check.
@@ -46,7 +46,7 @@ export async function checkDocsPage(browser: string, base: string, out: string):
         ...[
           seen.lang === (lang === "zh" ? "zh-CN" : "en") ? "" : `${lang}: <html lang> is ${seen.lang}`,
           seen.error ? `${lang}: the page reports an error: ${seen.error}` : "",
-          seen.fields === 3 ? "" : `${lang}: the request fields table has ${seen.fields} rows, want 3`,
+          seen.fields === 4 ? "" : `${lang}: the request fields table has ${seen.fields} rows, want 4 (token, iv, logon, requestId)`,
           JSON.stringify(seen.headings) === JSON.stringify(HEADINGS[lang]) ? "" : `${lang}: headings are ${JSON.stringify(seen.headings)}`,
           ink.inked > 0.03 && ink.colours > 50 ? "" : `${lang}: the screenshot looks blank (${JSON.stringify(ink)})`,
           ...Object.entries(ERROR_CODES).map(([code, { text }]) => (seen.cells.includes(`${code} ${text}`) ? "" : `${lang}: code ${code} is not shown`)),

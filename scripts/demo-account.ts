@@ -50,7 +50,8 @@ export async function ensureDemoAccount(persistArgs: readonly string[]): Promise
     return "repaired";
   }
   const { record: fresh } = await buildAccount({
-    settings: { name: DEMO.name, services: ["verifyMobile"], duplicatePolicy: "reject", dedupTtl: 60 },
+    // Diagnostics on: the demo is where integrators meet their decryption mistakes (docs/contract.md §2).
+    settings: { name: DEMO.name, services: ["verifyMobile"], duplicatePolicy: "reject", dedupTtl: 60, diagnostics: true },
     keyLength: 16,
     secret,
     now: new Date(),

@@ -5,12 +5,15 @@ import { admin } from "./admin/routes.ts";
 import { envelopeResponse, toEnvelope } from "./wire/envelope.ts";
 import { health } from "./platform/health.ts";
 import { logEvent } from "./platform/log.ts";
+import { securityHeaders } from "./platform/security-headers.ts";
 import { docsResponse, openApiResponse } from "./openapi/index.ts";
 import { newOrderNo } from "./wire/order-number.ts";
 import { fail } from "./wire/outcome.ts";
 import { verifyMobile } from "./verify-mobile/route.ts";
 
 const app = new Hono<{ Bindings: Env }>();
+
+app.use(securityHeaders);
 
 app.post("/api/personalInfo/verifyMobile", (c) => verifyMobile(c.req.raw, c.env, c.executionCtx));
 

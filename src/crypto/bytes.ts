@@ -22,20 +22,64 @@ export function fromBase64(text: string): Uint8Array | null {
   return out;
 }
 
+// Sextet of each ASCII character in lenient base64; SKIP for ignored line breaks, PAD for `=`.
+const SKIP = -2;
+const PAD = -3;
+const SEXTETS = (() => {
+  const table = new Int8Array(128).fill(-1);
+  const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  for (let i = 0; i < alphabet.length; i++) table[alphabet.charCodeAt(i)] = i;
+  table["-".charCodeAt(0)] = 62;
+  table["_".charCodeAt(0)] = 63;
+  table[" ".charCodeAt(0)] = 62;
+  for (const c of "\t\r\n") table[c.charCodeAt(0)] = SKIP;
+  table["=".charCodeAt(0)] = PAD;
+  return table;
+})();
+
 /**
- * Lenient base64 as callers send it (CONTRACT.md §1): standard or URL-safe alphabet, padding
- * optional, line breaks ignored, and a space that stood for `+` in an unencoded form body.
+ * Lenient base64 as callers send it (docs/contract.md §1): standard or URL-safe alphabet, padding
+ * optional, tabs and line breaks ignored, a space read as `+` (an unencoded form body's `+`), `=`
+ * only at the end, possibly followed by spaces. One pass, no regular expression: the time is
+ * linear in the text whatever it holds.
  */
 export function fromLenientBase64(text: string): Uint8Array | null {
-  // Spaces are not trimmed: at either end they may stand for a `+` too.
-  const cleaned = text
-    .replace(/[\t\r\n]/g, "")
-    .replace(/=[ =]*$/, "") // padding, and any spaces after it
-    .replace(/ /g, "+")
-    .replace(/-/g, "+")
-    .replace(/_/g, "/");
-  if (cleaned.length % 4 === 1) return null;
-  return fromBase64(cleaned + "=".repeat((4 - (cleaned.length % 4)) % 4));
+  const out = new Uint8Array(Math.ceil((text.length * 3) / 4));
+  let bytes = 0;
+  let sextets = 0;
+  let bits = 0;
+  let padded = false;
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    const sextet = code < 128 ? SEXTETS[code]! : -1;
+    if (sextet === SKIP) continue;
+    if (sextet === PAD) {
+      padded = true;
+      continue;
+    }
+    // After the padding only more `=` and spaces (trailing here, not `+`) may follow.
+    if (padded && code === 0x20) continue;
+    if (padded || sextet < 0) return null;
+    bits = (bits << 6) | sextet;
+    if (++sextets % 4 === 0) {
+      out[bytes++] = bits >> 16;
+      out[bytes++] = (bits >> 8) & 0xff;
+      out[bytes++] = bits & 0xff;
+      bits = 0;
+    }
+  }
+  switch (sextets % 4) {
+    case 1:
+      return null; // six bits cannot make a byte
+    case 2:
+      out[bytes++] = bits >> 4;
+      break;
+    case 3:
+      out[bytes++] = bits >> 10;
+      out[bytes++] = (bits >> 2) & 0xff;
+      break;
+  }
+  return out.slice(0, bytes);
 }
 
 export function toHex(bytes: Uint8Array): string {

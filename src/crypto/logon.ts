@@ -1,7 +1,8 @@
-// Decrypting the caller's logon (CONTRACT.md §1): AES-CBC/PKCS#7 under the account key and the
-// caller's iv. On failure, errorReason names the caller's likely mistake where it can be told.
-import { badParam, fail, ok, type Outcome } from "../wire/outcome.ts";
-import { cbcDecrypt, importAesCbcKey } from "./aes.ts";
+// Decrypting the caller's logon (docs/contract.md §1, §2): AES-CBC/PKCS#7 under the account key
+// and the caller's iv, to a JSON object. Every way decryption can fail (padding, UTF-8, JSON, not
+// an object) takes one path to one answer, so no answer and no early exit is a padding oracle.
+import { fail, ok, type Outcome } from "../wire/outcome.ts";
+import { BLOCK, cbcDecryptBlocks, importAesCbcKey, paddingLength } from "./aes.ts";
 import { fromBase64, fromUtf8 } from "./bytes.ts";
 
 export type LogonKey = { readonly key: CryptoKey; readonly raw: Uint8Array };
@@ -11,35 +12,84 @@ export const logonKey = async (text: string): Promise<LogonKey> => {
   return { key: await importAesCbcKey(raw), raw };
 };
 
-/** The decrypted logon parsed as JSON (its shape is checked by identity/logon-fields.ts). */
-export async function decryptLogon(key: LogonKey, iv: Uint8Array, logon: Uint8Array, logonText: string): Promise<Outcome<unknown>> {
-  const plain = logon.length > 0 && logon.length % 16 === 0 ? await cbcDecrypt(key.key, iv, logon) : null;
-  if (!plain) return fail("307", await diagnose(key, iv, logon, logonText));
-  const text = lenient.decode(plain);
-  try {
-    return ok(JSON.parse(text));
-  } catch {
-    // The padding checked out, so the key is right. A wrong iv garbles only the first block and
-    // leaves the end of the JSON object intact; anything else was not JSON when encrypted.
-    return text.trimEnd().endsWith("}") ? fail("307", IV_HINT) : badParam("logon", "logon解密后不是JSON");
-  }
+/** The decrypted logon: a JSON object whose fields identity/logon-fields.ts checks. */
+export type LogonObject = Readonly<Record<string, unknown>>;
+
+/** The one reason for every decryption failure that the input's shape does not explain. */
+export const DECRYPT_FAILED_REASON = "logon解密失败：请检查logonKey、iv与加密方式";
+/** The failure budget's reason (docs/contract.md §2): answered without decrypting once a token has failed too often. */
+export const TOO_MANY_FAILURES_REASON = "解密失败次数过多，请一分钟后再试";
+
+// Shape hints: derived from the input as sent, never from a decryption result.
+const HEX_HINT = "logon疑似十六进制编码，应为base64";
+const DOUBLE_BASE64_HINT = "logon疑似被base64编码了两次";
+const NOT_BLOCKS_HINT = "logon解码后长度不是16的倍数：不是AES-CBC密文";
+// Diagnostics hints: each tells that the padding checked out, so only for accounts that opted in.
+const IV_HINT = "解密结果开头乱码：请检查iv是否与加密时一致";
+const NOT_OBJECT_HINT = "logon解密后不是JSON对象";
+
+/**
+ * The decrypted logon, or `307`. Without `diagnostics` the reason is a shape hint or the one fixed
+ * reason; with it, a failure may also be explained by what decryption gave (docs/contract.md §2).
+ */
+export async function decryptLogon(key: LogonKey, iv: Uint8Array, logon: Uint8Array, logonText: string, diagnostics: boolean): Promise<Outcome<LogonObject>> {
+  if (logon.length === 0 || logon.length % BLOCK !== 0) return fail("307", shapeHint(logon, logonText) ?? NOT_BLOCKS_HINT);
+  const opened = await open(key.key, iv, logon);
+  if (opened.object) return ok(opened.object);
+  const hint = shapeHint(logon, logonText) ?? (diagnostics ? await diagnose(key, iv, logon, opened) : null);
+  return fail("307", hint ?? DECRYPT_FAILED_REASON);
 }
 
-const IV_HINT = "解密结果开头乱码：请检查iv是否与加密时一致";
-// Malformed UTF-8 becomes U+FFFD, which the field checks then refuse by name (306).
+type Opened = {
+  /** The logon object, or null for any failure. */
+  readonly object: LogonObject | null;
+  /** The plaintext blocks with their padding, for diagnostics only. */
+  readonly blocks: Uint8Array;
+  /** The padding length, 0 when malformed; for diagnostics only. */
+  readonly padding: number;
+};
+
+/**
+ * Decrypt → unpad → fatal UTF-8 → JSON → object, with no exit on the way: a malformed padding
+ * strips nothing and every later step still runs on the whole plaintext (docs/contract.md §2).
+ */
+async function open(key: CryptoKey, iv: Uint8Array, logon: Uint8Array): Promise<Opened> {
+  const blocks = await cbcDecryptBlocks(key, iv, logon);
+  const padding = paddingLength(blocks);
+  let value: unknown = null;
+  try {
+    value = JSON.parse(fromUtf8.decode(blocks.subarray(0, blocks.length - padding)));
+  } catch {
+    value = null;
+  }
+  const isObject = typeof value === "object" && value !== null && !Array.isArray(value);
+  return { object: padding > 0 && isObject ? (value as LogonObject) : null, blocks, padding };
+}
+
+/** Common caller bugs told by the shape of the input alone, so every failing ciphertext of one shape gets one answer. */
+function shapeHint(logon: Uint8Array, logonText: string): string | null {
+  const text = logonText.trim();
+  if (/^[0-9a-fA-F]+$/.test(text) && text.length % 32 === 0) return HEX_HINT;
+  const inner = fromBase64(lenient.decode(logon).trim());
+  if (inner && inner.length > 0 && inner.length % BLOCK === 0) return DOUBLE_BASE64_HINT;
+  return null;
+}
+
+// Only for the shape hint and the diagnostics, which look at text that need not be UTF-8.
 const lenient = new TextDecoder();
 
-/** Only on the failure path: tells the common caller bugs apart. */
-async function diagnose(key: LogonKey, iv: Uint8Array, logon: Uint8Array, logonText: string): Promise<string> {
-  const text = logonText.trim();
-  if (/^[0-9a-fA-F]+$/.test(text) && text.length % 32 === 0) return "logon疑似十六进制编码，应为base64";
-  const inner = fromBase64(new TextDecoder().decode(logon).trim());
-  if (inner && inner.length > 0 && inner.length % 16 === 0) return "logon疑似被base64编码了两次";
-  if (logon.length === 0 || logon.length % 16 !== 0) return "logon解码后长度不是16的倍数：不是AES-CBC密文";
+/** Diagnostics only: what decryption itself says about the caller's mistake, or null. */
+async function diagnose(key: LogonKey, iv: Uint8Array, logon: Uint8Array, opened: Opened): Promise<string | null> {
+  if (opened.padding > 0) {
+    // The padding checked out, so the key is right. A wrong iv garbles only the first block and
+    // leaves the end of the JSON object intact; anything else was not a JSON object when encrypted.
+    const rest = lenient.decode(opened.blocks.subarray(BLOCK, opened.blocks.length - opened.padding));
+    return rest.trimEnd().endsWith("}") ? IV_HINT : NOT_OBJECT_HINT;
+  }
   if (await decryptsWithWrongKeyLength(key, iv, logon)) {
     return `加密密钥长度错误：应使用${key.raw.length}字节的密钥（AES-${key.raw.length * 8}）`;
   }
-  return "解密失败：请检查logonKey与iv是否正确";
+  return null;
 }
 
 /**
@@ -47,26 +97,19 @@ async function diagnose(key: LogonKey, iv: Uint8Array, logon: Uint8Array, logonT
  * (AES-128 with a long key) are the usual key-length mistakes.
  */
 async function decryptsWithWrongKeyLength(key: LogonKey, iv: Uint8Array, logon: Uint8Array): Promise<boolean> {
-  const plain = await cbcDecrypt(await wrongLengthKey(key), iv, logon);
-  if (!plain) return false;
-  try {
-    JSON.parse(fromUtf8.decode(plain));
-    return true;
-  } catch {
-    return false;
-  }
+  return (await open(await wrongLengthKey(key), iv, logon)).object !== null;
 }
 
-// Imported once per account key (keys themselves are cached per isolate), not per failed request.
-const wrongLengthKeys = new WeakMap<LogonKey, Promise<CryptoKey>>();
+// Values, not promises, kept per account key (itself cached per isolate): imported once per key
+// and isolate, and no request awaits a promise another request created.
+const wrongLengthKeys = new WeakMap<LogonKey, CryptoKey>();
 
-function wrongLengthKey(key: LogonKey): Promise<CryptoKey> {
-  let other = wrongLengthKeys.get(key);
-  if (!other) {
-    const bytes = new Uint8Array(key.raw.length === 16 ? 32 : 16);
-    bytes.set(key.raw.subarray(0, bytes.length));
-    other = importAesCbcKey(bytes);
-    wrongLengthKeys.set(key, other);
-  }
+async function wrongLengthKey(key: LogonKey): Promise<CryptoKey> {
+  const known = wrongLengthKeys.get(key);
+  if (known) return known;
+  const bytes = new Uint8Array(key.raw.length === 16 ? 32 : 16);
+  bytes.set(key.raw.subarray(0, bytes.length));
+  const other = await importAesCbcKey(bytes);
+  wrongLengthKeys.set(key, other);
   return other;
 }

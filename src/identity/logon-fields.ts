@@ -1,6 +1,7 @@
-// The decrypted `logon` JSON → an Identity (CONTRACT.md §1). Every `306` (shape) of any field
-// comes before a `310` (validity): a caller fixes format errors first, then data errors.
+// The decrypted `logon` object → an Identity (docs/contract.md §1). Every `306` (shape) of any
+// field comes before a `310` (validity): a caller fixes format errors first, then data errors.
 import * as z from "zod/mini";
+import type { LogonObject } from "../crypto/logon.ts";
 import type { ParamName } from "../wire/codes.ts";
 import { badParam, ok, type Outcome } from "../wire/outcome.ts";
 import type { Identity } from "./identity.ts";
@@ -8,17 +9,12 @@ import { idCardShape, idCardValidity } from "./idcard.ts";
 import { parseUserName } from "./name.ts";
 import { parsePhone } from "./phone.ts";
 
-// A plain object: arrays, null and scalars are refused; unknown keys are kept and ignored.
-const LogonObject = z.looseObject({});
 const NonEmptyString = z.string().check(z.minLength(1));
 // Many callers send numbers as JSON numbers; only safe integers keep all their digits.
 const StringOrInteger = z.union([NonEmptyString, z.pipe(z.int(), z.transform(String))]);
 
-export function parseLogonFields(value: unknown, now: Date): Outcome<Identity> {
-  const logon = LogonObject.safeParse(value);
-  if (!logon.success) return badParam("logon");
-  const fields = logon.data;
-
+/** The identity in a decrypted logon (decryption already refused anything but a JSON object; unknown keys are ignored). */
+export function parseLogonFields(fields: LogonObject, now: Date): Outcome<Identity> {
   const idCardRaw = field(StringOrInteger, fields.idCard, "idCard");
   if (!idCardRaw.ok) return idCardRaw;
   const idCard = idCardShape(idCardRaw.value);

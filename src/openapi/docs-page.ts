@@ -45,14 +45,14 @@ export const DOCS_PAGE = /* html */ `<!doctype html>
 
 <h2 data-zh="在线调试">Try it</h2>
 <fieldset><legend><span data-zh="可选：在此生成">Optional: make</span> <code>logon</code> <span data-zh="（在本浏览器内用AES-CBC加密；按“发送”之前不会发出任何内容）">here (AES-CBC in this browser; nothing is sent until you press Send)</span></legend>
-<form id="encrypt">
+<form id="encrypt" method="post">
   <label for="key">logonKey</label><input id="key" placeholder="16 or 32 characters, e.g. demo-logon-key16" data-zh-placeholder="16或32个字符，例如 demo-logon-key16" autocomplete="off">
   <label for="idCard">idCard</label><input id="idCard" placeholder="110101199003071233" autocomplete="off">
   <label for="userName">userName</label><input id="userName" placeholder="张三" autocomplete="off">
   <label for="loginphone">loginphone</label><input id="loginphone" placeholder="13800138000" autocomplete="off">
   <span></span><div><button type="submit" data-zh="加密生成 logon">Encrypt into logon</button></div>
 </form></fieldset>
-<form id="try">
+<form id="try" method="post">
   <label for="token">token</label><input id="token" name="token" placeholder="vmt_…" autocomplete="off">
   <label for="iv">iv</label><div style="display:flex;gap:.5rem"><input id="iv" name="iv"><button type="button" id="new-iv" data-zh="换一个">new</button></div>
   <label for="logon">logon</label><input id="logon" name="logon" placeholder="base64" autocomplete="off">

@@ -6,7 +6,8 @@ import { ERROR_CODES, RETURN_CODES, type ErrorCode, type ReturnCode } from "../w
 import { Envelope, Info, MatchCode, ORDER_HEADER, toEnvelope } from "../wire/envelope.ts";
 import type { health } from "../platform/health.ts";
 import { fail } from "../wire/outcome.ts";
-import { RequestFields } from "../verify-mobile/request/params.ts";
+import { BODY_DEADLINE_MS, MAX_BODY_BYTES } from "../verify-mobile/request/body.ts";
+import { REQUEST_ID_HEADER, RequestFields, RequestId } from "../verify-mobile/request/params.ts";
 
 /** /healthz's body. health.ts has no schema of its own: the type check below and a test keep the two equal. */
 const Health = z.object({
@@ -49,7 +50,7 @@ function codesDescription(): string {
   return [
     "Every answer on /api/* is HTTP 200 with the envelope; `errorCode` says what happened:",
     table("| errorCode | errorDetail | returnCode | returnDesc | when |", errorRows),
-    "`{name}` in 306 is the parameter at fault: token, iv, logon, idCard, userName or loginphone. On 200, `returnCode` is:",
+    "`{name}` in 306 is the parameter at fault: token, iv, logon, requestId, idCard, userName or loginphone. On 200, `returnCode` is:",
     table("| returnCode | returnDesc | when |", returnRows),
   ].join("\n\n");
 }
@@ -62,12 +63,18 @@ function componentSchemas(): Record<string, object> {
   ids.add(Envelope, { id: "Envelope" }).add(Info, { id: "Info" }).add(MatchCode, { id: "MatchCode" }).add(Health, { id: "Health" });
   const schemas: Record<string, object> = z.toJSONSchema(ids, { uri: (id) => `#/components/schemas/${id}` }).schemas;
   schemas.VerifyMobileRequest = z.toJSONSchema(RequestFields, { io: "input" });
-  // OAS 3.1 already says the dialect, and zod's "#/…" $id is not a valid 2020-12 $id.
-  for (const s of Object.values(schemas) as { $schema?: string; $id?: string }[]) {
-    delete s.$schema;
-    delete s.$id;
-  }
+  for (const s of Object.values(schemas)) withoutDialect(s);
   return schemas;
+}
+
+/** An input schema inlined in the document as JSON Schema. */
+const inlined = (schema: z.ZodMiniType) => withoutDialect(z.toJSONSchema(schema, { io: "input" }));
+
+// OAS 3.1 already says the dialect, and zod's "#/…" $id is not a valid 2020-12 $id.
+function withoutDialect(schema: { $schema?: string; $id?: string }): object {
+  delete schema.$schema;
+  delete schema.$id;
+  return schema;
 }
 
 const ref = (id: string) => ({ $ref: `#/components/schemas/${id}` });
@@ -83,9 +90,18 @@ function build(): object {
           operationId: "verifyMobile",
           summary: "Check that a mobile number belongs to a named person (运营商三要素)",
           description: codesDescription(),
+          parameters: [
+            {
+              name: REQUEST_ID_HEADER,
+              in: "header",
+              required: false,
+              description: "The requestId, as a header instead of the body field (the same rules; both given and different answers 306).",
+              schema: inlined(RequestId),
+            },
+          ],
           requestBody: {
             required: true,
-            description: "At most 64 KiB; any other content type answers 315.",
+            description: `At most ${MAX_BODY_BYTES / 1024} KiB, received within ${BODY_DEADLINE_MS / 1000} s; a larger or slower body, or any other content type, answers 315.`,
             content: Object.fromEntries(
               ["application/x-www-form-urlencoded", "multipart/form-data", "application/json"].map((type) => [type, { schema: ref("VerifyMobileRequest") }]),
             ),

@@ -18,7 +18,7 @@ import type { Verified } from "../wire/envelope.ts";
 import { fail, ok, type Outcome } from "../wire/outcome.ts";
 import { billableCall } from "./billable-call.ts";
 import { readFields } from "./request/body.ts";
-import { parseParams } from "./request/params.ts";
+import { parseParams, REQUEST_ID_HEADER } from "./request/params.ts";
 
 /** Facts gathered along the way for the log line and the ledger. */
 export type Trace = {
@@ -36,7 +36,7 @@ export async function run(request: Request, env: Env, ctx: Background, orderNo: 
 
   const fields = await readFields(request);
   if (!fields.ok) return fields;
-  const params = parseParams(fields.value);
+  const params = parseParams(fields.value, request.headers.get(REQUEST_ID_HEADER));
   if (!params.ok) return params;
   const { token, iv, logon, logonText } = params.value;
 
@@ -47,7 +47,7 @@ export async function run(request: Request, env: Env, ctx: Background, orderNo: 
   const state = checkAccount(record, SERVICE, chinaDay(now), await currentBalance(env, record, now));
   if (!state.ok) return state;
 
-  const decrypted = await decryptLogon(logonKey, iv, logon, logonText);
+  const decrypted = await decryptLogon(logonKey, iv, logon, logonText, record.diagnostics);
   if (!decrypted.ok) return decrypted;
   const identity = parseLogonFields(decrypted.value, new Date(now));
   if (!identity.ok) return identity;

@@ -144,7 +144,7 @@ describe("errors by family", () => {
     const account = await createAccount();
     const other = await createAccount();
     const error = await failure(clientFor({ ...account, logonKey: other.logonKey }).verify(ZHANG));
-    expect([error.family, error.code, error.detail, error.reason]).toEqual(["request", "307", "请求验签失败", "解密失败：请检查logonKey与iv是否正确"]);
+    expect([error.family, error.code, error.detail, error.reason]).toEqual(["request", "307", "请求验签失败", "logon解密失败：请检查logonKey、iv与加密方式"]);
   });
 
   it("request: 308 when the carrier has no record", async () => {
@@ -198,7 +198,7 @@ describe("errors by family", () => {
     expect([error instanceof VerifyMobileError, (error as Error).name, (error as Error).message]).toEqual([
       true,
       "VerifyMobileError",
-      "307 请求验签失败 (解密失败：请检查logonKey与iv是否正确)",
+      "307 请求验签失败 (logon解密失败：请检查logonKey、iv与加密方式)",
     ]);
   });
 });

@@ -1,7 +1,7 @@
 // WebCrypto AES (src/crypto/aes.ts) against Node's own `crypto`: the vectors are made fresh each
 // run in test/global-setup.ts, outside workerd, with random keys and IVs.
 import { describe, expect, inject, it } from "vitest";
-import { cbcDecrypt, ecbDecrypt, ecbEncrypt, importAesCbcKey } from "../../src/crypto/aes.ts";
+import { cbcDecrypt, cbcDecryptBlocks, ecbDecrypt, ecbEncrypt, importAesCbcKey, paddingLength } from "../../src/crypto/aes.ts";
 import { fromBase64, fromUtf8, toHex, utf8 } from "../../src/crypto/bytes.ts";
 import { encryptJuheField, juheFieldKey, juheKeyText } from "../../src/upstream/juhe/crypto.ts";
 import "../support/aes-vectors.ts";
@@ -57,6 +57,40 @@ describe.each([
   it.each(byLength(list))("cbcDecrypt under a wrong key returns null (%i bytes)", async (_, v) => {
     const key = await importAesCbcKey(fromHex(v.wrongKeyHex));
     expect(await cbcDecrypt(key, fromHex(v.ivHex), fromHex(v.cipherHex))).toBeNull();
+  });
+
+  it.each(byLength(list))("cbcDecryptBlocks of %i bytes gives the plaintext with its padding, and paddingLength finds it", async (_, v) => {
+    const key = await importAesCbcKey(fromHex(v.keyHex));
+    const blocks = await cbcDecryptBlocks(key, fromHex(v.ivHex), fromHex(v.cipherHex));
+    const pad = 16 - ((v.plainHex.length / 2) % 16);
+    expect(toHex(blocks)).toBe(v.plainHex + pad.toString(16).padStart(2, "0").repeat(pad));
+    expect(paddingLength(blocks)).toBe(pad);
+  });
+
+  it.each(byLength(list))("cbcDecryptBlocks under a wrong key still gives whole blocks, without throwing (%i bytes)", async (_, v) => {
+    const key = await importAesCbcKey(fromHex(v.wrongKeyHex));
+    expect((await cbcDecryptBlocks(key, fromHex(v.ivHex), fromHex(v.cipherHex))).length).toBe(v.cipherHex.length / 2);
+  });
+});
+
+describe("paddingLength", () => {
+  const block = (tail: readonly number[]) => {
+    const b = new Uint8Array(32).fill(0x41);
+    b.set(tail, 32 - tail.length);
+    return b;
+  };
+  it.each([
+    ["01", 1, [1]],
+    ["02 02", 2, [2, 2]],
+    ["16 × 10", 16, Array(16).fill(16)],
+    ["00", 0, [0]],
+    ["11 (past a block)", 0, [17]],
+    ["ff", 0, [255]],
+    ["01 02", 0, [1, 2]],
+    ["03 03 (one short)", 0, [3, 3]],
+    ["0f then 15 × 10", 0, [15, ...Array(15).fill(16)]],
+  ] as const)("%s → %i", (_label, length, tail) => {
+    expect(paddingLength(block(tail))).toBe(length);
   });
 });
 

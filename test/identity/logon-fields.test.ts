@@ -60,19 +60,6 @@ describe("parseLogonFields: accepted", () => {
   });
 });
 
-describe("parseLogonFields: logon is not a plain object → 306 logon", () => {
-  it.each([
-    ["an array", [VALID_LOGON]],
-    ["null", null],
-    ["a string", JSON.stringify(VALID_LOGON)],
-    ["a number", 42],
-    ["a boolean", true],
-    ["undefined", undefined],
-  ])("refuses %s", (_label, value) => {
-    expect(parseLogonFields(value, now)).toEqual(bad("logon"));
-  });
-});
-
 describe("parseLogonFields: missing or wrong-typed fields", () => {
   it.each([
     ["idCard missing", { userName: VALID_LOGON.userName, loginphone: VALID_LOGON.loginphone }, "idCard"],

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { fingerprint } from "../../src/duplicates/fingerprint.ts";
 import { parseUserName } from "../../src/identity/name.ts";
 import { VALID_NAMES } from "../fixtures/identities.ts";
 
@@ -58,12 +59,43 @@ describe("parseUserName: refused as 306 userName", () => {
     ["digits only", "12345"],
     ["hyphen", "Jean-Pierre"],
     ["apostrophe", "O'Brien"],
-    ["Roman numeral", "Henry Ⅷ"],
+    ["a Roman numeral NFKC does not spell with letters", "Henry ↀ"],
     ["Cyrillic", "Иван Петров"],
     ["emoji", "张三😀"],
     ["HTML", "<b>张三</b>"],
     ["full-width comma", "张，三"],
   ])("refuses %s", (_label, raw) => {
     expect(parseUserName(raw)).toEqual(BAD);
+  });
+});
+
+describe("parseUserName: NFKC, after the middle dots", () => {
+  it.each([
+    ["full-width Latin", "Ｊｏｈｎ", "John"],
+    ["full-width Latin and an ideographic space", "Ｊｏｈｎ　Ｓｍｉｔｈ", "John Smith"],
+    ["half-width Latin beside full-width", "Jｏhn Smith", "John Smith"],
+    ["a Kangxi radical for its ideograph (U+2F08 ⼈)", "\u2F08民", "人民"],
+    ["a CJK radical for its ideograph (U+2E9F ⺟)", "张\u2E9F", "张母"],
+    ["a compatibility ideograph (U+F900 豈)", "张\uF900", "张\u8C48"],
+    ["a compatibility ideograph of the supplement (U+2F800)", "张\u{2F800}", "张\u4E3D"],
+    ["a Roman numeral spelled as letters", "Henry Ⅷ", "Henry VIII"],
+    ["a Latin ligature", "Ｍaﬁa", "Mafia"],
+    ["the full-width full stop as a middle dot, not as ASCII", "阿依古丽．买买提", "阿依古丽·买买提"],
+    ["the half-width katakana middle dot", "阿依古丽･买买提", "阿依古丽·买买提"],
+    ["the Greek ano teleia (NFKC's own U+00B7)", "阿依古丽\u0387买买提", "阿依古丽·买买提"],
+    ["U+00B7 itself, unchanged", "阿依古丽·买买提", "阿依古丽·买买提"],
+  ])("%s", (_label, raw, expected) => {
+    expect(parseUserName(raw)).toEqual({ ok: true, value: expected });
+  });
+
+  it("gives one fingerprint to one person however the name is written", async () => {
+    const identity = (userName: string) => ({ idCard: "110101199003074514", userName, loginphone: "13800138000" });
+    const print = async (raw: string) => {
+      const name = parseUserName(raw);
+      if (!name.ok) throw new Error(`refused ${raw}`);
+      return fingerprint("test-secret-0123456789abcdef-0123456789", "acc_0000000000000001", identity(name.value));
+    };
+    expect(new Set(await Promise.all(["John Smith", "Ｊｏｈｎ　Ｓｍｉｔｈ", " John  Smith "].map(print))).size).toBe(1);
+    expect(new Set(await Promise.all(["人民", "\u2F08民"].map(print))).size).toBe(1);
   });
 });

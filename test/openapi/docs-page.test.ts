@@ -32,4 +32,14 @@ describe("GET /docs", () => {
     expect(ids.length).toBeGreaterThan(10);
     for (const id of new Set(ids)) expect(html, `#${id}`).toContain(`id="${id}"`);
   });
+
+  it("never submits a form by GET, so token and logon cannot land in a URL even without its script", () => {
+    const forms = [...html.matchAll(/<form\b[^>]*>/g)].map((m) => m[0]);
+    expect(forms.map((tag) => tag.match(/\bid="([^"]+)"/)?.[1])).toEqual(["encrypt", "try"]);
+    for (const tag of forms) expect(tag).toMatch(/\bmethod="post"/);
+  });
+
+  it("sends the Try-it form with fetch POST", () => {
+    expect(html).toContain('fetch($("try").action, { method: "POST"');
+  });
 });

@@ -155,7 +155,6 @@ describe("request errors", () => {
     ["idCard", person(zhang, { idCard: "12345" })],
     ["userName", person(zhang, { userName: "Z" })],
     ["loginphone", person(zhang, { loginphone: "12800138000" })],
-    ["logon", []],
   ] as const)("306: a malformed %s inside logon is named", async (param, payload) => {
     const { envelope } = await verify(await createAccount(), payload);
     expect([envelope.errorCode, envelope.errorDetail]).toEqual(["306", `请求参数${param}为空或格式错误`]);
@@ -165,7 +164,12 @@ describe("request errors", () => {
     const account = await createAccount();
     const other = await createAccount();
     const { envelope } = await sendForm({ token: account.token, iv: IV, logon: await encryptLogon(other.logonKey, person(zhang)) });
-    expect(envelope).toEqual({ errorCode: "307", errorDetail: "请求验签失败", errorReason: "解密失败：请检查logonKey与iv是否正确", info: null, returnCode: "0", returnDesc: null });
+    expect(envelope).toEqual({ errorCode: "307", errorDetail: "请求验签失败", errorReason: "logon解密失败：请检查logonKey、iv与加密方式", info: null, returnCode: "0", returnDesc: null });
+  });
+
+  it("307, the same answer: logon that decrypts to JSON that is not an object", async () => {
+    const { envelope } = await verify(await createAccount(), [person(zhang)]);
+    expect(envelope).toEqual({ errorCode: "307", errorDetail: "请求验签失败", errorReason: "logon解密失败：请检查logonKey、iv与加密方式", info: null, returnCode: "0", returnDesc: null });
   });
 
   it("310: an ID number with a wrong check digit", async () => {

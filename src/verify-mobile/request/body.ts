@@ -1,8 +1,10 @@
-// Reading the caller's body (CONTRACT.md §1): three encodings, a 64 KiB cap enforced while
-// reading, and nothing trusted until parsed.
+// Reading the caller's body (docs/contract.md §1): three encodings, a 64 KiB cap enforced while
+// reading, a deadline for the whole read, and nothing trusted until parsed.
 import { fail, ok, type Outcome } from "../../wire/outcome.ts";
 
 export const MAX_BODY_BYTES = 64 * 1024;
+/** The whole body must arrive within this time, so a trickling client cannot hold a request open. */
+export const BODY_DEADLINE_MS = 10_000;
 
 export type BodyKind = "form" | "multipart" | "json";
 
@@ -12,10 +14,18 @@ const KINDS: Record<string, BodyKind> = {
   "application/json": "json",
 };
 
-/** Field name → value as sent; a non-string value (JSON number, uploaded file) is kept as `unknown`. */
-export type RawFields = ReadonlyMap<string, unknown>;
+/**
+ * A field's value as sent (the last one when repeated), undefined or null when absent; a non-string
+ * value (JSON number, uploaded file) is kept as `unknown`. Looked up by name, never enumerated: a
+ * body of 30 000 empty fields must cost no more than its parsing (docs/contract.md §1).
+ */
+export type RawFields = { get(name: string): unknown };
+
+/** The last value of a name in form or multipart fields (as a Map built from them would hold). */
+const lastOf = (fields: URLSearchParams | FormData): RawFields => ({ get: (name) => fields.getAll(name).at(-1) });
 
 const TOO_LARGE = "请求体超过64KiB";
+const TOO_SLOW = `请求体读取超时（${BODY_DEADLINE_MS / 1000}秒）`;
 const text = new TextDecoder();
 
 export function bodyKind(contentType: string | null): BodyKind | null {
@@ -23,50 +33,61 @@ export function bodyKind(contentType: string | null): BodyKind | null {
   return (media && KINDS[media]) || null;
 }
 
-/** The body's bytes, refusing to read past the cap (a declared or a streamed length). */
-async function readCapped(request: Request): Promise<Outcome<Uint8Array>> {
+/** The body's bytes, refusing to read past the cap (a declared or a streamed length) or past the deadline. */
+async function readCapped(request: Request, deadlineMs: number): Promise<Outcome<Uint8Array>> {
   const length = request.headers.get("Content-Length");
   const declared = length === null ? NaN : Number(length);
   if (declared > MAX_BODY_BYTES) return fail("315", TOO_LARGE);
   if (!request.body) return ok(new Uint8Array(0));
-  // A declared length within the cap is enforced by the runtime: read it in one go.
-  if (declared >= 0) return ok(new Uint8Array(await request.arrayBuffer()));
   const reader = request.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > MAX_BODY_BYTES) {
-      await reader.cancel();
-      return fail("315", TOO_LARGE);
+  // This request's own timer: nothing here is shared with another request.
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const expired = new Promise<null>((resolve) => {
+    timer = setTimeout(() => resolve(null), deadlineMs);
+  });
+  try {
+    const chunks: Uint8Array[] = [];
+    let size = 0;
+    for (;;) {
+      const chunk = await Promise.race([reader.read(), expired]);
+      if (chunk === null) {
+        void reader.cancel().catch(() => undefined); // a stalled source may never settle its cancel
+        return fail("315", TOO_SLOW);
+      }
+      if (chunk.done) break;
+      size += chunk.value.byteLength;
+      if (size > MAX_BODY_BYTES) {
+        await reader.cancel();
+        return fail("315", TOO_LARGE);
+      }
+      chunks.push(chunk.value);
     }
-    chunks.push(value);
+    const bytes = new Uint8Array(size);
+    let at = 0;
+    for (const c of chunks) {
+      bytes.set(c, at);
+      at += c.byteLength;
+    }
+    return ok(bytes);
+  } finally {
+    clearTimeout(timer);
   }
-  const bytes = new Uint8Array(size);
-  let at = 0;
-  for (const c of chunks) {
-    bytes.set(c, at);
-    at += c.byteLength;
-  }
-  return ok(bytes);
 }
 
-export async function readFields(request: Request): Promise<Outcome<RawFields>> {
+/** The body's fields; `deadlineMs` is the time allowed for reading it (a parameter so tests need not wait 10 s). */
+export async function readFields(request: Request, deadlineMs = BODY_DEADLINE_MS): Promise<Outcome<RawFields>> {
   const contentType = request.headers.get("Content-Type");
   const kind = bodyKind(contentType);
   if (!kind) return fail("315", "Content-Type须为application/x-www-form-urlencoded、multipart/form-data或application/json");
-  const body = await readCapped(request);
+  const body = await readCapped(request, deadlineMs);
   if (!body.ok) return body;
   switch (kind) {
     case "form":
-      return ok(new Map(new URLSearchParams(text.decode(body.value))));
+      return ok(lastOf(new URLSearchParams(text.decode(body.value))));
     case "multipart":
       if (!/;\s*boundary=/i.test(contentType!)) return fail("315", "multipart/form-data缺少boundary");
       try {
-        const form = await new Response(body.value, { headers: { "Content-Type": contentType! } }).formData();
-        return ok(new Map(form.entries()));
+        return ok(lastOf(await new Response(body.value, { headers: { "Content-Type": contentType! } }).formData()));
       } catch {
         return fail("301", "multipart请求体无法解析");
       }
@@ -74,7 +95,8 @@ export async function readFields(request: Request): Promise<Outcome<RawFields>> 
       try {
         const value: unknown = JSON.parse(text.decode(body.value));
         if (typeof value !== "object" || value === null || Array.isArray(value)) return fail("301", "JSON请求体须为对象");
-        return ok(new Map(Object.entries(value)));
+        const object = value as Record<string, unknown>;
+        return ok({ get: (name) => (Object.hasOwn(object, name) ? object[name] : undefined) });
       } catch {
         return fail("301", "请求体不是有效的JSON");
       }

@@ -1,6 +1,6 @@
-// The three body parameters (CONTRACT.md §1, §3): presence first (301/306), then their shapes,
-// all before any KV read or crypto. `RequestFields` is also the request schema of the OpenAPI
-// document (src/openapi/), so what is published is what is checked.
+// The body parameters (docs/contract.md §1, §4): presence first (301/306), then their shapes, all
+// before any KV read or crypto, and all in time linear in the input. `RequestFields` is also the
+// request schema of the OpenAPI document (src/openapi/), so what is published is what is checked.
 import * as z from "zod/mini";
 import { fromLenientBase64, utf8 } from "../../crypto/bytes.ts";
 import { badParam, fail, ok, type Failure, type Outcome } from "../../wire/outcome.ts";
@@ -12,53 +12,90 @@ export type Params = {
   readonly iv: Uint8Array;
   /** The logon ciphertext, base64-decoded. */
   readonly logon: Uint8Array;
-  /** The logon text as sent, kept only to explain a decryption failure. */
+  /** The logon text as sent, kept only to explain a decryption failure by its shape. */
   readonly logonText: string;
+  /** The caller's id for idempotent retries (docs/contract.md §6), from the body or `Idempotency-Key`. */
+  readonly requestId: string | null;
 };
+
+/** A three-field logon is a few hundred characters; anything this long is refused unread. */
+export const MAX_LOGON_LENGTH = 4096;
+export const REQUEST_ID_HEADER = "Idempotency-Key";
 
 // The messages are the `errorReason` of the 306 that names the field.
 const IV_LENGTH = "iv须为16个字符";
 const NOT_BASE64 = "logon须为base64编码";
+const LOGON_TOO_LONG = `logon长度超过${MAX_LOGON_LENGTH}个字符`;
+const REQUEST_ID_SHAPE = "requestId须为1–64个可打印ASCII字符";
+const REQUEST_ID_CONFLICT = `请求体中的requestId与${REQUEST_ID_HEADER}不一致`;
+
+/** The shape of a requestId, as the body field and as the header. */
+export const RequestId = z.string().check(
+  z.maxLength(64, { error: REQUEST_ID_SHAPE, abort: true }),
+  z.minLength(1, REQUEST_ID_SHAPE),
+  z.regex(/^[\x20-\x7E]*$/, REQUEST_ID_SHAPE),
+);
 
 export const RequestFields = z.object({
   token: z.string().check(z.describe("The account's API token (vmt_ followed by 32 base64url characters); an unknown token answers 105.")),
   iv: z.string().check(
     // 16 UTF-8 bytes is the rule; more than 16 characters can never be that, and says so in the schema.
-    z.maxLength(16, IV_LENGTH),
+    z.maxLength(16, { error: IV_LENGTH, abort: true }),
     z.refine((s) => utf8.encode(s).length === 16, IV_LENGTH),
     z.describe("16 characters chosen per request (ASCII: their UTF-8 bytes, exactly 16, are the AES-CBC IV)."),
     z.meta({ examples: ["abcdefghijklmnop"] }),
   ),
-  logon: z.string().check(
-    // The pattern is the alphabet the lenient decoder accepts; the refinement is the decoder itself.
-    z.regex(/^[A-Za-z0-9+/=_ \t\r\n-]*$/, NOT_BASE64),
-    z.refine((s) => fromLenientBase64(s) !== null, NOT_BASE64),
-    z.describe("base64 (standard or URL-safe, padding optional, whitespace ignored, a space read as +) of the AES-CBC/PKCS#7 ciphertext of the logon JSON."),
+  // Decoded here, once: the length cap stops any other work on an oversized logon, the pattern is
+  // the decoder's alphabet (for the document), and a failing check never reaches the decoder.
+  logon: z.pipe(
+    z.string().check(
+      z.maxLength(MAX_LOGON_LENGTH, { error: LOGON_TOO_LONG, abort: true }),
+      z.regex(/^[A-Za-z0-9+/=_ \t\r\n-]*$/, NOT_BASE64),
+      z.describe("base64 (standard or URL-safe, padding optional, whitespace ignored, a space read as +) of the AES-CBC/PKCS#7 ciphertext of the logon JSON."),
+    ),
+    z.transform((text: string, ctx) => {
+      const bytes = fromLenientBase64(text);
+      if (bytes) return { bytes, text };
+      ctx.issues.push({ code: "custom", message: NOT_BASE64, input: text });
+      return z.NEVER;
+    }),
+  ),
+  requestId: z.optional(
+    RequestId.check(
+      z.describe(
+        `Optional: 1–64 printable ASCII characters naming this request for idempotent retries (a repeat within 24 h gets the original 200 answer, not billed again). May instead be sent as the ${REQUEST_ID_HEADER} header; both given and different answers 306.`,
+      ),
+    ),
   ),
 });
 
-const NAMES = ["token", "iv", "logon"] as const;
+const REQUIRED = ["token", "iv", "logon"] as const;
+const NAMES = [...REQUIRED, "requestId"] as const;
 type Name = (typeof NAMES)[number];
 
-export function parseParams(fields: RawFields): Outcome<Params> {
+/** The parameters from the body's fields and the `Idempotency-Key` header's value (null when absent). */
+export function parseParams(fields: RawFields, idempotencyKey: string | null): Outcome<Params> {
   // An empty value counts as absent, as a form field left blank would be.
   const sent: Record<string, unknown> = {};
   for (const name of NAMES) {
     const v = fields.get(name);
     if (v !== undefined && v !== null && v !== "") sent[name] = v;
   }
-  if (Object.keys(sent).length === 0) return fail("301");
+  if (!REQUIRED.some((name) => name in sent)) return fail("301");
+  const header = idempotencyKey || null;
+  if (header !== null) sent.requestId ??= header;
   const parsed = RequestFields.safeParse(sent);
   if (!parsed.success) return namedFailure(sent, parsed.error.issues);
-  const { token, iv, logon } = parsed.data;
-  return ok({ token: token.trim(), iv: utf8.encode(iv), logon: fromLenientBase64(logon)!, logonText: logon });
+  const { token, iv, logon, requestId = null } = parsed.data;
+  if (header !== null && requestId !== header) return badParam("requestId", REQUEST_ID_CONFLICT);
+  return ok({ token: token.trim(), iv: utf8.encode(iv), logon: logon.bytes, logonText: logon.text, requestId });
 }
 
 /** The 306 for the first problem: a missing or non-string parameter before a malformed one, each in NAMES order. */
 function namedFailure(sent: Record<string, unknown>, issues: readonly z.core.$ZodIssue[]): Failure {
   const issueOf = (name: Name) => issues.find((i) => i.path[0] === name);
   for (const name of NAMES) {
-    if (!(name in sent)) return badParam(name, "缺少参数");
+    if (!(name in sent) && name !== "requestId") return badParam(name, "缺少参数"); // requestId is optional
     if (issueOf(name)?.code === "invalid_type") return badParam(name, "参数须为字符串");
   }
   const name = NAMES.find(issueOf) ?? "logon";
