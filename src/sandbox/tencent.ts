@@ -5,8 +5,8 @@
 import type { TencentOptions } from "../upstream/tencent/client.ts";
 import { PHONE_VERIFICATION, TENCENT_SERVICE } from "../upstream/tencent/client.ts";
 import { tc3Authorization } from "../upstream/tencent/sign.ts";
+import { ISP_NAMES } from "../upstream/carrier.ts";
 import { juheErrorRow } from "../upstream/juhe/codes.ts";
-import type { Carrier } from "../wire/carrier.ts";
 import type { FailureCode } from "../wire/codes.ts";
 import { SANDBOX_ERROR_PHONE } from "./identities.ts";
 import { failLikeANetwork, networkOf, transportFailureOf, verdict } from "./world.ts";
@@ -22,8 +22,6 @@ export const sandboxTencentFetcher: typeof fetch = (input, init) => sandboxTence
 
 /** Tencent refuses a request signed more than 5 minutes from its clock (AuthFailure.SignatureExpire). */
 const MAX_SKEW_S = 300;
-
-const ISP: Readonly<Record<Carrier, string>> = { CMCC: "移动", CUCC: "联通", CTCC: "电信", CBN: "广电" };
 
 const DESCRIPTIONS: Readonly<Record<string, string>> = {
   "0": "认证通过",
@@ -114,7 +112,7 @@ async function answer({ phone, name, idCard }: Params, signal: AbortSignal): Pro
 function tencentResult(result: string, phone: string): Response {
   const carrier = networkOf(phone);
   return Response.json({
-    Response: { Result: result, Description: DESCRIPTIONS[result] ?? "", Isp: carrier === null ? "" : ISP[carrier], RequestId: crypto.randomUUID() },
+    Response: { Result: result, Description: DESCRIPTIONS[result] ?? "", Isp: carrier === null ? "" : ISP_NAMES[carrier], RequestId: crypto.randomUUID() },
   });
 }
 

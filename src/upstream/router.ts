@@ -80,7 +80,7 @@ export async function route(upstreams: readonly Upstream[], identity: Identity, 
  * The upstreams whose carrier limit includes the number's carrier, or that have none; if that
  * leaves none, every upstream (a segment is not authoritative; the upstream says when it cannot answer).
  */
-export function eligible(upstreams: readonly Upstream[], carrier: Carrier | null): readonly Upstream[] {
+function eligible(upstreams: readonly Upstream[], carrier: Carrier | null): readonly Upstream[] {
   const accepting = upstreams.filter((u) => u.carriers === null || (carrier !== null && u.carriers.includes(carrier)));
   return accepting.length > 0 ? accepting : upstreams;
 }

@@ -43,6 +43,19 @@ export type Upstream = {
   readonly ask: Query;
 };
 
+/** Reasons several vendors' tables give: one cause reads the same whichever upstream answered. */
+export const REASONS = {
+  noRecord: "运营商库中无此记录",
+  badName: "姓名不合法",
+  badIdCard: "身份证号码不合法",
+  keyRefused: "上游接入配置异常",
+  badParameter: "上游参数错误",
+  rateLimited: "上游请求频率超限",
+  quotaExceeded: "上游请求次数超限",
+  internalError: "上游系统内部异常",
+  unknownError: "上游返回未知错误",
+} as const;
+
 /** A failure in an adapter's code table. */
 export type FailureRow = { readonly code: FailureCode; readonly reason: string; readonly failover: boolean; readonly fault: boolean };
 

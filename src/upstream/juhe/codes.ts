@@ -3,12 +3,12 @@
 // `reason`, which may echo input.
 import type { ReturnCode } from "../../wire/codes.ts";
 import { MatchCode } from "../../wire/envelope.ts";
-import { fault, final, pass, type FailureRow } from "../upstream.ts";
+import { fault, final, pass, REASONS, type FailureRow } from "../upstream.ts";
 
 /** `telecomCmcc` (UPSTREAMS name `juhe`, Telecom numbers) or the three-network `telecom` (`juhe3`). */
 export type JuheProduct = "telecomCmcc" | "telecom";
 
-const KEY_PROBLEM = fault("500", "上游接入配置异常");
+const KEY_PROBLEM = fault("500", REASONS.keyRefused);
 
 /** `227304`: 手机号格式有误或非电信号码. */
 export const NOT_TELECOM = 227304;
@@ -18,13 +18,13 @@ export const JUHE_ERRORS: Readonly<Record<number, FailureRow>> = {
   227301: fault("504", "上游服务商网络异常"),
   227302: fault("502", "上游查询失败"),
   // Every upstream asks the same carrier records: no record here is no record anywhere.
-  227303: final("308", "运营商库中无此记录"),
+  227303: final("308", REASONS.noRecord),
   // From the three-network product: the number itself is wrong. From telecomCmcc see juheErrorRow.
   [NOT_TELECOM]: final("310", "手机号格式有误或非电信号码"),
-  227305: final("310", "姓名不合法"),
-  227306: final("310", "身份证号码不合法"),
+  227305: final("310", REASONS.badName),
+  227306: final("310", REASONS.badIdCard),
   // juhe refused a value it was sent: the same request to another vendor would carry the same value.
-  227307: final("502", "上游参数错误"),
+  227307: final("502", REASONS.badParameter),
   // 10001–10009: our key/openid is wrong, expired or barred. Our fault; details go to the log only.
   10001: KEY_PROBLEM,
   10002: KEY_PROBLEM,
@@ -35,15 +35,15 @@ export const JUHE_ERRORS: Readonly<Record<number, FailureRow>> = {
   10007: KEY_PROBLEM,
   10008: KEY_PROBLEM,
   10009: KEY_PROBLEM,
-  10011: fault("502", "上游请求频率超限"),
-  10012: fault("502", "上游请求次数超限"),
-  10013: fault("502", "上游请求次数超限"),
-  10014: fault("504", "上游系统内部异常"),
+  10011: fault("502", REASONS.rateLimited),
+  10012: fault("502", REASONS.quotaExceeded),
+  10013: fault("502", REASONS.quotaExceeded),
+  10014: fault("504", REASONS.internalError),
   10020: fault("503", "上游服务维护中"),
   10021: fault("503", "上游服务已停用"),
 };
 
-const UNKNOWN_CODE = fault("504", "上游返回未知错误");
+const UNKNOWN_CODE = fault("504", REASONS.unknownError);
 
 // telecomCmcc covers Telecom numbers only: its 227304 is about its coverage, not the number.
 const NOT_ITS_NETWORK = pass("310", JUHE_ERRORS[NOT_TELECOM]!.reason);

@@ -10,7 +10,7 @@
 import type { ReturnCode } from "../../wire/codes.ts";
 import type { MatchCode } from "../../wire/envelope.ts";
 import { carrierOfIsp } from "../carrier.ts";
-import { fault, failed, final, matched, pass, type FailureRow, type Reply } from "../upstream.ts";
+import { fault, failed, final, matched, pass, REASONS, type FailureRow, type Reply } from "../upstream.ts";
 
 /** A match result: our 200 with its returnCode. Final by nature. */
 export type MatchRow = {
@@ -28,10 +28,10 @@ export const TENCENT_RESULTS: Readonly<Record<string, Row>> = {
   // Which element disagrees is unknown in 简版; "24" says exactly that (see tencentMatchCode for 详版).
   "-4": { code: "200", returnCode: "10001", matchCode: "24", reason: "三要素信息不一致", failover: false },
   "-6": final("310", "手机号码不合法"),
-  "-7": final("310", "身份证号码不合法"),
-  "-8": final("310", "姓名不合法"),
+  "-7": final("310", REASONS.badIdCard),
+  "-8": final("310", REASONS.badName),
   // Every upstream asks the same carrier records: no record here is no record anywhere.
-  "-9": final("308", "运营商库中无此记录"),
+  "-9": final("308", REASONS.noRecord),
   "-11": fault("504", "上游验证中心繁忙"),
   // Tencent counts per person across our whole Tencent account, i.e. across all our callers: the
   // caller in front of us may never have asked before, so it is not their 309, nor final. Nor is
@@ -43,7 +43,7 @@ export const TENCENT_RESULTS: Readonly<Record<string, Row>> = {
 
 const UNKNOWN_RESULT = fault("504", "上游返回未知结果");
 
-const KEY_PROBLEM = fault("500", "上游接入配置异常");
+const KEY_PROBLEM = fault("500", REASONS.keyRefused);
 const OUR_REQUEST = fault("500", "上游请求构造异常");
 
 /**
@@ -68,18 +68,18 @@ export const TENCENT_ERRORS: Readonly<Record<string, FailureRow>> = {
   MissingParameter: OUR_REQUEST,
   InvalidRequest: OUR_REQUEST,
   // Tencent refused a value it was sent (like juhe 227307): data it alone rejects, another may take.
-  InvalidParameter: fault("502", "上游参数错误"),
-  InvalidParameterValue: fault("502", "上游参数错误"),
-  RequestLimitExceeded: fault("502", "上游请求频率超限"),
-  LimitExceeded: fault("502", "上游请求次数超限"),
+  InvalidParameter: fault("502", REASONS.badParameter),
+  InvalidParameterValue: fault("502", REASONS.badParameter),
+  RequestLimitExceeded: fault("502", REASONS.rateLimited),
+  LimitExceeded: fault("502", REASONS.quotaExceeded),
   ResourceUnavailable: fault("503", "上游服务不可用"),
   ResourcesSoldOut: fault("503", "上游资源已售罄"),
   ResourceInsufficient: fault("503", "上游资源不足"),
-  InternalError: fault("504", "上游系统内部异常"),
+  InternalError: fault("504", REASONS.internalError),
   FailedOperation: fault("504", "上游处理失败"),
 };
 
-const UNKNOWN_ERROR = fault("504", "上游返回未知错误");
+const UNKNOWN_ERROR = fault("504", REASONS.unknownError);
 
 /** `ResultDetail` of a 详版 -4 → which element disagrees (envelope MatchCode); others stay "24". */
 export const TENCENT_MISMATCH_DETAILS: Readonly<Record<string, MatchCode>> = {
