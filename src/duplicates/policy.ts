@@ -9,7 +9,7 @@ export function answerDuplicate(stored: StoredResult, policy: AccountRecord["dup
     case "reject":
       return fail("309");
     case "replay":
-      return ok({ returnCode: stored.returnCode, info: { orderNo, matchCode: stored.matchCode, billable: false, duplicate: true } });
+      return ok({ returnCode: stored.returnCode, info: { orderNo, matchCode: stored.matchCode, carrier: stored.carrier ?? null, billable: false, duplicate: true } });
     default:
       return policy satisfies never;
   }

@@ -5,15 +5,18 @@ import * as z from "zod/mini";
 import { BoundedCache } from "../platform/bounded-cache.ts";
 import { logEvent } from "../platform/log.ts";
 import { RETURN_CODES } from "../wire/codes.ts";
-import { MatchCode } from "../wire/envelope.ts";
+import { Carrier, MatchCode } from "../wire/envelope.ts";
 
 export const StoredResult = z.object({
   returnCode: z.enum(Object.keys(RETURN_CODES) as [keyof typeof RETURN_CODES]),
   matchCode: z.nullable(MatchCode),
+  // Results stored before the carrier was kept replay with null.
+  carrier: z._default(z.nullable(Carrier), null),
   orderNo: z.string().check(z.maxLength(64)),
   at: z.int(),
 });
-export type StoredResult = z.infer<typeof StoredResult>;
+// The input shape: a result stored in the account object before the carrier was kept has none.
+export type StoredResult = z.input<typeof StoredResult>;
 
 const recent = new BoundedCache<string, StoredResult>(10_000);
 

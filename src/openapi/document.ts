@@ -12,7 +12,7 @@ import { REQUEST_ID_HEADER, RequestFields, RequestId } from "../verify-mobile/re
 /** /healthz's body. health.ts has no schema of its own: the type check below and a test keep the two equal. */
 const Health = z.object({
   ok: z.boolean().check(z.describe("Whether the configuration parses.")),
-  upstream: z.nullable(z.string()).check(z.describe("Which upstream answers: sandbox, juhe-encrypted or juhe-plain; null when the configuration does not parse.")),
+  upstream: z.nullable(z.string()).check(z.describe("The upstreams asked, in order, with their carrier limits (e.g. juhe-encrypted:CTCC,juhe3-encrypted,tencent), or sandbox; null when the configuration does not parse.")),
 });
 true satisfies (ReturnType<typeof health>["body"] extends z.infer<typeof Health> ? true : false);
 

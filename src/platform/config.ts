@@ -38,6 +38,10 @@ const UpstreamList = z.pipe(
       entries.push({ name: name as UpstreamName, carriers: carriers as Carrier[] | null });
     }
     if (entries.length === 0) ctx.issues.push({ code: "custom", message: "names no upstream", input: text });
+    // The sandbox is a whole chain of its own; fake answers next to real ones would mislead.
+    if (entries.some((e) => e.name === "sandbox") && (entries.length > 1 || entries[0]!.carriers !== null)) {
+      ctx.issues.push({ code: "custom", message: "sandbox stands alone, without carriers or other upstreams", input: text });
+    }
     return entries;
   }),
 );

@@ -8,7 +8,7 @@
 // A segment tells the carrier that was allocated the number, not the one serving it today:
 // since 2019 numbers can move between carriers (携号转网). The upstream's `Isp` says the latter.
 
-import type { Carrier } from "../wire/carrier.ts";
+import { CARRIERS, type Carrier } from "../wire/carrier.ts";
 
 export type { Carrier }; // "CMCC" | "CUCC" | "CTCC" | "CBN", as `info.carrier` names them
 
@@ -58,12 +58,15 @@ export function carrierOfNumber(phone11: string): Segment | null {
   return own(SEGMENTS, phone11.slice(0, 4)) ?? own(SEGMENTS, phone11.slice(0, 3)) ?? null;
 }
 
-const ISP_NAMES: Readonly<Record<string, Carrier>> = { 移动: "CMCC", 联通: "CUCC", 电信: "CTCC", 广电: "CBN" };
+/** How upstreams name the carriers (Tencent `Isp`), without a leading "中国". */
+export const ISP_NAMES: Readonly<Record<Carrier, string>> = { CMCC: "移动", CUCC: "联通", CTCC: "电信", CBN: "广电" };
+
+const CARRIER_OF_ISP: Readonly<Record<string, Carrier>> = Object.fromEntries(CARRIERS.map((carrier) => [ISP_NAMES[carrier], carrier]));
 
 /** An upstream's carrier name (Tencent `Isp`: "移动", "联通", "电信", maybe "中国…" or "广电"); null if none. */
 export function carrierOfIsp(text: string | null | undefined): Carrier | null {
   const name = (text ?? "").trim().replace(/^中国/, "");
-  return own(ISP_NAMES, name) ?? null;
+  return own(CARRIER_OF_ISP, name) ?? null;
 }
 
 // Own keys only, so "constructor" or "__proto__" never finds Object.prototype's.

@@ -10,8 +10,8 @@ import type { Config } from "../platform/config.ts";
 import { logEvent } from "../platform/log.ts";
 import type { Identity } from "../identity/identity.ts";
 import { fail, type Failure } from "../wire/outcome.ts";
-import type { UpstreamCall } from "../upstream/juhe/client.ts";
-import { upstreamFor } from "./upstreams.ts";
+import { route, type UpstreamCall } from "../upstream/router.ts";
+import { limitsOf, upstreamsFor } from "./upstreams.ts";
 
 export type Answered = { kind: "answered"; call: UpstreamCall; stored: StoredResult | null };
 export type Shared = Answered | { kind: "duplicate"; stored: StoredResult } | { kind: "refused"; failure: Failure };
@@ -57,7 +57,7 @@ export async function billableCall(a: Ask): Promise<Shared> {
   }
   const call = await askUpstream(a);
   const match = call.outcome.ok ? call.outcome.value : null;
-  const stored: StoredResult | null = match ? { returnCode: match.returnCode, matchCode: match.matchCode, orderNo: a.orderNo, at: a.now } : null;
+  const stored: StoredResult | null = match ? { returnCode: match.returnCode, matchCode: match.matchCode, carrier: match.carrier, orderNo: a.orderNo, at: a.now } : null;
   a.ctx.waitUntil(
     settle(a, {
       orderNo: a.orderNo,
@@ -67,7 +67,7 @@ export async function billableCall(a: Ask): Promise<Shared> {
       upstreamOrderId: match?.upstreamOrderId ?? null,
       upstreamCode: call.upstreamCode,
       upstreamMs: call.latencyMs,
-      attempts: [{ upstream: a.config.UPSTREAMS[0]!.name, code: call.upstreamCode === null ? null : String(call.upstreamCode), ms: call.latencyMs, orderId: match?.upstreamOrderId ?? null }],
+      attempts: call.attempts,
       stored,
     }),
   );
@@ -75,13 +75,13 @@ export async function billableCall(a: Ask): Promise<Shared> {
   return { kind: "answered", call, stored };
 }
 
-/** The client maps every upstream failure to an outcome; anything it throws is ours (500), and still settled. */
+/** The router maps every upstream failure to an outcome; anything it throws is ours (500), and still settled. */
 async function askUpstream(a: Ask): Promise<UpstreamCall> {
   try {
-    return await upstreamFor(a.config)(a.identity);
+    return await route(upstreamsFor(a.config), a.identity, limitsOf(a.config));
   } catch (error) {
     logEvent("error", "upstream_threw", { orderNo: a.orderNo, error: error instanceof Error ? error.name : typeof error });
-    return { outcome: fail("500"), upstreamCode: null, latencyMs: Date.now() - a.now };
+    return { outcome: fail("500"), attempts: [], upstreamCode: null, latencyMs: null };
   }
 }
 

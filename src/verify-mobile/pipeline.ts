@@ -13,7 +13,7 @@ import { parseLogonFields } from "../identity/logon-fields.ts";
 import type { Background } from "../platform/background.ts";
 import { readConfig } from "../platform/config.ts";
 import { chinaDay } from "../platform/time.ts";
-import type { UpstreamCall } from "../upstream/juhe/client.ts";
+import type { UpstreamCall } from "../upstream/router.ts";
 import type { Verified } from "../wire/envelope.ts";
 import { fail, ok, type Outcome } from "../wire/outcome.ts";
 import { billableCall } from "./billable-call.ts";
@@ -69,7 +69,7 @@ export async function run(request: Request, env: Env, ctx: Background, orderNo: 
       trace.upstream = answer.call;
       const result = answer.call.outcome;
       if (!result.ok) return result;
-      return ok({ returnCode: result.value.returnCode, info: { orderNo, matchCode: result.value.matchCode, billable: true, duplicate: false } });
+      return ok({ returnCode: result.value.returnCode, info: { orderNo, matchCode: result.value.matchCode, carrier: result.value.carrier, billable: true, duplicate: false } });
     }
     default:
       return answer satisfies never;

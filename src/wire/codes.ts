@@ -16,9 +16,9 @@ export const ERROR_CODES = {
   "305": { text: "请求没有此接口访问权限", family: "request", when: "account has services, but not this one" },
   "306": { text: "请求参数{name}为空或格式错误", family: "request", when: "a parameter or logon field is missing or malformed" },
   "307": { text: "请求验签失败", family: "request", when: "logon does not decrypt under the account key and iv" },
-  "308": { text: "请求没有查询到结果", family: "request", when: "upstream 227303 (no record)" },
+  "308": { text: "请求没有查询到结果", family: "request", when: "the carrier has no record (juhe 227303, Tencent -9)" },
   "309": { text: "请求重复的请求", family: "request", when: "same account and identity within the duplicate window" },
-  "310": { text: "请求参数中存在无效数据", family: "request", when: "well-formed but invalid data (ID check digit, date, region; upstream 227304–227306)" },
+  "310": { text: "请求参数中存在无效数据", family: "request", when: "well-formed but invalid data (ID check digit, date, region; juhe 227304–227306, Tencent -6 to -8)" },
   "311": { text: "权限不足", family: "request", when: "account has no services at all" },
   "312": { text: "请求账号余额不足", family: "request", when: "balance below this service's price" },
   "313": { text: "剩余次数不足", family: "request", when: "this service's remaining count is 0" },
@@ -26,8 +26,8 @@ export const ERROR_CODES = {
   "315": { text: "请求头信息错误", family: "request", when: "unsupported or missing content type, or an oversized body" },
   "500": { text: "系统错误，服务器异常", family: "request", when: "our fault, including upstream key/openid errors" },
   "501": { text: "查询超时", family: "request", when: "upstream did not answer within UPSTREAM_TIMEOUT_MS" },
-  "502": { text: "请求失败", family: "request", when: "upstream HTTP error, non-JSON body, query failure, rate limit" },
-  "503": { text: "接口未响应", family: "request", when: "upstream unreachable, in maintenance or stopped" },
+  "502": { text: "请求失败", family: "request", when: "upstream HTTP error, non-JSON or oversized body, query failure, rate limit" },
+  "503": { text: "接口未响应", family: "request", when: "upstream unreachable, in maintenance or stopped, or every eligible upstream's circuit open" },
   "504": { text: "外部数据源异常", family: "request", when: "upstream network fault, internal error or unknown code" },
 } as const satisfies Record<string, Entry>;
 

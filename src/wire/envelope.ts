@@ -1,4 +1,5 @@
 import * as z from "zod/mini";
+import { CARRIERS } from "./carrier.ts";
 import { ERROR_CODES, RETURN_CODES, errorDetail, type ErrorCode, type ReturnCode } from "./codes.ts";
 import type { Outcome } from "./outcome.ts";
 
@@ -11,10 +12,16 @@ export const MatchCode = z.enum(["11", "21", "22", "23", "24"]).check(
 );
 export type MatchCode = z.infer<typeof MatchCode>;
 
+/** The subscriber's network (docs/contract.md §5). */
+export const Carrier = z.enum(CARRIERS).check(
+  z.describe("The number's carrier: CMCC 中国移动, CUCC 中国联通, CTCC 中国电信, CBN 中国广电; reported by an upstream (it knows ported numbers), else from the number segment; null when unknown."),
+);
+
 /** `info` of a `200` answer: nothing personal, and plainly whether it was charged. */
 export const Info = z.object({
   orderNo: z.string().check(z.describe("Our order number, also sent as the X-Order-No header.")),
   matchCode: z.nullable(MatchCode),
+  carrier: z.nullable(Carrier),
   billable: z.boolean().check(z.describe("Whether this answer is charged.")),
   duplicate: z.boolean().check(z.describe("Whether this is a replay of an earlier answer within the duplicate window (never billed).")),
 });

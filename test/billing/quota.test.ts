@@ -104,7 +104,7 @@ describe("duplicates", () => {
     await send(account, identity(1));
     const again = await send(account, identity(1));
     expect([again.info, await object(account).state("verifyMobile", opening(account))]).toEqual([
-      { orderNo: expect.any(String), matchCode: "22", billable: false, duplicate: true },
+      { orderNo: expect.any(String), matchCode: "22", carrier: "CMCC", billable: false, duplicate: true },
       { balanceFen: 950, remaining: null, reserved: 0 },
     ]);
   });

@@ -4,7 +4,7 @@ import { answerDuplicate } from "../../src/duplicates/policy.ts";
 import { findDuplicate, rememberResult, type StoredResult } from "../../src/duplicates/store.ts";
 import { freshIsolate } from "../support/caller.ts";
 
-const stored: StoredResult = { returnCode: "10001", matchCode: "21", orderNo: "VM1", at: 1_000_000 };
+const stored: StoredResult = { returnCode: "10001", matchCode: "21", carrier: "CUCC", orderNo: "VM1", at: 1_000_000 };
 
 beforeEach(freshIsolate);
 
@@ -32,6 +32,12 @@ describe("duplicate store", () => {
     expect(await findDuplicate(env.DEDUP, "dup:a:4", stored.at + 61_000)).toBeNull();
   });
 
+  it("reads an entry stored before the carrier was kept with carrier null", async () => {
+    const { carrier: _, ...old } = stored;
+    await env.DEDUP.put("dup:a:6", JSON.stringify(old));
+    expect(await findDuplicate(env.DEDUP, "dup:a:6", 0)).toEqual({ ...old, carrier: null });
+  });
+
   it("ignores a malformed KV entry", async () => {
     await env.DEDUP.put("dup:a:5", JSON.stringify({ returnCode: "99999" }));
     expect(await findDuplicate(env.DEDUP, "dup:a:5", 0)).toBeNull();
@@ -46,7 +52,12 @@ describe("answerDuplicate", () => {
   it("replays the stored answer, unbilled, under the replay policy", () => {
     expect(answerDuplicate(stored, "replay", "VM2")).toEqual({
       ok: true,
-      value: { returnCode: "10001", info: { orderNo: "VM2", matchCode: "21", billable: false, duplicate: true } },
+      value: { returnCode: "10001", info: { orderNo: "VM2", matchCode: "21", carrier: "CUCC", billable: false, duplicate: true } },
     });
+  });
+
+  it("replays a result stored without a carrier with carrier null", () => {
+    const { carrier: _, ...old } = stored;
+    expect(answerDuplicate(old, "replay", "VM2")).toMatchObject({ ok: true, value: { info: { carrier: null } } });
   });
 });

@@ -29,7 +29,7 @@ describe("results (200)", () => {
       errorCode: "200",
       errorDetail: "查询成功",
       errorReason: null,
-      info: { orderNo: response.headers.get(ORDER_HEADER), matchCode: "11", billable: true, duplicate: false },
+      info: { orderNo: response.headers.get(ORDER_HEADER), matchCode: "11", carrier: "CMCC", billable: true, duplicate: false },
       returnCode: "10000",
       returnDesc: "一致的",
     });
@@ -238,7 +238,7 @@ describe("duplicates (309 and replay)", () => {
     const again = await verify(account, person(zhang, { userName: "王二" }));
     expect(again.envelope).toEqual({
       ...first.envelope,
-      info: { orderNo: again.response.headers.get(ORDER_HEADER), matchCode: "21", billable: false, duplicate: true },
+      info: { orderNo: again.response.headers.get(ORDER_HEADER), matchCode: "21", carrier: "CMCC", billable: false, duplicate: true },
     });
   });
 

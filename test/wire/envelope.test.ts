@@ -3,7 +3,7 @@ import { ERROR_CODES, type FailureCode } from "../../src/wire/codes.ts";
 import { toEnvelope } from "../../src/wire/envelope.ts";
 import { badParam, fail, ok } from "../../src/wire/outcome.ts";
 
-const info = { orderNo: "VM1", matchCode: "11", billable: true, duplicate: false } as const;
+const info = { orderNo: "VM1", matchCode: "11", carrier: "CMCC", billable: true, duplicate: false } as const;
 
 describe("toEnvelope", () => {
   it("answers a result with 200 and its return code", () => {

@@ -1,22 +1,30 @@
-// How every juhe answer maps to our codes (CONTRACT.md §3–§4). One table, read it next to the
-// contract. Reasons are ours, short and fixed: never juhe's `reason`, which may echo input.
-import type { FailureCode, ReturnCode } from "../../wire/codes.ts";
+// How every juhe answer maps to our codes (docs/contract.md §5, "juhe answers"). One table for both
+// juhe products; read it next to the contract. Reasons are ours, short and fixed: never juhe's
+// `reason`, which may echo input.
+import type { ReturnCode } from "../../wire/codes.ts";
 import { MatchCode } from "../../wire/envelope.ts";
-import { fail, type Failure } from "../../wire/outcome.ts";
+import { fault, final, pass, REASONS, type FailureRow } from "../upstream.ts";
 
-type Row = { readonly code: FailureCode; readonly reason: string };
+/** `telecomCmcc` (UPSTREAMS name `juhe`, Telecom numbers) or the three-network `telecom` (`juhe3`). */
+export type JuheProduct = "telecomCmcc" | "telecom";
 
-const KEY_PROBLEM: Row = { code: "500", reason: "上游接入配置异常" };
+const KEY_PROBLEM = fault("500", REASONS.keyRefused);
 
-/** juhe `error_code` (seed 004 §3) → our failure. */
-export const JUHE_ERRORS: Readonly<Record<number, Row>> = {
-  227301: { code: "504", reason: "上游服务商网络异常" },
-  227302: { code: "502", reason: "上游查询失败" },
-  227303: { code: "308", reason: "运营商库中无此记录" },
-  227304: { code: "310", reason: "手机号格式有误或非电信号码" },
-  227305: { code: "310", reason: "姓名不合法" },
-  227306: { code: "310", reason: "身份证号码不合法" },
-  227307: { code: "502", reason: "上游参数错误" },
+/** `227304`: 手机号格式有误或非电信号码. */
+export const NOT_TELECOM = 227304;
+
+/** juhe `error_code` (seed 004 §3) → our failure, and whether another upstream may answer. */
+export const JUHE_ERRORS: Readonly<Record<number, FailureRow>> = {
+  227301: fault("504", "上游服务商网络异常"),
+  227302: fault("502", "上游查询失败"),
+  // Every upstream asks the same carrier records: no record here is no record anywhere.
+  227303: final("308", REASONS.noRecord),
+  // From the three-network product: the number itself is wrong. From telecomCmcc see juheErrorRow.
+  [NOT_TELECOM]: final("310", "手机号格式有误或非电信号码"),
+  227305: final("310", REASONS.badName),
+  227306: final("310", REASONS.badIdCard),
+  // juhe refused a value it was sent: the same request to another vendor would carry the same value.
+  227307: final("502", REASONS.badParameter),
   // 10001–10009: our key/openid is wrong, expired or barred. Our fault; details go to the log only.
   10001: KEY_PROBLEM,
   10002: KEY_PROBLEM,
@@ -27,35 +35,22 @@ export const JUHE_ERRORS: Readonly<Record<number, Row>> = {
   10007: KEY_PROBLEM,
   10008: KEY_PROBLEM,
   10009: KEY_PROBLEM,
-  10011: { code: "502", reason: "上游请求频率超限" },
-  10012: { code: "502", reason: "上游请求次数超限" },
-  10013: { code: "502", reason: "上游请求次数超限" },
-  10014: { code: "504", reason: "上游系统内部异常" },
-  10020: { code: "503", reason: "上游服务维护中" },
-  10021: { code: "503", reason: "上游服务已停用" },
+  10011: fault("502", REASONS.rateLimited),
+  10012: fault("502", REASONS.quotaExceeded),
+  10013: fault("502", REASONS.quotaExceeded),
+  10014: fault("504", REASONS.internalError),
+  10020: fault("503", "上游服务维护中"),
+  10021: fault("503", "上游服务已停用"),
 };
 
-const UNKNOWN_CODE: Row = { code: "504", reason: "上游返回未知错误" };
+const UNKNOWN_CODE = fault("504", REASONS.unknownError);
 
-/** Failures of the exchange itself, before juhe's `error_code` could be read. */
-export const TRANSPORT_FAILURES = {
-  timeout: { code: "501", reason: "上游查询超时" },
-  unreachable: { code: "503", reason: "上游服务无法连接" },
-  httpError: { code: "502", reason: "上游HTTP状态异常" },
-  notJson: { code: "502", reason: "上游响应格式错误" },
-  malformed: { code: "502", reason: "上游响应内容无效" },
-} as const satisfies Record<string, Row>;
+// telecomCmcc covers Telecom numbers only: its 227304 is about its coverage, not the number.
+const NOT_ITS_NETWORK = pass("310", JUHE_ERRORS[NOT_TELECOM]!.reason);
 
-export type TransportFailure = keyof typeof TRANSPORT_FAILURES;
-
-export function juheErrorFailure(errorCode: number): Failure {
-  const row = JUHE_ERRORS[errorCode] ?? UNKNOWN_CODE;
-  return fail(row.code, row.reason);
-}
-
-export function transportFailure(kind: TransportFailure): Failure {
-  const row = TRANSPORT_FAILURES[kind];
-  return fail(row.code, row.reason);
+export function juheErrorRow(errorCode: number, product: JuheProduct): FailureRow {
+  if (errorCode === NOT_TELECOM && product === "telecomCmcc") return NOT_ITS_NETWORK;
+  return (Object.hasOwn(JUHE_ERRORS, errorCode) ? JUHE_ERRORS[errorCode] : undefined) ?? UNKNOWN_CODE;
 }
 
 /** `error_code` 0: `res` 1 → consistent, 2 → inconsistent, anything else → unknown. */

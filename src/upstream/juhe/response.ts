@@ -1,9 +1,8 @@
-// juhe's JSON answer, checked with zod: nothing in it is trusted (CONTRACT.md §4).
+// juhe's JSON answer, checked with zod: nothing in it is trusted (docs/contract.md §5).
 import * as z from "zod/mini";
-import type { Outcome } from "../../wire/outcome.ts";
-import { ok } from "../../wire/outcome.ts";
-import { juheErrorFailure, matchCodeOf, returnCodeOf, transportFailure } from "./codes.ts";
-import type { UpstreamMatch } from "./client.ts";
+import { transportReply } from "../transport.ts";
+import { failed, matched, plainToken, type Reply } from "../upstream.ts";
+import { type JuheProduct, juheErrorRow, matchCodeOf, NOT_TELECOM, returnCodeOf } from "./codes.ts";
 
 // juhe documents ints but has been seen sending numeric strings; accept both.
 const integer = z.union([z.int(), z.pipe(z.string().check(z.trim(), z.regex(/^-?\d{1,12}$/)), z.transform(Number))]);
@@ -18,23 +17,23 @@ const Body = z.object({
 const MatchResult = z.object({
   res: integer,
   rescode: z.nullish(z.union([z.string(), z.number()])),
-  // Order ids end up in our logs: accept only a plain token, otherwise drop it.
-  orderid: z.catch(z.nullish(z.string().check(z.regex(/^[A-Za-z0-9_-]{1,64}$/))), null),
+  // Order ids end up in the ledger and logs: accept only a plain token, otherwise drop it.
+  orderid: z.catch(z.nullish(z.string()), null),
 });
 
-export type Interpreted = { outcome: Outcome<UpstreamMatch>; upstreamCode: number | null };
-
-/** A parsed JSON body → our outcome, plus juhe's `error_code` when there was one. */
-export function interpretJuheBody(json: unknown): Interpreted {
+/** A parsed JSON body of `product` → our reply, with juhe's `error_code` when there was one. */
+export function interpretJuheBody(json: unknown, product: JuheProduct): Reply {
   const body = Body.safeParse(json);
-  if (!body.success) return { outcome: transportFailure("malformed"), upstreamCode: null };
-  const upstreamCode = body.data.error_code;
-  if (upstreamCode !== 0) return { outcome: juheErrorFailure(upstreamCode), upstreamCode };
+  if (!body.success) return transportReply("malformed");
+  const errorCode = body.data.error_code;
+  const code = String(errorCode);
+  if (errorCode !== 0) {
+    const reply = failed(juheErrorRow(errorCode, product), code);
+    return errorCode === NOT_TELECOM && product === "telecomCmcc" ? { ...reply, notCarrier: "CTCC" } : reply;
+  }
   const result = MatchResult.safeParse(body.data.result);
-  if (!result.success) return { outcome: transportFailure("malformed"), upstreamCode };
+  if (!result.success) return { ...transportReply("malformed"), code };
   const { res, rescode, orderid } = result.data;
-  return {
-    outcome: ok({ returnCode: returnCodeOf(res), matchCode: matchCodeOf(rescode), upstreamOrderId: orderid ?? null }),
-    upstreamCode,
-  };
+  // juhe's answer names no carrier: the segment's stands unless another upstream reports one.
+  return matched({ returnCode: returnCodeOf(res), matchCode: matchCodeOf(rescode), upstreamOrderId: plainToken(orderid), carrier: null }, code);
 }

@@ -7,10 +7,10 @@
 //               -11 验证中心服务繁忙 · -12 认证次数超过当日限制，请次日重试 · -13 该号段不支持验证
 // `Isp`: "", "移动", "电信", "联通". `ResultDetail` (详版 only, with -4): which element disagrees.
 // A failed call has no `Result` but `Response.Error.Code`, "Category" or "Category.Detail".
-import type { FailureCode, ReturnCode } from "../../wire/codes.ts";
+import type { ReturnCode } from "../../wire/codes.ts";
 import type { MatchCode } from "../../wire/envelope.ts";
-import { fail, ok, type Outcome } from "../../wire/outcome.ts";
-import { type Carrier, carrierOfIsp } from "../carrier.ts";
+import { carrierOfIsp } from "../carrier.ts";
+import { fault, failed, final, matched, pass, REASONS, type FailureRow, type Reply } from "../upstream.ts";
 
 /** A match result: our 200 with its returnCode. Final by nature. */
 export type MatchRow = {
@@ -21,44 +21,42 @@ export type MatchRow = {
   readonly failover: false;
 };
 
-/** `failover`: the answer is not about the person, so the next upstream may be asked. */
-export type FailureRow = { readonly code: FailureCode; readonly reason: string; readonly failover: boolean };
-
 export type Row = MatchRow | FailureRow;
 
 export const TENCENT_RESULTS: Readonly<Record<string, Row>> = {
   "0": { code: "200", returnCode: "10000", matchCode: "11", reason: "认证通过", failover: false },
   // Which element disagrees is unknown in 简版; "24" says exactly that (see tencentMatchCode for 详版).
   "-4": { code: "200", returnCode: "10001", matchCode: "24", reason: "三要素信息不一致", failover: false },
-  "-6": { code: "310", reason: "手机号码不合法", failover: false },
-  "-7": { code: "310", reason: "身份证号码不合法", failover: false },
-  "-8": { code: "310", reason: "姓名不合法", failover: false },
+  "-6": final("310", "手机号码不合法"),
+  "-7": final("310", REASONS.badIdCard),
+  "-8": final("310", REASONS.badName),
   // Every upstream asks the same carrier records: no record here is no record anywhere.
-  "-9": { code: "308", reason: "运营商库中无此记录", failover: false },
-  "-11": { code: "504", reason: "上游验证中心繁忙", failover: true },
+  "-9": final("308", REASONS.noRecord),
+  "-11": fault("504", "上游验证中心繁忙"),
   // Tencent counts per person across our whole Tencent account, i.e. across all our callers: the
-  // caller in front of us may never have asked before, so it is not their 309, nor final.
-  "-12": { code: "502", reason: "上游单人当日核验次数超限", failover: true },
+  // caller in front of us may never have asked before, so it is not their 309, nor final. Nor is
+  // it Tencent failing: its circuit stays closed.
+  "-12": pass("502", "上游单人当日核验次数超限"),
   // Tencent's coverage, not the number's validity: another upstream may cover the block.
-  "-13": { code: "310", reason: "上游不支持该号段", failover: true },
+  "-13": pass("310", "上游不支持该号段"),
 };
 
-const UNKNOWN_RESULT: FailureRow = { code: "504", reason: "上游返回未知结果", failover: true };
+const UNKNOWN_RESULT = fault("504", "上游返回未知结果");
 
-const KEY_PROBLEM: FailureRow = { code: "500", reason: "上游接入配置异常", failover: true };
-const OUR_REQUEST: FailureRow = { code: "500", reason: "上游请求构造异常", failover: true };
+const KEY_PROBLEM = fault("500", REASONS.keyRefused);
+const OUR_REQUEST = fault("500", "上游请求构造异常");
 
 /**
  * `Response.Error.Code` by its category, the part before the first "." (a prefix rule: the
- * category matches itself and every "Category.Detail"). All are failover: none is about the person.
+ * category matches itself and every "Category.Detail"). All fail over: none is about the person.
  * Categories from Tencent Cloud API 3.0's common error codes (公共错误码) and FaceID's own list.
  */
 export const TENCENT_ERRORS: Readonly<Record<string, FailureRow>> = {
   // Our SecretId/SecretKey or signature is refused (also a clock far off: SignatureExpire).
   AuthFailure: KEY_PROBLEM,
   // Not activated, in arrears, no CAM permission for our key: our account, logged as a key problem.
-  UnauthorizedOperation: { code: "500", reason: "上游账户未开通或欠费", failover: true },
-  OperationDenied: { code: "500", reason: "上游账户操作被拒绝", failover: true },
+  UnauthorizedOperation: fault("500", "上游账户未开通或欠费"),
+  OperationDenied: fault("500", "上游账户操作被拒绝"),
   // We asked for something that does not exist or is not allowed: a bug or misconfiguration of ours.
   InvalidAction: OUR_REQUEST,
   NoSuchProduct: OUR_REQUEST,
@@ -70,33 +68,24 @@ export const TENCENT_ERRORS: Readonly<Record<string, FailureRow>> = {
   MissingParameter: OUR_REQUEST,
   InvalidRequest: OUR_REQUEST,
   // Tencent refused a value it was sent (like juhe 227307): data it alone rejects, another may take.
-  InvalidParameter: { code: "502", reason: "上游参数错误", failover: true },
-  InvalidParameterValue: { code: "502", reason: "上游参数错误", failover: true },
-  RequestLimitExceeded: { code: "502", reason: "上游请求频率超限", failover: true },
-  LimitExceeded: { code: "502", reason: "上游请求次数超限", failover: true },
-  ResourceUnavailable: { code: "503", reason: "上游服务不可用", failover: true },
-  ResourcesSoldOut: { code: "503", reason: "上游资源已售罄", failover: true },
-  ResourceInsufficient: { code: "503", reason: "上游资源不足", failover: true },
-  InternalError: { code: "504", reason: "上游系统内部异常", failover: true },
-  FailedOperation: { code: "504", reason: "上游处理失败", failover: true },
+  InvalidParameter: fault("502", REASONS.badParameter),
+  InvalidParameterValue: fault("502", REASONS.badParameter),
+  RequestLimitExceeded: fault("502", REASONS.rateLimited),
+  LimitExceeded: fault("502", REASONS.quotaExceeded),
+  ResourceUnavailable: fault("503", "上游服务不可用"),
+  ResourcesSoldOut: fault("503", "上游资源已售罄"),
+  ResourceInsufficient: fault("503", "上游资源不足"),
+  InternalError: fault("504", REASONS.internalError),
+  FailedOperation: fault("504", "上游处理失败"),
 };
 
-const UNKNOWN_ERROR: FailureRow = { code: "504", reason: "上游返回未知错误", failover: true };
+const UNKNOWN_ERROR = fault("504", REASONS.unknownError);
 
 /** `ResultDetail` of a 详版 -4 → which element disagrees (envelope MatchCode); others stay "24". */
 export const TENCENT_MISMATCH_DETAILS: Readonly<Record<string, MatchCode>> = {
   PhoneNameMismatch: "21", // phone and ID agree, the name does not
   PhoneIdCardMismatch: "22", // phone and name agree, the ID number does not
   PhoneNameIdCardMismatch: "23", // neither name nor ID number agrees with the phone
-};
-
-export type TencentMatch = { readonly returnCode: ReturnCode; readonly matchCode: MatchCode };
-
-/** One Tencent answer: our outcome, whether to try the next upstream, and the carrier it reported. */
-export type TencentOutcome = {
-  readonly outcome: Outcome<TencentMatch>;
-  readonly failover: boolean;
-  readonly carrier: Carrier | null;
 };
 
 export function tencentResultRow(result: string): Row {
@@ -115,25 +104,32 @@ export function tencentMatchCode(result: string, resultDetail?: string | null): 
   return detailed ?? row.matchCode;
 }
 
-/** A `Response` that carries a `Result` (no `Error`). */
-export function tencentResultOutcome(answer: {
+export type TencentResult = {
   readonly Result: string;
   readonly Isp?: string | null;
   readonly ResultDetail?: string | null;
-}): TencentOutcome {
+  /** Tencent's request id: the order id of a billed answer. */
+  readonly RequestId?: string | null;
+};
+
+/** A `Response` that carries a `Result` (no `Error`). The attempt's code is the `Result`. */
+export function tencentResultReply(answer: TencentResult): Reply {
   const row = tencentResultRow(answer.Result);
-  const carrier = carrierOfIsp(answer.Isp);
-  if (row.code === "200") {
-    const matchCode = tencentMatchCode(answer.Result, answer.ResultDetail) ?? row.matchCode;
-    return { outcome: ok({ returnCode: row.returnCode, matchCode }), failover: false, carrier };
-  }
-  return { outcome: fail(row.code, row.reason), failover: row.failover, carrier };
+  const code = plainCode(answer.Result);
+  if (row.code !== "200") return failed(row, code);
+  const matchCode = tencentMatchCode(answer.Result, answer.ResultDetail) ?? row.matchCode;
+  const match = { returnCode: row.returnCode, matchCode, upstreamOrderId: answer.RequestId ?? null, carrier: carrierOfIsp(answer.Isp) };
+  return matched(match, answer.Result);
 }
 
 /** A `Response` that carries `Error.Code` instead of a result. */
-export function tencentErrorOutcome(errorCode: string): TencentOutcome {
-  const row = tencentErrorRow(errorCode);
-  return { outcome: fail(row.code, row.reason), failover: row.failover, carrier: null };
+export function tencentErrorReply(errorCode: string): Reply {
+  return failed(tencentErrorRow(errorCode), plainCode(errorCode));
+}
+
+// The code goes into the ledger: Tencent's codes are ASCII words and dots, anything else is dropped.
+function plainCode(text: string): string | null {
+  return /^[A-Za-z0-9.-]{1,100}$/.test(text) ? text : null;
 }
 
 // Own keys only, so a Result or code like "constructor" never finds Object.prototype's.

@@ -4,26 +4,28 @@ import { ERROR_CODES } from "../../../src/wire/codes.ts";
 import {
   TENCENT_ERRORS,
   TENCENT_RESULTS,
-  tencentErrorOutcome,
+  tencentErrorReply,
   tencentErrorRow,
   tencentMatchCode,
-  tencentResultOutcome,
+  tencentResultReply,
 } from "../../../src/upstream/tencent/codes.ts";
 
 describe("Result: match answers", () => {
   it("0 → consistent, matchCode 11, final", () => {
-    expect(tencentResultOutcome({ Result: "0", Isp: "移动" })).toEqual({
-      outcome: { ok: true, value: { returnCode: "10000", matchCode: "11" } },
+    expect(tencentResultReply({ Result: "0", Isp: "移动", RequestId: "r-1" })).toEqual({
+      outcome: { ok: true, value: { returnCode: "10000", matchCode: "11", upstreamOrderId: "r-1", carrier: "CMCC" } },
+      code: "0",
       failover: false,
-      carrier: "CMCC",
+      fault: false,
     });
   });
 
   it("-4 → inconsistent, matchCode 24 (which element is unknown), final", () => {
-    expect(tencentResultOutcome({ Result: "-4", Isp: "电信" })).toEqual({
-      outcome: { ok: true, value: { returnCode: "10001", matchCode: "24" } },
+    expect(tencentResultReply({ Result: "-4", Isp: "电信" })).toEqual({
+      outcome: { ok: true, value: { returnCode: "10001", matchCode: "24", upstreamOrderId: null, carrier: "CTCC" } },
+      code: "-4",
       failover: false,
-      carrier: "CTCC",
+      fault: false,
     });
   });
 
@@ -37,9 +39,9 @@ describe("Result: match answers", () => {
     [null, "24"],
     ["constructor", "24"],
   ] as const)("-4 with 详版 ResultDetail %j → matchCode %s", (detail, matchCode) => {
-    expect(tencentResultOutcome({ Result: "-4", ResultDetail: detail }).outcome).toEqual({
+    expect(tencentResultReply({ Result: "-4", ResultDetail: detail }).outcome).toEqual({
       ok: true,
-      value: { returnCode: "10001", matchCode },
+      value: { returnCode: "10001", matchCode, upstreamOrderId: null, carrier: null },
     });
   });
 
@@ -55,29 +57,22 @@ describe("Result: match answers", () => {
 
 describe("Result: failures", () => {
   it.each([
-    ["-6", "310", "手机号码不合法", false],
-    ["-7", "310", "身份证号码不合法", false],
-    ["-8", "310", "姓名不合法", false],
-    ["-9", "308", "运营商库中无此记录", false],
-    ["-11", "504", "上游验证中心繁忙", true],
-    ["-12", "502", "上游单人当日核验次数超限", true],
-    ["-13", "310", "上游不支持该号段", true],
+    ["-6", "310", "手机号码不合法", false, false],
+    ["-7", "310", "身份证号码不合法", false, false],
+    ["-8", "310", "姓名不合法", false, false],
+    ["-9", "308", "运营商库中无此记录", false, false],
+    ["-11", "504", "上游验证中心繁忙", true, true],
+    // Per person across all our callers, and Tencent's coverage: fail over, but Tencent is well.
+    ["-12", "502", "上游单人当日核验次数超限", true, false],
+    ["-13", "310", "上游不支持该号段", true, false],
     // Unknown results: not about the person as far as we can tell, so try elsewhere.
-    ["-1", "504", "上游返回未知结果", true],
-    ["-5", "504", "上游返回未知结果", true],
-    ["1", "504", "上游返回未知结果", true],
-    ["", "504", "上游返回未知结果", true],
-    ["constructor", "504", "上游返回未知结果", true],
-  ] as const)("Result %j → %s %s, failover %s", (Result, code, reason, failover) => {
-    expect(tencentResultOutcome({ Result, Isp: "" })).toEqual({
-      outcome: { ok: false, code, reason },
-      failover,
-      carrier: null,
-    });
-  });
-
-  it("the carrier is kept even on a failure", () => {
-    expect(tencentResultOutcome({ Result: "-9", Isp: "联通" }).carrier).toBe("CUCC");
+    ["-1", "504", "上游返回未知结果", true, true],
+    ["-5", "504", "上游返回未知结果", true, true],
+    ["1", "504", "上游返回未知结果", true, true],
+    ["", "504", "上游返回未知结果", true, true],
+    ["constructor", "504", "上游返回未知结果", true, true],
+  ] as const)("Result %j → %s %s, failover %s, fault %s", (Result, code, reason, failover, fault) => {
+    expect(tencentResultReply({ Result, Isp: "" })).toEqual({ outcome: { ok: false, code, reason }, code: Result === "" ? null : Result, failover, fault });
   });
 
   it.each([
@@ -90,7 +85,7 @@ describe("Result: failures", () => {
     [undefined, null],
     ["unknown", null],
   ] as const)("Isp %j → carrier %s", (Isp, carrier) => {
-    expect(tencentResultOutcome({ Result: "0", Isp }).carrier).toBe(carrier);
+    expect(tencentResultReply({ Result: "0", Isp }).outcome).toMatchObject({ value: { carrier } });
   });
 });
 
@@ -123,7 +118,7 @@ describe("Response.Error.Code", () => {
     ["constructor", "504", "上游返回未知错误"],
     ["__proto__", "504", "上游返回未知错误"],
   ] as const)("%j → %s %s, failover", (errorCode, code, reason) => {
-    expect(tencentErrorOutcome(errorCode)).toEqual({ outcome: { ok: false, code, reason }, failover: true, carrier: null });
+    expect(tencentErrorReply(errorCode)).toEqual({ outcome: { ok: false, code, reason }, code: /^[A-Za-z.]+$/.test(errorCode) ? errorCode : null, failover: true, fault: true });
   });
 });
 
@@ -143,9 +138,9 @@ describe("the tables", () => {
     expect(matches.map(([result]) => result).sort()).toEqual(["-4", "0"]);
   });
 
-  it("answers about the person are final; every error category fails over", () => {
+  it("answers about the person are final; every error category fails over and blames Tencent", () => {
     for (const result of ["0", "-4", "-6", "-7", "-8", "-9"]) expect(TENCENT_RESULTS[result]!.failover, result).toBe(false);
-    for (const [category, row] of Object.entries(TENCENT_ERRORS)) expect(row.failover, category).toBe(true);
+    for (const [category, row] of Object.entries(TENCENT_ERRORS)) expect([row.failover, row.fault], category).toEqual([true, true]);
   });
 
   it("reasons are short fixed Chinese text", () => {

@@ -1,0 +1,107 @@
+// Routing and failover over the configured upstreams (docs/contract.md §5): the upstreams that
+// accept the number's carrier, in UPSTREAMS order, the next one only after an answer that is not
+// about the person, all within one deadline.
+import type { Attempt } from "../billing/types.ts";
+import type { Identity } from "../identity/identity.ts";
+import { logEvent } from "../platform/log.ts";
+import type { Carrier } from "../wire/carrier.ts";
+import { fail, type Failure, type Outcome } from "../wire/outcome.ts";
+import { admit, record } from "./breaker.ts";
+import { carrierOfNumber } from "./carrier.ts";
+import { TRANSPORT_FAILURES } from "./transport.ts";
+import type { Upstream, UpstreamAnswer, UpstreamMatch } from "./upstream.ts";
+
+export type Limits = {
+  /** Per attempt (UPSTREAM_TIMEOUT_MS). */
+  readonly timeoutMs: number;
+  /** All attempts of one request together (UPSTREAM_DEADLINE_MS). */
+  readonly deadlineMs: number;
+};
+
+/** What the request's upstream step came to: the answer, and every attempt for the ledger. */
+export type UpstreamCall = {
+  /** On success `carrier` is the one an upstream reported, else the number segment's (null when unknown). */
+  readonly outcome: Outcome<UpstreamMatch>;
+  readonly attempts: readonly Attempt[];
+  /** The deciding attempt's code when numeric (juhe `error_code`, Tencent `Result`), for the log line and metrics. */
+  readonly upstreamCode: number | null;
+  /** Time spent waiting for upstreams; null when none was asked. */
+  readonly latencyMs: number | null;
+};
+
+const CIRCUIT_OPEN = fail("503", "上游暂停调用（连续故障）");
+const OUT_OF_TIME = fail(TRANSPORT_FAILURES.timeout.code, TRANSPORT_FAILURES.timeout.reason);
+
+/** A failure that did not end the request, and whether it blames the upstream (see `decide`). */
+type Missed = { readonly failure: Failure; readonly fault: boolean; readonly code: string | null };
+
+export async function route(upstreams: readonly Upstream[], identity: Identity, limits: Limits, now: () => number = Date.now): Promise<UpstreamCall> {
+  const started = now();
+  const segment = carrierOfNumber(identity.loginphone)?.carrier ?? null;
+  const attempts: Attempt[] = [];
+  const missed: Missed[] = [];
+  const denied = new Set<Carrier>();
+  const finish = (outcome: Outcome<UpstreamMatch>, code: string | null): UpstreamCall => ({
+    outcome,
+    attempts,
+    upstreamCode: code !== null && /^-?\d{1,12}$/.test(code) ? Number(code) : null,
+    latencyMs: attempts.length === 0 ? null : attempts.reduce((sum, a) => sum + a.ms, 0),
+  });
+
+  for (const upstream of eligible(upstreams, segment)) {
+    const remaining = limits.deadlineMs - (now() - started);
+    if (remaining <= 0) {
+      missed.push({ failure: OUT_OF_TIME, fault: true, code: null });
+      break;
+    }
+    if (!admit(upstream.name, now())) {
+      missed.push({ failure: CIRCUIT_OPEN, fault: true, code: null });
+      continue;
+    }
+    const answer = await attempt(upstream, identity, Math.min(limits.timeoutMs, remaining));
+    record(upstream.name, answer.fault, now());
+    const { outcome, code } = answer;
+    attempts.push({ upstream: upstream.name, code, ms: answer.latencyMs, orderId: outcome.ok ? outcome.value.upstreamOrderId : null });
+    if (answer.notCarrier) denied.add(answer.notCarrier);
+    if (outcome.ok) {
+      // An upstream's carrier knows ported numbers; a segment another upstream denied is no answer.
+      const carrier = outcome.value.carrier ?? (segment !== null && !denied.has(segment) ? segment : null);
+      return finish({ ok: true, value: { ...outcome.value, carrier } }, code);
+    }
+    if (outcome.code === "500" && code !== null) logEvent("error", "upstream_key_rejected", { upstream: upstream.name, code });
+    if (!answer.failover) return finish(outcome, code);
+    missed.push({ failure: outcome, fault: answer.fault, code });
+  }
+  const decided = decide(missed);
+  return finish(decided.failure, decided.code);
+}
+
+/**
+ * The upstreams whose carrier limit includes the number's carrier, or that have none; if that
+ * leaves none, every upstream (a segment is not authoritative; the upstream says when it cannot answer).
+ */
+function eligible(upstreams: readonly Upstream[], carrier: Carrier | null): readonly Upstream[] {
+  const accepting = upstreams.filter((u) => u.carriers === null || (carrier !== null && u.carriers.includes(carrier)));
+  return accepting.length > 0 ? accepting : upstreams;
+}
+
+/**
+ * When every attempt failed, the most informative failure: the last fault (an upstream down, busy,
+ * skipped by its circuit, or out of time), since a retry may find it well again; only when every
+ * upstream merely did not cover the number (`227304` from `juhe`, Tencent `-13`/`-12`) the last
+ * of those. None at all: every eligible circuit was open.
+ */
+function decide(missed: readonly Missed[]): Missed {
+  return missed.findLast((m) => m.fault) ?? missed.at(-1) ?? { failure: CIRCUIT_OPEN, fault: true, code: null };
+}
+
+/** An adapter never throws for what the world does; a throw is our bug: 500, final, not the upstream's fault. */
+async function attempt(upstream: Upstream, identity: Identity, timeoutMs: number): Promise<UpstreamAnswer> {
+  const started = Date.now();
+  try {
+    return await upstream.ask(identity, timeoutMs);
+  } catch (error) {
+    logEvent("error", "upstream_threw", { upstream: upstream.name, error: error instanceof Error ? error.name : typeof error });
+    return { outcome: fail("500"), code: null, failover: false, fault: false, latencyMs: Date.now() - started };
+  }
+}
