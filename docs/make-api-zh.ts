@@ -7,8 +7,16 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { ERROR_CODES, RETURN_CODES, type ErrorCode } from "../src/wire/codes.ts";
-import { SANDBOX_ERROR_PHONE, SANDBOX_FIXED_ANSWERS, SANDBOX_PEOPLE, SANDBOX_TRANSPORT_FAILURES } from "../src/sandbox/identities.ts";
-import { juheErrorFailure } from "../src/upstream/juhe/codes.ts";
+import {
+  SANDBOX_ERROR_PHONE,
+  SANDBOX_FIXED_ANSWERS,
+  SANDBOX_PEOPLE,
+  SANDBOX_PORTED,
+  SANDBOX_PRODUCT_FAULTS,
+  SANDBOX_TRANSPORT_FAILURES,
+} from "../src/sandbox/identities.ts";
+import { carrierOfNumber } from "../src/upstream/carrier.ts";
+import { juheErrorRow } from "../src/upstream/juhe/codes.ts";
 
 export const GUIDE_PATH = fileURLToPath(new URL("api.zh-CN.md", import.meta.url));
 
@@ -88,14 +96,25 @@ const TRANSPORT_TEXT = {
   networkError: "上游网络不通 → `503`",
 } as const satisfies Record<(typeof SANDBOX_TRANSPORT_FAILURES)[keyof typeof SANDBOX_TRANSPORT_FAILURES], string>;
 
+const carrierOf = (phone: string) => SANDBOX_PORTED[phone] ?? carrierOfNumber(phone)?.carrier ?? "null";
+
+/** Which upstream of the sandbox chain (juhe:CTCC → juhe3 → tencent) answers, where it is not the first that accepts the number. */
+function routeNote(phone: string): string {
+  if (SANDBOX_PORTED[phone]) return "（携号转网：juhe 答 227304 非电信号码，由 juhe3 回答）";
+  const faults = SANDBOX_PRODUCT_FAULTS[phone];
+  if (faults?.telecomCmcc) return `（juhe 故障 ${faults.telecomCmcc}，由 juhe3 回答）`;
+  if (faults?.telecom) return `（juhe3 维护 ${faults.telecom}，由腾讯云回答）`;
+  return "";
+}
+
 function sandboxSection(): string {
   const examplePhone = (juhe: number) => `13900${String(juhe).padStart(6, "0")}`;
   if (!ERROR_PHONE_EXAMPLES.every((juhe) => SANDBOX_ERROR_PHONE.exec(examplePhone(juhe))?.[1] === String(juhe).padStart(6, "0"))) {
     throw new Error("the sandbox's error phones changed shape: update ERROR_PHONE_EXAMPLES");
   }
   const rows = [
-    ...SANDBOX_PEOPLE.map((p) => [p.phone, p.name, p.idCard, "`10000` 一致，matchCode `11`"]),
-    ["以上四个号码之一", "姓名错 / 身份证错 / 都错", "", "`10001` 不一致，matchCode `21` / `22` / `23`"],
+    ...SANDBOX_PEOPLE.map((p) => [p.phone, p.name, p.idCard, `\`10000\` 一致，matchCode \`11\`，carrier \`${carrierOf(p.phone)}\`${routeNote(p.phone)}`]),
+    ["以上号码之一", "姓名错 / 身份证错 / 都错", "", "`10001` 不一致，matchCode `21` / `22` / `23`"],
     ...Object.entries(SANDBOX_FIXED_ANSWERS).map(([phone, answer]) => [
       phone,
       "任意合法",
@@ -103,7 +122,7 @@ function sandboxSection(): string {
       answer.res === 2 ? `\`10001\` 不一致，matchCode \`${answer.rescode}\`` : "`10002` 未知",
     ]),
     ...Object.entries(SANDBOX_TRANSPORT_FAILURES).map(([phone, kind]) => [phone, "任意合法", "任意合法", TRANSPORT_TEXT[kind]]),
-    ...ERROR_PHONE_EXAMPLES.map((juhe) => [examplePhone(juhe), "任意合法", "任意合法", `聚合错误码 ${juhe} → \`${juheErrorFailure(juhe).code}\``]),
+    ...ERROR_PHONE_EXAMPLES.map((juhe) => [examplePhone(juhe), "任意合法", "任意合法", `聚合错误码 ${juhe} → \`${juheErrorRow(juhe, "telecomCmcc").code}\``]),
     ["其他号码", "任意合法", "任意合法", "库中无此记录 → `308`"],
   ];
   return table(["loginphone", "userName", "idCard", "沙箱的回答"], rows);
