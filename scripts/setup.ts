@@ -11,7 +11,17 @@ import { randomBase64Url } from "../src/crypto/bytes.ts";
 import { DEPLOY_SECRET_NAMES, type DeploySecretName, deploySecretsPath, readDeploySecrets, writeDeploySecrets } from "./lib/deploy-secrets.ts";
 import { CliError } from "./lib/errors.ts";
 import { ROOT } from "./lib/paths.ts";
-import { CONFIG_PATH, PLACEHOLDER_IDS, isPlaceholder, kvNamespaces, r2Buckets, readConfig, withNamespaceId, workerName, writeConfig } from "./lib/wrangler-config.ts";
+import {
+  CONFIG_PATH,
+  PLACEHOLDER_IDS,
+  isPlaceholder,
+  kvNamespaces,
+  r2Buckets,
+  readConfig,
+  withNamespaceId,
+  workerName,
+  writeConfig,
+} from "./lib/wrangler-config.ts";
 import { type WranglerResult, complaint, runWrangler } from "./lib/wrangler-run.ts";
 
 export type SetupOptions = {
@@ -23,8 +33,11 @@ export type SetupOptions = {
 
 const NAMESPACE_ID = /\bid\s*=\s*"([0-9a-f]{32})"/;
 
+/** Paths inside the project relative to it, others as they are. */
+const shownPath = (path: string) => (path.startsWith(ROOT) ? relative(ROOT, path) : path);
+
 export async function setup({ configPath, dryRun, wrangler, print }: SetupOptions): Promise<void> {
-  const shown = relative(ROOT, configPath) || configPath;
+  const shown = shownPath(configPath);
   const configArgs = configPath === CONFIG_PATH ? [] : ["--config", configPath];
   const command = (args: readonly string[], note = "") => print(`$ npx wrangler ${[...args, ...configArgs].join(" ")}${note}`);
   const run = async (args: readonly string[], input?: string) => {
@@ -69,10 +82,11 @@ export async function setup({ configPath, dryRun, wrangler, print }: SetupOption
   const kept = readDeploySecrets(secretsPath);
   const missing = DEPLOY_SECRET_NAMES.filter((n) => !kept[n]);
   const secrets = Object.fromEntries(DEPLOY_SECRET_NAMES.map((n) => [n, kept[n] || randomBase64Url(32)])) as Record<DeploySecretName, string>;
-  const secretsShown = relative(ROOT, secretsPath) || secretsPath;
+  const secretsShown = shownPath(secretsPath);
   if (missing.length > 0) {
     // Kept before they are put: a failed put must not leave the Worker with secrets nobody has.
-    print(`# write ${secretsShown} (mode 0600) with ${missing.join(" and ")} newly generated${missing.length < DEPLOY_SECRET_NAMES.length ? ", the rest kept" : ""}`);
+    const rest = missing.length < DEPLOY_SECRET_NAMES.length ? ", the rest kept" : "";
+    print(`# write ${secretsShown} (mode 0600) with ${missing.join(" and ")} newly generated${rest}`);
     if (!dryRun) writeDeploySecrets(secretsPath, secrets);
   } else {
     print(`# ${secretsShown} exists: its SERVICE_SECRET and ADMIN_TOKEN are put again, unchanged`);
@@ -94,7 +108,11 @@ Next steps:
 }
 
 /** A namespace of that title from an earlier, interrupted setup: found by `kv namespace list`. */
-async function existingNamespace(created: WranglerResult, title: string, run: (args: readonly string[]) => Promise<string>): Promise<string | undefined> {
+async function existingNamespace(
+  created: WranglerResult,
+  title: string,
+  run: (args: readonly string[]) => Promise<string>,
+): Promise<string | undefined> {
   if (!/already exists/i.test(created.output)) throw new CliError(`wrangler kv namespace create ${title} failed: ${complaint(created.output)}`);
   const listed = await run(["kv", "namespace", "list"]);
   const namespaces = JSON.parse(listed.slice(listed.indexOf("["), listed.lastIndexOf("]") + 1)) as { id: string; title: string }[];

@@ -64,7 +64,8 @@ async function text(api: Api, response: Response): Promise<string> {
   const body = await response.text();
   if (!response.ok) {
     const message = json(body)?.error;
-    throw new CliError(typeof message === "string" && message !== "not found" ? message : `the Worker at ${api.origin} has no /admin API (ADMIN_TOKEN not configured)`);
+    const known = typeof message === "string" && message !== "not found";
+    throw new CliError(known ? message : `the Worker at ${api.origin} has no /admin API (ADMIN_TOKEN not configured)`);
   }
   return body;
 }
@@ -105,8 +106,10 @@ export async function callAdmin(command: AdminCommand, now = new Date(), fetcher
   const worker = api(command, fetcher);
   const account = `/admin/accounts/${command.id}`;
   switch (command.verb) {
-    case "credit":
-      return json(await text(worker, await worker.call(`${account}/credit`, { method: "POST", body: JSON.stringify({ balanceFen: command.balanceFen, count: command.count }) }))) ?? {};
+    case "credit": {
+      const body = JSON.stringify({ balanceFen: command.balanceFen, count: command.count });
+      return json(await text(worker, await worker.call(`${account}/credit`, { method: "POST", body }))) ?? {};
+    }
     case "state":
       return json(await text(worker, await worker.call(account))) ?? {};
     case "usage":

@@ -115,7 +115,16 @@ export type Command =
   | { verb: "disable"; target: Target; id: string }
   | { verb: "credit"; target: Target; id: string; url: string | null; balanceFen: number; count: number }
   | { verb: "state"; target: Target; id: string; url: string | null }
-  | { verb: "usage" | "ledger"; target: Target; id: string; url: string | null; from: string | null; to: string | null; format: "json" | "csv"; limit: number | null };
+  | {
+      verb: "usage" | "ledger";
+      target: Target;
+      id: string;
+      url: string | null;
+      from: string | null;
+      to: string | null;
+      format: "json" | "csv";
+      limit: number | null;
+    };
 
 export type Verb = Exclude<Command["verb"], "help">;
 
@@ -143,7 +152,17 @@ const SHOWN: Record<Exclude<Flag, "local" | "remote" | "persist-to" | "diagnosti
 };
 
 /** Settings update may change; quota and balance belong to the account's object once it exists. */
-const SETTINGS = ["status", "services", "contract-end", "duplicate-policy", "dedup-ttl", "price", "rate-limit", "subject-budget", "diagnostics"] as const;
+const SETTINGS = [
+  "status",
+  "services",
+  "contract-end",
+  "duplicate-policy",
+  "dedup-ttl",
+  "price",
+  "rate-limit",
+  "subject-budget",
+  "diagnostics",
+] as const;
 
 type Spec = { required: readonly Flag[]; optional: readonly Flag[]; about: string };
 

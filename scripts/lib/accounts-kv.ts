@@ -50,12 +50,13 @@ export const CLOUDFLARE_API = "https://api.cloudflare.com/client/v4";
 type Credentials = { apiToken: string; accountId: string; namespaceId: string };
 
 /** The deployed namespace's credentials from the environment and wrangler.toml, or a clear refusal. */
-export function remoteCredentials(env: NodeJS.ProcessEnv = process.env, configPath = CONFIG_PATH): Credentials {
+export function remoteCredentials(env: Readonly<Record<string, string | undefined>> = process.env, configPath = CONFIG_PATH): Credentials {
   const apiToken = env.CLOUDFLARE_API_TOKEN ?? "";
   const accountId = env.CLOUDFLARE_ACCOUNT_ID ?? "";
   if (!apiToken || !accountId) {
     throw new CliError(
-      "--remote needs the env vars CLOUDFLARE_API_TOKEN (a token with Workers KV Storage: Edit) and CLOUDFLARE_ACCOUNT_ID (shown by `npx wrangler whoami`)",
+      "--remote needs the env vars CLOUDFLARE_API_TOKEN (a token with Workers KV Storage: Edit) " +
+        "and CLOUDFLARE_ACCOUNT_ID (shown by `npx wrangler whoami`)",
       2,
     );
   }

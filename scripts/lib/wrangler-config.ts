@@ -58,7 +58,9 @@ export function withNamespaceId(toml: string, binding: string, id: string): stri
     found = true;
     return table.replace(/^(\s*id\s*=\s*)"[^"]*"/m, `$1"${id}"`);
   });
-  if (!found || kvNamespaces(out).get(binding) !== id) throw new CliError(`wrangler.toml has no [[kv_namespaces]] entry with binding "${binding}" and an id`);
+  if (!found || kvNamespaces(out).get(binding) !== id) {
+    throw new CliError(`wrangler.toml has no [[kv_namespaces]] entry with binding "${binding}" and an id`);
+  }
   return out;
 }
 
