@@ -10,7 +10,7 @@ import { ledgerCsv } from "./ledger-csv.ts";
 
 export type AdminCommand = Extract<Command, { verb: "credit" | "state" | "usage" | "ledger" }>;
 
-export const LOCAL_URL = "http://127.0.0.1:8787";
+const LOCAL_URL = "http://127.0.0.1:8787";
 
 /** One page of a report: `next` is the cursor of the following page, null (or absent) on the last. */
 const Page = z.object({

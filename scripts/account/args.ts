@@ -253,6 +253,7 @@ const isVerb = (verb: string): verb is Verb => Object.hasOwn(VERBS, verb);
 export function parseCommand(argv: readonly string[]): Command {
   if (argv.includes("--help") || argv.includes("-h")) return { verb: "help" };
   const { verb, given } = readArgs(argv);
+  if (verb === "help") return { verb: "help" };
   const verbs = Object.keys(VERBS).join(", ");
   if (verb === undefined) throw usageError(`missing verb: one of ${verbs}`);
   if (!isVerb(verb)) throw usageError(`unknown verb "${verb}": one of ${verbs}`);

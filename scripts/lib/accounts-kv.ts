@@ -17,7 +17,7 @@ export interface KvStore {
 }
 
 /** Where wrangler dev keeps local state: `--persist-to DIR` (relative to the working directory) or `.wrangler/state`. */
-export const persistRoot = (persistTo: string | null) => (persistTo === null ? join(ROOT, ".wrangler/state") : resolve(persistTo));
+const persistRoot = (persistTo: string | null) => (persistTo === null ? join(ROOT, ".wrangler/state") : resolve(persistTo));
 
 const NO_WORKER = 'addEventListener("fetch", (e) => e.respondWith(new Response(null, { status: 404 })))';
 
@@ -45,7 +45,7 @@ export async function openLocalKv(persistTo: string | null, namespaceId = accoun
   }
 }
 
-export const CLOUDFLARE_API = "https://api.cloudflare.com/client/v4";
+const CLOUDFLARE_API = "https://api.cloudflare.com/client/v4";
 
 type Credentials = { apiToken: string; accountId: string; namespaceId: string };
 

@@ -116,9 +116,10 @@ describe("account command line", () => {
     expect(usage([])).toMatch(/missing verb/);
   });
 
-  it("treats --help and -h anywhere as help", () => {
+  it("treats help, --help and -h anywhere as help", () => {
     expect(parseCommand(["create", "--help"])).toEqual({ verb: "help" });
     expect(parseCommand(["-h"])).toEqual({ verb: "help" });
+    expect(parseCommand(["help"])).toEqual({ verb: "help" });
   });
 });
 
