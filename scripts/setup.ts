@@ -33,6 +33,12 @@ export type SetupOptions = {
 
 const NAMESPACE_ID = /\bid\s*=\s*"([0-9a-f]{32})"/;
 
+/** wrangler's complaint, with the usual cure when it is about logging in. */
+function failed(what: string, output: string): CliError {
+  const hint = /login|CLOUDFLARE_API_TOKEN|authenticat/i.test(output) ? " (log in first: npx wrangler login)" : "";
+  return new CliError(`${what} failed: ${complaint(output)}${hint}`);
+}
+
 /** Paths inside the project relative to it, others as they are. */
 const shownPath = (path: string) => (path.startsWith(ROOT) ? relative(ROOT, path) : path);
 
@@ -42,7 +48,7 @@ export async function setup({ configPath, dryRun, wrangler, print }: SetupOption
   const command = (args: readonly string[], note = "") => print(`$ npx wrangler ${[...args, ...configArgs].join(" ")}${note}`);
   const run = async (args: readonly string[], input?: string) => {
     const result = await wrangler([...args, ...configArgs], input);
-    if (result.code !== 0) throw new CliError(`wrangler ${args.slice(0, 3).join(" ")} failed: ${complaint(result.output)}`);
+    if (result.code !== 0) throw failed(`wrangler ${args.slice(0, 3).join(" ")}`, result.output);
     return result.output;
   };
   if (dryRun) print("dry run: nothing below is created, written or put");
@@ -74,7 +80,7 @@ export async function setup({ configPath, dryRun, wrangler, print }: SetupOption
     if (dryRun) continue;
     const created = await wrangler([...create, ...configArgs]);
     if (created.code !== 0 && !/already exists/i.test(created.output)) {
-      throw new CliError(`wrangler r2 bucket create ${bucket} failed: ${complaint(created.output)}`);
+      throw failed(`wrangler r2 bucket create ${bucket}`, created.output);
     }
   }
 
@@ -113,7 +119,7 @@ async function existingNamespace(
   title: string,
   run: (args: readonly string[]) => Promise<string>,
 ): Promise<string | undefined> {
-  if (!/already exists/i.test(created.output)) throw new CliError(`wrangler kv namespace create ${title} failed: ${complaint(created.output)}`);
+  if (!/already exists/i.test(created.output)) throw failed(`wrangler kv namespace create ${title}`, created.output);
   const listed = await run(["kv", "namespace", "list"]);
   const namespaces = JSON.parse(listed.slice(listed.indexOf("["), listed.lastIndexOf("]") + 1)) as { id: string; title: string }[];
   return namespaces.find((n) => n.title === title)?.id;

@@ -117,7 +117,7 @@ describe("npm run setup", () => {
     const config = configCopy();
     const { wrangler } = fakeWrangler((args) => (args[0] === "kv" ? { code: 1, output: "✘ [ERROR] You are not authenticated. Please run `wrangler login`." } : undefined));
     await expect(setup({ configPath: config, dryRun: false, wrangler, print: () => {} })).rejects.toThrow(
-      "wrangler kv namespace create verify-mobile-gateway-ACCOUNTS failed: You are not authenticated. Please run `wrangler login`.",
+      "wrangler kv namespace create verify-mobile-gateway-ACCOUNTS failed: You are not authenticated. Please run `wrangler login`. (log in first: npx wrangler login)",
     );
   });
 });
