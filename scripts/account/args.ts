@@ -12,44 +12,15 @@ export type Target = KvTarget;
 
 export type KeyLength = 16 | 32;
 
-const OPTIONS = {
-  help: { type: "boolean", short: "h" },
-  local: { type: "boolean" },
-  remote: { type: "boolean" },
-  "persist-to": { type: "string" },
-  id: { type: "string" },
-  token: { type: "string" },
-  name: { type: "string" },
-  status: { type: "string" },
-  services: { type: "string" },
-  "contract-end": { type: "string" },
-  "duplicate-policy": { type: "string" },
-  "dedup-ttl": { type: "string" },
-  price: { type: "string" },
-  quota: { type: "string" },
-  balance: { type: "string" },
-  "rate-limit": { type: "string" },
-  "subject-budget": { type: "string" },
-  diagnostics: { type: "boolean" },
-  "key-length": { type: "string" },
-  url: { type: "string" },
-  from: { type: "string" },
-  to: { type: "string" },
-  format: { type: "string" },
-  limit: { type: "string" },
-} as const satisfies ParseArgsOptionsConfig;
-
-type Flag = Exclude<keyof typeof OPTIONS, "help">;
-
-const wholeNumber = (flag: Flag, min: number, max = Number.MAX_SAFE_INTEGER) =>
+const wholeNumber = (flag: string, min: number, max = Number.MAX_SAFE_INTEGER) =>
   z
     .string()
     .regex(/^-?\d+$/, `--${flag} must be a whole number`)
     .transform(Number)
     .pipe(z.number().int().min(min, `--${flag} must be at least ${min}`).max(max, `--${flag} must be at most ${max}`));
 const orNone = <T extends z.ZodType>(schema: T) => z.union([z.literal("none").transform(() => null), schema]);
-const oneOf = <T extends readonly [string, ...string[]]>(flag: Flag, values: T) => z.enum(values, `--${flag} must be one of ${values.join(", ")}`);
-const day = (flag: Flag) => z.iso.date(`--${flag} must be a real date YYYY-MM-DD`);
+const oneOf = <T extends readonly [string, ...string[]]>(flag: string, values: T) => z.enum(values, `--${flag} must be one of ${values.join(", ")}`);
+const day = (flag: string) => z.iso.date(`--${flag} must be a real date YYYY-MM-DD`);
 const SERVICE_NAME = /^[A-Za-z][A-Za-z0-9_.-]{0,63}$/;
 
 /** Every flag's value, keyed by the flag; credit reads --balance and --quota as changes instead. */
@@ -80,7 +51,16 @@ const VALUES = z.object({
   to: day("to"),
   format: z.enum(["json", "csv"], "--format must be json or csv"),
   limit: wholeNumber("limit", 1, 10_000),
-} satisfies Record<Flag, z.ZodType>).partial();
+}).partial();
+
+type Flag = keyof typeof VALUES.shape;
+
+/** parseArgs reads each flag as a string, except these switches; -h is --help. */
+const SWITCHES: readonly Flag[] = ["local", "remote", "diagnostics"];
+const OPTIONS: ParseArgsOptionsConfig = {
+  help: { type: "boolean", short: "h" },
+  ...Object.fromEntries(Object.keys(VALUES.shape).map((flag) => [flag, { type: SWITCHES.includes(flag as Flag) ? "boolean" : "string" }])),
+};
 
 const CREDIT_VALUES = VALUES.extend({
   balance: wholeNumber("balance", Number.MIN_SAFE_INTEGER).optional(),
@@ -202,10 +182,10 @@ ${(Object.keys(VERBS) as Verb[]).map(verbLine).join("\n")}
 create, show, update, rotate-token, rotate-key and disable change the ACCOUNTS namespace: --local the state
 \`npm run dev\` uses (.wrangler/state, or --persist-to DIR as given to it); --remote the deployed one
 through the Cloudflare API, with the env vars CLOUDFLARE_API_TOKEN and CLOUDFLARE_ACCOUNT_ID, and for
-create and rotate-key SERVICE_SECRET (the value \`npm run setup\` kept in .secrets.deploy).
+create and rotate-key SERVICE_SECRET (the env var, else the copy \`npm run setup\` kept in .secrets.deploy).
 credit, state, usage and ledger talk to the running Worker's /admin API: --local uses
 http://127.0.0.1:8787 (npm run dev must be running; --url to change it) and ADMIN_TOKEN from .dev.vars;
---remote needs --url https://… and the env var ADMIN_TOKEN.
+--remote needs --url https://… and ADMIN_TOKEN (the env var, else .secrets.deploy).
 --quota and --balance on create are the opening terms (default none: unmetered, not prepaid);
 afterwards the account's object keeps them exactly: use credit.
 usage and ledger cover --from (default today, China time) to --to (default today); ledger pages

@@ -24,7 +24,9 @@ export function readDeploySecrets(path = DEPLOY_SECRETS_PATH): Partial<Record<De
 }
 
 /** The env var if set, else the kept copy. */
-export const deploySecret = (name: DeploySecretName, env: Readonly<Record<string, string | undefined>> = process.env) => env[name] || readDeploySecrets()[name] || "";
+export function deploySecret(name: DeploySecretName, env: Readonly<Record<string, string | undefined>> = process.env, path = DEPLOY_SECRETS_PATH): string {
+  return env[name] || readDeploySecrets(path)[name] || "";
+}
 
 const HEADER = `# Secrets \`npm run setup\` put into the deployed Worker (wrangler secret put). Keep this file:
 # SERVICE_SECRET seals every account's logon key; ADMIN_TOKEN opens /admin. Never commit it.

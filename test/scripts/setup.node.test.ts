@@ -9,6 +9,7 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
 import { parseDotenv } from "../../scripts/dev-vars.ts";
+import { deploySecret, deploySecretsPath } from "../../scripts/lib/deploy-secrets.ts";
 import { ROOT } from "../../scripts/lib/paths.ts";
 import { CONFIG_PATH, kvNamespaces, r2Buckets, withNamespaceId, workerName } from "../../scripts/lib/wrangler-config.ts";
 import type { WranglerResult } from "../../scripts/lib/wrangler-run.ts";
@@ -79,6 +80,15 @@ describe("npm run setup", () => {
     expect(calls.map((c) => `$ npx wrangler ${c.args.join(" ")}`)).toEqual(expectedCommands(config).map((l) => l.replace(/ {4}#.*/, "")));
     expect(calls.slice(3).map((c) => c.input)).toEqual([secrets.SERVICE_SECRET, secrets.ADMIN_TOKEN]);
     expect(printed.filter((l) => l.startsWith("$ "))).toEqual(expectedCommands(config));
+  });
+
+  it("leaves the kept secrets where the account command's --remote verbs find them", async () => {
+    const config = configCopy();
+    await setup({ configPath: config, dryRun: false, wrangler: fakeWrangler().wrangler, print: () => {} });
+    const path = deploySecretsPath(config);
+    const kept = parseDotenv(readFileSync(path, "utf8"));
+    expect([deploySecret("SERVICE_SECRET", {}, path), deploySecret("ADMIN_TOKEN", {}, path)]).toEqual([kept.SERVICE_SECRET, kept.ADMIN_TOKEN]);
+    expect(deploySecret("ADMIN_TOKEN", { ADMIN_TOKEN: "from-env" }, path)).toBe("from-env");
   });
 
   it("keeps the secrets' copy out of git", async () => {
