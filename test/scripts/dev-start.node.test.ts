@@ -41,11 +41,12 @@ describe("npm run dev", () => {
     };
 
     const [port, inspector] = [await freePort(), await freePort()];
-    // A clean shell: none of the switches dev.ts sets for wrangler.
-    const { CLOUDFLARE_CF_FETCH_ENABLED: _, WRANGLER_SEND_METRICS: __, ...env } = process.env;
+    // A developer's shell: none of the switches dev.ts sets for wrangler, and not vitest's
+    // NODE_ENV=test (under which Miniflare skips the Request.cf download by itself).
+    const { CLOUDFLARE_CF_FETCH_ENABLED: _, WRANGLER_SEND_METRICS: __, NODE_ENV: ___, ...env } = process.env;
     const child = spawn(process.execPath, [join(ROOT, "scripts/dev.ts"), "--port", String(port), "--inspector-port", String(inspector), "--ip", "127.0.0.1", "--persist-to", persistTo], {
       cwd: ROOT,
-      env: { ...env, CI: "true" },
+      env,
       detached: true,
     });
     dev = child;
@@ -76,6 +77,9 @@ describe("npm run dev", () => {
       ledger = JSON.parse((await node("scripts/account.ts", "ledger", "--local", "--url", url, "--id", created.accountId)).stdout);
     }
     expect(ledger.rows.map((row) => row.chargedFen)).toEqual([15]);
+
+    const demoAccount = JSON.parse((await node("scripts/account.ts", "show", "--local", "--persist-to", persistTo, "--id", "acc_00000000000000de")).stdout);
+    expect(demoAccount).toMatchObject({ name: "Demo", diagnostics: true, tokenLive: true, logonKeyUnseals: true }); // docs/contract.md §9
 
     expect(output).toContain(`Ready on ${url}`);
     expect(output).not.toMatch(/ENOTFOUND|Error:|^\s+at |telemetry|Request\.cf/m);
