@@ -1,18 +1,36 @@
-// `npm run --silent account -- <verb> (--local [--persist-to DIR] | --remote) ...` (CONTRACT.md §7).
+// `npm run --silent account -- <verb> (--local [--persist-to DIR] | --remote) ...` (docs/contract.md §9).
 // Prints one line of JSON on success; on failure one line {"error":...} on stderr, exit 2 for a
 // wrong command line and 1 for anything else.
+import { callAdmin } from "./account/admin-api.ts";
 import { USAGE, parseCommand } from "./account/args.ts";
 import { execute } from "./account/commands.ts";
+import { openKv } from "./lib/accounts-kv.ts";
 import { CliError } from "./lib/errors.ts";
+
+async function run(argv: string[]): Promise<object | string> {
+  const command = parseCommand(argv);
+  switch (command.verb) {
+    case "help":
+      return `${USAGE}\n`;
+    case "credit":
+    case "state":
+    case "usage":
+    case "ledger":
+      return callAdmin(command);
+    default: {
+      const kv = await openKv(command.target);
+      try {
+        return await execute(command, kv);
+      } finally {
+        await kv.close();
+      }
+    }
+  }
+}
 
 async function main(argv: string[]): Promise<number> {
   try {
-    const command = parseCommand(argv);
-    if (command.verb === "help") {
-      process.stdout.write(`${USAGE}\n`);
-      return 0;
-    }
-    const result = await execute(command);
+    const result = await run(argv);
     process.stdout.write(typeof result === "string" ? result : `${JSON.stringify(result)}\n`);
     return 0;
   } catch (e) {

@@ -4,7 +4,8 @@ import { accountKey, tokenKey, TOKEN_SHAPE, type AccountRecord } from "../src/ac
 import { sha256Hex, unseal } from "../src/crypto/secrets.ts";
 import { buildAccount, parseRecord } from "./account/records.ts";
 import { ensureDevVars } from "./dev-vars.ts";
-import { kvGet, kvPut, type KvTarget } from "./lib/wrangler-kv.ts";
+import { type KvStore, openLocalKv } from "./lib/accounts-kv.ts";
+import { flagValue } from "./lib/wrangler-run.ts";
 
 export const DEMO = {
   accountId: "acc_00000000000000de",
@@ -15,38 +16,35 @@ export const DEMO = {
 
 if (!TOKEN_SHAPE.test(DEMO.token) || DEMO.logonKey.length !== 16) throw new Error("demo credentials have the wrong shape");
 
-/** The local target named by wrangler-style args: `--persist-to DIR` / `--persist-to=DIR` if given. */
-export function localTarget(persistArgs: readonly string[]): KvTarget {
-  let persistTo: string | null = null;
-  for (let i = 0; i < persistArgs.length; i++) {
-    const arg = persistArgs[i]!;
-    if (arg === "--persist-to" && i + 1 < persistArgs.length) persistTo = persistArgs[++i]!;
-    else if (arg.startsWith("--persist-to=")) persistTo = arg.slice("--persist-to=".length);
+/**
+ * Writes the demo account into the local KV state wrangler dev will use when it is absent,
+ * malformed, not the demo token's, without diagnostics (docs/contract.md §9) or sealed under another
+ * SERVICE_SECRET; also restores its token entry unless it was disabled. Returns what it did.
+ */
+export async function ensureDemoAccount(devArgs: readonly string[]): Promise<"present" | "created" | "repaired"> {
+  const kv = await openLocalKv(flagValue(devArgs, "--persist-to"));
+  try {
+    return await ensureIn(kv);
+  } finally {
+    await kv.close();
   }
-  return { mode: "local", persistTo };
 }
 
-/**
- * Writes the demo account into local KV when it is absent, malformed, not the demo token's, or
- * sealed under another SERVICE_SECRET; also restores its token entry unless it was disabled.
- * Returns what it did.
- */
-export async function ensureDemoAccount(persistArgs: readonly string[]): Promise<"present" | "created" | "repaired"> {
-  const target = localTarget(persistArgs);
+async function ensureIn(kv: KvStore): Promise<"present" | "created" | "repaired"> {
   const secret = ensureDevVars().SERVICE_SECRET!;
   const hash = await sha256Hex(DEMO.token);
   const [aKey, tKey] = [accountKey(DEMO.accountId), tokenKey(hash)];
-  const stored = await kvGet(target, [aKey, tKey]);
-  const text = stored.get(aKey);
+  const text = await kv.get(aKey);
   let record: AccountRecord | null = null;
   try {
     record = text == null ? null : parseRecord(text, aKey, DEMO.accountId);
   } catch {
     record = null; // malformed: rewrite it
   }
-  if (record && record.tokenHash === hash && (await unseal(secret, record.id, record.sealedLogonKey)) === DEMO.logonKey) {
-    if (stored.get(tKey) != null || record.status === "offline") return "present";
-    await kvPut(target, [{ key: tKey, value: JSON.stringify({ accountId: DEMO.accountId }) }]);
+  const entry = JSON.stringify({ accountId: DEMO.accountId });
+  if (record?.diagnostics && record.tokenHash === hash && (await unseal(secret, record.id, record.sealedLogonKey)) === DEMO.logonKey) {
+    if ((await kv.get(tKey)) != null || record.status === "offline") return "present";
+    await kv.put(tKey, entry);
     return "repaired";
   }
   const { record: fresh } = await buildAccount({
@@ -59,9 +57,7 @@ export async function ensureDemoAccount(persistArgs: readonly string[]): Promise
     token: DEMO.token,
     logonKey: DEMO.logonKey,
   });
-  await kvPut(target, [
-    { key: tKey, value: JSON.stringify({ accountId: DEMO.accountId }) },
-    { key: aKey, value: JSON.stringify(fresh) },
-  ]);
+  await kv.put(tKey, entry);
+  await kv.put(aKey, JSON.stringify(fresh));
   return text == null ? "created" : "repaired";
 }

@@ -11,7 +11,7 @@ import { DEMO } from "./demo-account.ts";
 const PATH = "/api/personalInfo/verifyMobile";
 const ALPHANUMERIC = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
 
-/** AES-CBC/PKCS#7 under the UTF-8 bytes of key and iv, base64: what CONTRACT.md §1 asks callers for. */
+/** AES-CBC/PKCS#7 under the UTF-8 bytes of key and iv, base64: what docs/contract.md §1 asks callers for. */
 export function encryptLogon(logonKey: string, iv: string, fields: { idCard: string; userName: string; loginphone: string }): string {
   const key = Buffer.from(logonKey, "utf8");
   const cipher = createCipheriv(key.length === 32 ? "aes-256-cbc" : "aes-128-cbc", key, Buffer.from(iv, "utf8"));

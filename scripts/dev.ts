@@ -20,7 +20,14 @@ try {
   console.error(`[dev] could not prepare the demo account (${e instanceof Error ? e.message : String(e)}); starting anyway`);
 }
 
-const child = spawn(process.execPath, [WRANGLER, "dev", ...args], { cwd: ROOT, stdio: "inherit", env: process.env });
+/**
+ * wrangler dev reaches out twice on start: Miniflare fetches the `Request.cf` sample from
+ * workers.cloudflare.com (a stack trace when offline) and wrangler sends telemetry. Neither matters
+ * locally; both are off unless the caller's environment says otherwise.
+ */
+const QUIET_ENV = { CLOUDFLARE_CF_FETCH_ENABLED: "false", WRANGLER_SEND_METRICS: "false" } as const;
+
+const child = spawn(process.execPath, [WRANGLER, "dev", ...args], { cwd: ROOT, stdio: "inherit", env: { ...QUIET_ENV, ...process.env } });
 
 const forward = (signal: NodeJS.Signals) => () => {
   if (child.exitCode === null && child.signalCode === null) child.kill(signal);

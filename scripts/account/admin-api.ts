@@ -1,66 +1,129 @@
-// credit, state, usage and ledger go through the running Worker's /admin API: the account's
-// Durable Object holds the money and the ledger, and only the Worker can reach it.
+// credit, state, usage and ledger go through the running Worker's /admin API (docs/contract.md §10):
+// the account's Durable Object holds the money and the ledger, and only the Worker can reach it.
+import { z } from "zod";
+import { chinaDay } from "../../src/platform/time.ts";
 import { ensureDevVars } from "../dev-vars.ts";
+import { DEPLOY_SECRETS_PATH, deploySecret } from "../lib/deploy-secrets.ts";
 import { CliError } from "../lib/errors.ts";
 import type { Command } from "./args.ts";
+import { ledgerCsv } from "./ledger-csv.ts";
 
-type AdminCommand = Extract<Command, { verb: "credit" | "state" | "usage" | "ledger" }>;
+export type AdminCommand = Extract<Command, { verb: "credit" | "state" | "usage" | "ledger" }>;
 
 const LOCAL_URL = "http://127.0.0.1:8787";
 
-function endpoint(command: AdminCommand): { base: string; token: string } {
-  if (command.target.mode === "local") return { base: command.url ?? LOCAL_URL, token: ensureDevVars().ADMIN_TOKEN! };
-  if (!command.url) throw new CliError(`${command.verb} --remote needs --url https://<your worker>`, 2);
-  const token = process.env.ADMIN_TOKEN ?? "";
-  if (!token) throw new CliError("--remote needs the env var ADMIN_TOKEN: the value given to `wrangler secret put ADMIN_TOKEN`", 2);
-  return { base: command.url, token };
+/** One page of a report: `next` is the cursor of the following page, null (or absent) on the last. */
+const Page = z.object({
+  accountId: z.string(),
+  from: z.string(),
+  to: z.string(),
+  rows: z.array(z.record(z.string(), z.unknown())),
+  next: z.string().nullish(),
+});
+type Report = Omit<z.output<typeof Page>, "next">;
+
+type Api = { origin: string; local: boolean; call(path: string, init?: { method: "POST"; body: string }): Promise<Response> };
+
+function api(command: AdminCommand, fetcher: typeof fetch): Api {
+  const local = command.target.mode === "local";
+  let base: string;
+  let token: string;
+  if (local) {
+    base = command.url ?? LOCAL_URL;
+    token = ensureDevVars().ADMIN_TOKEN!;
+  } else {
+    if (!command.url) throw new CliError(`${command.verb} --remote needs --url https://<your worker>`, 2);
+    base = command.url;
+    token = deploySecret("ADMIN_TOKEN");
+    if (!token) throw new CliError(`--remote needs ADMIN_TOKEN: \`npm run setup\` keeps it in ${DEPLOY_SECRETS_PATH}, or set the env var`, 2);
+  }
+  const origin = new URL(base).origin;
+  return {
+    origin,
+    local,
+    async call(path, init) {
+      const url = new URL(path, base);
+      try {
+        return await fetcher(url, {
+          method: init?.method ?? "GET",
+          headers: { Authorization: `Bearer ${token}`, "Content-Type": "application/json" },
+          body: init?.body,
+        });
+      } catch {
+        throw new CliError(`no Worker answers at ${origin}: ${local ? "start `npm run dev` first, or give --url" : "check --url"}`);
+      }
+    },
+  };
 }
 
-function path(command: AdminCommand): string {
-  const account = `/admin/accounts/${command.id}`;
-  switch (command.verb) {
-    case "credit":
-      return `${account}/credit`;
-    case "state":
-      return account;
-    case "usage":
-    case "ledger": {
-      const query = new URLSearchParams({ format: command.format });
-      if (command.from) query.set("from", command.from);
-      if (command.to) query.set("to", command.to);
-      if (command.limit !== null) query.set("limit", String(command.limit));
-      return `${account}/${command.verb}?${query}`;
-    }
+/** The body of a successful answer; the Worker's complaint otherwise. */
+async function text(api: Api, response: Response): Promise<string> {
+  if (response.status === 401) {
+    throw new CliError(`the Worker at ${api.origin} refused ADMIN_TOKEN${api.local ? " (restart npm run dev after changing .dev.vars)" : ""}`);
   }
-}
-
-/** The API's answer: parsed JSON, or the CSV text as it came. */
-export async function callAdmin(command: AdminCommand): Promise<object | string> {
-  const { base, token } = endpoint(command);
-  const url = new URL(path(command), base);
-  let response: Response;
-  try {
-    response = await fetch(url, {
-      method: command.verb === "credit" ? "POST" : "GET",
-      headers: { Authorization: `Bearer ${token}`, "Content-Type": "application/json" },
-      body: command.verb === "credit" ? JSON.stringify({ balanceFen: command.balanceFen, count: command.count }) : undefined,
-    });
-  } catch {
-    throw new CliError(`no Worker answers at ${url.origin}: ${command.target.mode === "local" ? "start `npm run dev` first, or give --url" : "check --url"}`);
-  }
-  if (response.status === 401) throw new CliError(`the Worker at ${url.origin} refused ADMIN_TOKEN${command.target.mode === "local" ? " (restart npm run dev after changing .dev.vars)" : ""}`);
-  const text = await response.text();
+  const body = await response.text();
   if (!response.ok) {
-    const message = safeJson(text)?.error;
-    throw new CliError(typeof message === "string" && message !== "not found" ? message : `the Worker at ${url.origin} has no /admin API (ADMIN_TOKEN not configured)`);
+    const message = json(body)?.error;
+    const known = typeof message === "string" && message !== "not found";
+    throw new CliError(known ? message : `the Worker at ${api.origin} has no /admin API (ADMIN_TOKEN not configured)`);
   }
-  return response.headers.get("Content-Type")?.startsWith("text/csv") ? text : (safeJson(text) ?? {});
+  return body;
 }
 
-function safeJson(text: string): Record<string, unknown> | null {
+function json(body: string): Record<string, unknown> | null {
   try {
-    return JSON.parse(text) as Record<string, unknown>;
+    return JSON.parse(body) as Record<string, unknown>;
   } catch {
     return null;
+  }
+}
+
+/** Every page of a report, following `next` until it is null. */
+async function allPages(api: Api, path: string, query: URLSearchParams): Promise<Report> {
+  const rows: Record<string, unknown>[] = [];
+  const seen = new Set<string>();
+  let first: Report | null = null;
+  let cursor: string | null = null;
+  for (;;) {
+    const pageQuery = new URLSearchParams(query);
+    if (cursor !== null) pageQuery.set("cursor", cursor);
+    const page = Page.safeParse(json(await text(api, await api.call(`${path}?${pageQuery}`))));
+    if (!page.success) throw new CliError(`the Worker at ${api.origin} answered ${path} with something other than a report page`);
+    first ??= page.data;
+    rows.push(...page.data.rows);
+    cursor = page.data.next ?? null;
+    if (cursor === null) return { accountId: first.accountId, from: first.from, to: first.to, rows };
+    if (seen.has(cursor)) throw new CliError(`the Worker at ${api.origin} repeated a cursor; stopped after ${rows.length} rows`);
+    seen.add(cursor);
+  }
+}
+
+/**
+ * The verb's result: parsed JSON, or CSV text. `usage` and `ledger` cover --from..--to, each
+ * defaulting to today in China time (so `--from D` alone means D up to today).
+ */
+export async function callAdmin(command: AdminCommand, now = new Date(), fetcher: typeof fetch = fetch): Promise<object | string> {
+  const worker = api(command, fetcher);
+  const account = `/admin/accounts/${command.id}`;
+  switch (command.verb) {
+    case "credit": {
+      const body = JSON.stringify({ balanceFen: command.balanceFen, count: command.count });
+      return json(await text(worker, await worker.call(`${account}/credit`, { method: "POST", body }))) ?? {};
+    }
+    case "state":
+      return json(await text(worker, await worker.call(account))) ?? {};
+    case "usage":
+    case "ledger": {
+      const today = chinaDay(now.getTime());
+      const query = new URLSearchParams({ from: command.from ?? today, to: command.to ?? today });
+      if (command.verb === "usage" && command.format === "csv") {
+        // The Worker writes the usage CSV, header included: printed as it comes.
+        query.set("format", "csv");
+        return text(worker, await worker.call(`${account}/usage?${query}`));
+      }
+      if (command.limit !== null) query.set("limit", String(command.limit));
+      const report = await allPages(worker, `${account}/${command.verb}`, query);
+      return command.verb === "ledger" && command.format === "csv" ? ledgerCsv(report.rows) : report;
+    }
   }
 }

@@ -1,22 +1,81 @@
-// The account command line (CONTRACT.md §7), parsed into a typed command. Pure: no Node APIs, so
-// it is tested inside workerd (test/scripts/).
+// The account command line (docs/contract.md §9), parsed into a typed command: node:util's
+// parseArgs reads the flags, zod checks their values, and one table per verb drives both the
+// parser and the usage text, so the two cannot disagree.
+import { type ParseArgsOptionsConfig, parseArgs } from "node:util";
 import { z } from "zod";
-import { DEDUP_TTL_MAX, DEDUP_TTL_MIN, DUPLICATE_POLICIES, STATUSES, TOKEN_SHAPE, ACCOUNT_ID } from "../../src/accounts/record.ts";
+import { ACCOUNT_ID, DEDUP_TTL_MAX, DEDUP_TTL_MIN, DUPLICATE_POLICIES, STATUSES, TOKEN_SHAPE } from "../../src/accounts/record.ts";
+import type { KvTarget } from "../lib/accounts-kv.ts";
 import { usageError } from "../lib/errors.ts";
 
-export type Status = (typeof STATUSES)[number];
-export type DuplicatePolicy = (typeof DUPLICATE_POLICIES)[number];
-
 /** Where the ACCOUNTS namespace is: local (optionally persisted elsewhere) or the deployed one. */
-export type Target = { mode: "local"; persistTo: string | null } | { mode: "remote" };
+export type Target = KvTarget;
+
+export type KeyLength = 16 | 32;
+
+const wholeNumber = (flag: string, min: number, max = Number.MAX_SAFE_INTEGER) =>
+  z
+    .string()
+    .regex(/^-?\d+$/, `--${flag} must be a whole number`)
+    .transform(Number)
+    .pipe(z.number().int().min(min, `--${flag} must be at least ${min}`).max(max, `--${flag} must be at most ${max}`));
+const orNone = <T extends z.ZodType>(schema: T) => z.union([z.literal("none").transform(() => null), schema]);
+const oneOf = <T extends readonly [string, ...string[]]>(flag: string, values: T) => z.enum(values, `--${flag} must be one of ${values.join(", ")}`);
+const day = (flag: string) => z.iso.date(`--${flag} must be a real date YYYY-MM-DD`);
+const SERVICE_NAME = /^[A-Za-z][A-Za-z0-9_.-]{0,63}$/;
+
+/** Every flag's value, keyed by the flag; credit reads --balance and --quota as changes instead. */
+const VALUES = z.object({
+  local: z.boolean(),
+  remote: z.boolean(),
+  "persist-to": z.string().min(1, "--persist-to needs a directory"),
+  id: z.string().refine((v) => ACCOUNT_ID.safeParse(v).success, "--id must look like acc_ followed by 16 hex digits"),
+  token: z.string().regex(TOKEN_SHAPE, "--token must look like vmt_ followed by 32 base64url characters"),
+  name: z.string().trim().min(1, "--name must not be empty").max(100, "--name must be at most 100 characters"),
+  status: oneOf("status", STATUSES),
+  services: z
+    .string()
+    .transform((s) => [...new Set(s.split(",").map((x) => x.trim()).filter(Boolean))])
+    .refine((list) => list.every((x) => SERVICE_NAME.test(x)), "--services is a comma-separated list of service names, e.g. verifyMobile"),
+  "contract-end": orNone(day("contract-end")),
+  "duplicate-policy": oneOf("duplicate-policy", DUPLICATE_POLICIES),
+  "dedup-ttl": wholeNumber("dedup-ttl", DEDUP_TTL_MIN, DEDUP_TTL_MAX),
+  price: wholeNumber("price", 0),
+  quota: orNone(wholeNumber("quota", 0)),
+  balance: orNone(wholeNumber("balance", Number.MIN_SAFE_INTEGER)),
+  "rate-limit": orNone(wholeNumber("rate-limit", 1)),
+  "subject-budget": wholeNumber("subject-budget", 1),
+  diagnostics: z.boolean(),
+  "key-length": z.enum(["16", "32"], "--key-length must be 16 or 32").transform((v) => Number(v) as KeyLength),
+  url: z.url({ protocol: /^https?$/, error: "--url must be an http(s) URL" }),
+  from: day("from"),
+  to: day("to"),
+  format: z.enum(["json", "csv"], "--format must be json or csv"),
+  limit: wholeNumber("limit", 1, 10_000),
+}).partial();
+
+type Flag = keyof typeof VALUES.shape;
+
+/** parseArgs reads each flag as a string, except these switches; -h is --help. */
+const SWITCHES: readonly Flag[] = ["local", "remote", "diagnostics"];
+const OPTIONS: ParseArgsOptionsConfig = {
+  help: { type: "boolean", short: "h" },
+  ...Object.fromEntries(Object.keys(VALUES.shape).map((flag) => [flag, { type: SWITCHES.includes(flag as Flag) ? "boolean" : "string" }])),
+};
+
+const CREDIT_VALUES = VALUES.extend({
+  balance: wholeNumber("balance", Number.MIN_SAFE_INTEGER).optional(),
+  quota: wholeNumber("quota", Number.MIN_SAFE_INTEGER).optional(),
+});
+
+type Values = z.output<typeof VALUES>;
 
 /** Account fields a command line may set; absent = keep (update) or default (create). */
 export type Settings = {
   name?: string;
-  status?: Status;
+  status?: (typeof STATUSES)[number];
   services?: string[];
   contractEnd?: string | null;
-  duplicatePolicy?: DuplicatePolicy;
+  duplicatePolicy?: (typeof DUPLICATE_POLICIES)[number];
   dedupTtl?: number;
   priceFen?: number;
   remaining?: number | null;
@@ -25,8 +84,6 @@ export type Settings = {
   subjectBudget?: number;
   diagnostics?: boolean;
 };
-
-export type KeyLength = 16 | 32;
 
 export type Command =
   | { verb: "help" }
@@ -38,211 +95,232 @@ export type Command =
   | { verb: "disable"; target: Target; id: string }
   | { verb: "credit"; target: Target; id: string; url: string | null; balanceFen: number; count: number }
   | { verb: "state"; target: Target; id: string; url: string | null }
-  | { verb: "usage" | "ledger"; target: Target; id: string; url: string | null; from: string | null; to: string | null; format: "json" | "csv"; limit: number | null };
+  | {
+      verb: "usage" | "ledger";
+      target: Target;
+      id: string;
+      url: string | null;
+      from: string | null;
+      to: string | null;
+      format: "json" | "csv";
+      limit: number | null;
+    };
+
+export type Verb = Exclude<Command["verb"], "help">;
+
+/** How each flag's value reads in the usage text. */
+const SHOWN: Record<Exclude<Flag, "local" | "remote" | "persist-to" | "diagnostics">, string> = {
+  id: "ACC",
+  token: "TOKEN",
+  name: "NAME",
+  status: STATUSES.join("|"),
+  services: "verifyMobile,…",
+  "contract-end": "YYYY-MM-DD|none",
+  "duplicate-policy": DUPLICATE_POLICIES.join("|"),
+  "dedup-ttl": "SECONDS",
+  price: "FEN",
+  quota: "N",
+  balance: "FEN",
+  "rate-limit": "N|none",
+  "subject-budget": "N",
+  "key-length": "16|32",
+  url: "URL",
+  from: "YYYY-MM-DD",
+  to: "YYYY-MM-DD",
+  format: "json|csv",
+  limit: "N",
+};
+
+/** Settings update may change; quota and balance belong to the account's object once it exists. */
+const SETTINGS = [
+  "status",
+  "services",
+  "contract-end",
+  "duplicate-policy",
+  "dedup-ttl",
+  "price",
+  "rate-limit",
+  "subject-budget",
+  "diagnostics",
+] as const;
+
+type Spec = { required: readonly Flag[]; optional: readonly Flag[]; about: string };
+
+const VERBS: Record<Verb, Spec> = {
+  create: { required: ["name"], optional: [...SETTINGS, "quota", "balance", "key-length"], about: "new account; prints its token and logonKey once" },
+  show: { required: [], optional: ["id", "token"], about: "the account without its secrets" },
+  update: { required: ["id"], optional: ["name", ...SETTINGS], about: "change settings (quota and balance: use credit)" },
+  "rotate-token": { required: ["id"], optional: [], about: "new token; the old one stops working" },
+  "rotate-key": { required: ["id"], optional: ["key-length"], about: "new logonKey" },
+  disable: { required: ["id"], optional: [], about: "offline, and the token entry deleted" },
+  credit: { required: ["id"], optional: ["balance", "quota", "url"], about: "top up (negative values correct a mistake)" },
+  state: { required: ["id"], optional: ["url"], about: "balance, counts left, reservations in flight" },
+  usage: { required: ["id"], optional: ["from", "to", "format", "url"], about: "per day and code" },
+  ledger: { required: ["id"], optional: ["from", "to", "format", "limit", "url"], about: "every row of the range" },
+};
+
+const TARGET_FLAGS: readonly Flag[] = ["local", "remote", "persist-to"];
+
+function flagText(flag: Flag): string {
+  if (flag === "diagnostics") return "--diagnostics|--no-diagnostics";
+  return flag === "local" || flag === "remote" || flag === "persist-to" ? `--${flag}` : `--${flag} ${SHOWN[flag]}`;
+}
+
+function verbLine(verb: Verb): string {
+  const { required, optional, about } = VERBS[verb];
+  const flags = verb === "show" ? ["(--id ACC | --token TOKEN)"] : [...required.map(flagText), ...optional.map((f) => `[${flagText(f)}]`)];
+  const lines = [`  ${verb}`];
+  for (const flag of flags) {
+    if (lines.at(-1)!.length + flag.length + 1 > 100) lines.push(" ".repeat(verb.length + 3) + flag);
+    else lines[lines.length - 1] += ` ${flag}`;
+  }
+  return `${lines.join("\n")}\n${" ".repeat(6)}${about}`;
+}
 
 export const USAGE = `usage: npm run --silent account -- <verb> (--local [--persist-to DIR] | --remote) ...
-  create --name NAME [--status active|frozen|offline] [--services verifyMobile[,other] | ""]
-         [--contract-end YYYY-MM-DD] [--duplicate-policy reject|replay] [--dedup-ttl SECONDS]
-         [--key-length 16|32] [--price FEN] [--quota N] [--balance FEN]
-  show (--id ACC | --token TOKEN)
-  update --id ACC [create's flags except --key-length; --contract-end/--quota/--balance accept "none"]
-  rotate-token --id ACC
-  rotate-key --id ACC [--key-length 16|32]
-  disable --id ACC
-  credit --id ACC [--balance FEN] [--quota N]                 top up (negative values correct a mistake)
-  state --id ACC                                               balance, counts left, reservations in flight
-  usage --id ACC [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--format json|csv]   per day and code
-  ledger --id ACC [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--format json|csv] [--limit N]
---remote needs the env var SERVICE_SECRET (the value given to \`wrangler secret put SERVICE_SECRET\`)
-for create and rotate-key. credit, state, usage and ledger talk to the running Worker's /admin API:
---local uses http://127.0.0.1:8787 (npm run dev must be running; --url to change it) and ADMIN_TOKEN
-from .dev.vars; --remote needs --url https://… and the env var ADMIN_TOKEN.
---quota and --balance on create are the opening terms; afterwards use credit.
-Each verb prints one line of JSON (usage/ledger --format csv print CSV); errors go to stderr as {"error":...}.`;
+${(Object.keys(VERBS) as Verb[]).map(verbLine).join("\n")}
+create, show, update, rotate-token, rotate-key and disable change the ACCOUNTS namespace: --local the state
+\`npm run dev\` uses (.wrangler/state, or --persist-to DIR as given to it); --remote the deployed one
+through the Cloudflare API, with the env vars CLOUDFLARE_API_TOKEN and CLOUDFLARE_ACCOUNT_ID, and for
+create and rotate-key SERVICE_SECRET (the env var, else the copy \`npm run setup\` kept in .secrets.deploy).
+credit, state, usage and ledger talk to the running Worker's /admin API: --local uses
+http://127.0.0.1:8787 (npm run dev must be running; --url to change it) and ADMIN_TOKEN from .dev.vars;
+--remote needs --url https://… and ADMIN_TOKEN (the env var, else .secrets.deploy).
+--quota and --balance on create are the opening terms (default none: unmetered, not prepaid);
+afterwards the account's object keeps them exactly: use credit.
+usage and ledger cover --from (default today, China time) to --to (default today); ledger pages
+through every row (--limit N rows per request) and renders --format csv itself.
+Each verb prints one line of JSON (usage/ledger --format csv print CSV with a header); errors go
+to stderr as {"error":...}.`;
 
-const TARGET_FLAGS = ["local", "remote", "persist-to"];
-const RANGE_FLAGS = ["id", "url", "from", "to", "format"];
-const SETTING_FLAGS = ["name", "status", "services", "contract-end", "duplicate-policy", "dedup-ttl", "price", "quota", "balance"];
-const VERB_FLAGS: Record<Exclude<Command["verb"], "help">, string[]> = {
-  create: [...SETTING_FLAGS, "key-length"],
-  show: ["id", "token"],
-  update: ["id", ...SETTING_FLAGS.filter((f) => f !== "quota" && f !== "balance")],
-  "rotate-token": ["id"],
-  "rotate-key": ["id", "key-length"],
-  disable: ["id"],
-  credit: ["id", "url", "balance", "quota"],
-  state: ["id", "url"],
-  usage: RANGE_FLAGS,
-  ledger: [...RANGE_FLAGS, "limit"],
-};
-const BOOLEAN_FLAGS = new Set(["local", "remote"]);
-
-/** `--flag value`, `--flag=value` and boolean `--local`/`--remote`; repeated flags are refused. */
-export function splitArgs(argv: readonly string[]): { verb: string | undefined; flags: Map<string, string> } {
-  const flags = new Map<string, string>();
-  let verb: string | undefined;
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]!;
-    if (arg === "--help" || arg === "-h") return { verb: "help", flags };
-    if (!arg.startsWith("--")) {
-      if (verb !== undefined) throw usageError(`unexpected argument "${arg}"`);
-      verb = arg;
-      continue;
-    }
-    const eq = arg.indexOf("=");
-    const name = arg.slice(2, eq < 0 ? undefined : eq);
-    let value: string;
-    if (eq >= 0) value = arg.slice(eq + 1);
-    else if (BOOLEAN_FLAGS.has(name)) value = "true";
-    else if (i + 1 < argv.length) value = argv[++i]!;
-    else throw usageError(`--${name} needs a value`);
-    if (flags.has(name)) throw usageError(`--${name} given twice`);
-    flags.set(name, value);
+/** parseArgs takes `--balance -5` for two flags; a negative number after a flag is its value. */
+function joinNegativeNumbers(argv: readonly string[]): string[] {
+  const out: string[] = [];
+  for (const arg of argv) {
+    const last = out.at(-1);
+    if (/^-\d+$/.test(arg) && last?.startsWith("--") && !last.includes("=")) out[out.length - 1] = `${last}=${arg}`;
+    else out.push(arg);
   }
-  return { verb, flags };
+  return out;
 }
 
-const ID = ACCOUNT_ID;
-const intIn = (flag: string, min: number, max = Number.MAX_SAFE_INTEGER) =>
-  z.string().regex(/^-?\d+$/, `--${flag} must be a whole number`).transform(Number)
-    .pipe(z.number().int().min(min, `--${flag} must be at least ${min}`).max(max, `--${flag} must be at most ${max}`));
-const orNone = <T extends z.ZodType>(schema: T) => z.union([z.literal("none").transform(() => null), schema]);
-const oneOf = (flag: string, values: readonly string[]) =>
-  z.string().refine((v) => values.includes(v), `--${flag} must be one of ${values.join(", ")}`);
-const SERVICE_NAME = /^[A-Za-z][A-Za-z0-9_.-]{0,63}$/;
-
-const FLAG_SCHEMAS: Record<string, z.ZodType> = {
-  name: z.string().trim().min(1, "--name must not be empty").max(100, "--name must be at most 100 characters"),
-  status: oneOf("status", STATUSES),
-  services: z.string().transform((s) => [...new Set(s.split(",").map((x) => x.trim()).filter(Boolean))])
-    .refine((list) => list.every((x) => SERVICE_NAME.test(x)), "--services is a comma-separated list of service names, e.g. verifyMobile"),
-  "contract-end": orNone(z.iso.date("--contract-end must be a real date YYYY-MM-DD (or none)")),
-  "duplicate-policy": oneOf("duplicate-policy", DUPLICATE_POLICIES),
-  "dedup-ttl": intIn("dedup-ttl", DEDUP_TTL_MIN, DEDUP_TTL_MAX),
-  price: intIn("price", 0),
-  quota: orNone(intIn("quota", 0)),
-  balance: orNone(intIn("balance", Number.MIN_SAFE_INTEGER)),
-  "key-length": z.enum(["16", "32"], "--key-length must be 16 or 32").transform((v) => Number(v) as KeyLength),
-  id: z.string().refine((v) => ID.safeParse(v).success, "--id must look like acc_ followed by 16 hex digits"),
-  token: z.string().regex(TOKEN_SHAPE, "--token must look like vmt_ followed by 32 base64url characters"),
-  "persist-to": z.string().min(1, "--persist-to needs a directory"),
-  url: z.url({ protocol: /^https?$/, error: "--url must be an http(s) URL" }),
-  from: z.iso.date("--from must be a date YYYY-MM-DD"),
-  to: z.iso.date("--to must be a date YYYY-MM-DD"),
-  format: z.enum(["json", "csv"], "--format must be json or csv"),
-  limit: intIn("limit", 1, 10_000),
-};
-
-/** credit's amounts are changes, not settings: whole numbers, no "none". */
-const delta = (flags: Map<string, string>, name: string) => {
-  const raw = flags.get(name);
-  if (raw === undefined) return 0;
-  const r = intIn(name, Number.MIN_SAFE_INTEGER).safeParse(raw);
-  if (!r.success) throw usageError(r.error.issues[0]?.message ?? `--${name} is invalid`);
-  return r.data;
-};
-
-function value<T>(flags: Map<string, string>, name: string): T | undefined {
-  const raw = flags.get(name);
-  if (raw === undefined) return undefined;
-  const r = FLAG_SCHEMAS[name]!.safeParse(raw);
-  if (!r.success) throw usageError(r.error.issues[0]?.message ?? `--${name} is invalid`);
-  return r.data as T;
+function parse(argv: readonly string[]) {
+  try {
+    return parseArgs({ args: joinNegativeNumbers(argv), options: OPTIONS, allowPositionals: true, allowNegative: true, strict: true, tokens: true });
+  } catch (e) {
+    // parseArgs says what is wrong in its first sentence; the rest is about `--`, which does not apply here.
+    throw usageError(`${(e instanceof Error ? e.message : String(e)).split(/\.\s|\n/)[0]} (see --help)`);
+  }
 }
 
-function parseTarget(flags: Map<string, string>): Target {
-  const local = flags.has("local");
-  const remote = flags.has("remote");
-  if (local === remote) throw usageError("give exactly one of --local or --remote");
-  const persistTo = value<string>(flags, "persist-to") ?? null;
-  if (remote) {
+/** The verb and the flags given, each at most once. */
+function readArgs(argv: readonly string[]): { verb: string | undefined; given: Map<Flag, string | boolean> } {
+  const { positionals, tokens } = parse(argv);
+  const [verb, extra] = positionals;
+  if (extra !== undefined) throw usageError(`unexpected argument "${extra}"`);
+  const given = new Map<Flag, string | boolean>();
+  for (const token of tokens) {
+    if (token.kind !== "option") continue;
+    const name = token.name as Flag;
+    if (given.has(name)) throw usageError(`--${name} given twice`);
+    given.set(name, token.value ?? !token.rawName.startsWith("--no-"));
+  }
+  return { verb, given };
+}
+
+const isVerb = (verb: string): verb is Verb => Object.hasOwn(VERBS, verb);
+
+export function parseCommand(argv: readonly string[]): Command {
+  if (argv.includes("--help") || argv.includes("-h")) return { verb: "help" };
+  const { verb, given } = readArgs(argv);
+  if (verb === "help") return { verb: "help" };
+  const verbs = Object.keys(VERBS).join(", ");
+  if (verb === undefined) throw usageError(`missing verb: one of ${verbs}`);
+  if (!isVerb(verb)) throw usageError(`unknown verb "${verb}": one of ${verbs}`);
+  const spec = VERBS[verb];
+  for (const flag of given.keys()) {
+    if (verb === "update" && (flag === "quota" || flag === "balance")) {
+      throw usageError(`update does not change --${flag}: the account's object keeps it exactly; use credit`);
+    }
+    if (!TARGET_FLAGS.includes(flag) && !spec.required.includes(flag) && !spec.optional.includes(flag)) {
+      throw usageError(`${verb} does not take --${flag}`);
+    }
+  }
+  const parsed = (verb === "credit" ? CREDIT_VALUES : VALUES).safeParse(Object.fromEntries(given));
+  if (!parsed.success) throw usageError(parsed.error.issues[0]?.message ?? "invalid value");
+  const values: Values = parsed.data;
+  for (const flag of spec.required) {
+    if (values[flag] === undefined) throw usageError(`${verb} needs ${flagText(flag)}`);
+  }
+  const target = parseTarget(values);
+  switch (verb) {
+    case "create": {
+      const settings = settingsOf(values);
+      return { verb, target, settings, keyLength: values["key-length"] ?? 16 };
+    }
+    case "show": {
+      const id = values.id ?? null;
+      const token = values.token ?? null;
+      if ((id === null) === (token === null)) throw usageError("show needs exactly one of --id ACC or --token TOKEN");
+      return { verb, target, id, token };
+    }
+    case "update": {
+      const settings = settingsOf(values);
+      if (Object.keys(settings).length === 0) throw usageError("update needs at least one field to change");
+      return { verb, target, id: values.id!, settings };
+    }
+    case "rotate-key":
+      return { verb, target, id: values.id!, keyLength: values["key-length"] ?? null };
+    case "rotate-token":
+    case "disable":
+      return { verb, target, id: values.id! };
+    case "credit": {
+      const balanceFen = values.balance ?? 0;
+      const count = values.quota ?? 0;
+      if (balanceFen === 0 && count === 0) throw usageError("credit needs --balance FEN and/or --quota N");
+      return { verb, target, id: values.id!, url: values.url ?? null, balanceFen, count };
+    }
+    case "state":
+      return { verb, target, id: values.id!, url: values.url ?? null };
+    case "usage":
+    case "ledger": {
+      const from = values.from ?? null;
+      const to = values.to ?? null;
+      if (from !== null && to !== null && from > to) throw usageError("--from must not be after --to");
+      return { verb, target, id: values.id!, url: values.url ?? null, from, to, format: values.format ?? "json", limit: values.limit ?? null };
+    }
+  }
+}
+
+function parseTarget(values: Values): Target {
+  if ((values.local === true) === (values.remote === true)) throw usageError("give exactly one of --local or --remote");
+  const persistTo = values["persist-to"] ?? null;
+  if (values.remote) {
     if (persistTo !== null) throw usageError("--persist-to goes with --local, not --remote");
     return { mode: "remote" };
   }
   return { mode: "local", persistTo };
 }
 
-export function parseSettings(flags: Map<string, string>): Settings {
-  const settings: Settings = {};
-  const set = <K extends keyof Settings>(key: K, flag: string) => {
-    const v = value<Settings[K]>(flags, flag);
-    if (v !== undefined) settings[key] = v;
+function settingsOf(values: Values): Settings {
+  const all: Settings = {
+    name: values.name,
+    status: values.status,
+    services: values.services,
+    contractEnd: values["contract-end"],
+    duplicatePolicy: values["duplicate-policy"],
+    dedupTtl: values["dedup-ttl"],
+    priceFen: values.price,
+    remaining: values.quota,
+    balanceFen: values.balance,
+    rateLimit: values["rate-limit"],
+    subjectBudget: values["subject-budget"],
+    diagnostics: values.diagnostics,
   };
-  set("name", "name");
-  set("status", "status");
-  set("services", "services");
-  set("contractEnd", "contract-end");
-  set("duplicatePolicy", "duplicate-policy");
-  set("dedupTtl", "dedup-ttl");
-  set("priceFen", "price");
-  set("remaining", "quota");
-  set("balanceFen", "balance");
+  // Absent flags leave no key: update changes only what was given.
+  const settings = Object.fromEntries(Object.entries(all).filter(([, v]) => v !== undefined)) as Settings;
   if (settings.services?.length === 0 && (settings.priceFen !== undefined || settings.remaining !== undefined)) {
     throw usageError(`--price and --quota apply to services; --services "" has none`);
   }
   return settings;
-}
-
-export function parseCommand(argv: readonly string[]): Command {
-  const { verb, flags } = splitArgs(argv);
-  if (verb === "help") return { verb: "help" };
-  if (verb === undefined) throw usageError(`missing verb: one of ${Object.keys(VERB_FLAGS).join(", ")}`);
-  if (!(verb in VERB_FLAGS)) throw usageError(`unknown verb "${verb}": one of ${Object.keys(VERB_FLAGS).join(", ")}`);
-  const v = verb as keyof typeof VERB_FLAGS;
-  for (const name of flags.keys()) {
-    if (v === "update" && (name === "quota" || name === "balance")) {
-      throw usageError(`update does not change --${name}: the account's object keeps it exactly; use credit`);
-    }
-    if (!TARGET_FLAGS.includes(name) && !VERB_FLAGS[v].includes(name)) throw usageError(`${verb} does not take --${name}`);
-  }
-  const target = parseTarget(flags);
-  const requireId = () => {
-    const id = value<string>(flags, "id");
-    if (id === undefined) throw usageError(`${verb} needs --id ACC`);
-    return id;
-  };
-  switch (v) {
-    case "create": {
-      const settings = parseSettings(flags);
-      if (settings.name === undefined) throw usageError("create needs --name NAME");
-      return { verb: v, target, settings, keyLength: value<KeyLength>(flags, "key-length") ?? 16 };
-    }
-    case "show": {
-      const id = value<string>(flags, "id") ?? null;
-      const token = value<string>(flags, "token") ?? null;
-      if ((id === null) === (token === null)) throw usageError("show needs exactly one of --id ACC or --token TOKEN");
-      return { verb: v, target, id, token };
-    }
-    case "update": {
-      const id = requireId();
-      const settings = parseSettings(flags);
-      if (Object.keys(settings).length === 0) throw usageError("update needs at least one field to change");
-      return { verb: v, target, id, settings };
-    }
-    case "rotate-key":
-      return { verb: v, target, id: requireId(), keyLength: value<KeyLength>(flags, "key-length") ?? null };
-    case "rotate-token":
-    case "disable":
-      return { verb: v, target, id: requireId() };
-    case "credit": {
-      const balanceFen = delta(flags, "balance");
-      const count = delta(flags, "quota");
-      if (balanceFen === 0 && count === 0) throw usageError("credit needs --balance FEN and/or --quota N");
-      return { verb: v, target, id: requireId(), url: value<string>(flags, "url") ?? null, balanceFen, count };
-    }
-    case "state":
-      return { verb: v, target, id: requireId(), url: value<string>(flags, "url") ?? null };
-    case "usage":
-    case "ledger":
-      return {
-        verb: v,
-        target,
-        id: requireId(),
-        url: value<string>(flags, "url") ?? null,
-        from: value<string>(flags, "from") ?? null,
-        to: value<string>(flags, "to") ?? null,
-        format: value<"json" | "csv">(flags, "format") ?? "json",
-        limit: value<number>(flags, "limit") ?? null,
-      };
-  }
 }

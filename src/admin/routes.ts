@@ -11,6 +11,7 @@ import { fromLenientBase64, fromUtf8, toBase64Url, utf8 } from "../crypto/bytes.
 import { sha256Hex } from "../crypto/secrets.ts";
 import { readAdminConfig } from "../platform/config.ts";
 import { chinaDay, daysBetween } from "../platform/time.ts";
+import { LEDGER_COLUMNS, USAGE_COLUMNS } from "./columns.ts";
 import { toCsv } from "./csv.ts";
 
 type Ctx = Context<{ Bindings: Env }>;
@@ -27,13 +28,6 @@ const Range = z.object({
   cursor: z.optional(z.string()),
 });
 type Range = z.infer<typeof Range>;
-
-// The CSV columns, every field of the row type (the compiler checks the list is complete).
-const USAGE_COLUMNS = Object.keys({ day: 1, errorCode: 1, requests: 1, billable: 1, chargedFen: 1 } satisfies Record<keyof UsageRow, 1>) as (keyof UsageRow)[];
-const LEDGER_COLUMNS = Object.keys({
-  orderNo: 1, at: 1, service: 1, errorCode: 1, returnCode: 1, chargedFen: 1, duplicate: 1,
-  upstreamOrderId: 1, upstreamCode: 1, upstreamMs: 1, fingerprintPrefix: 1, attempts: 1,
-} satisfies Record<keyof LedgerEntry, 1>) as (keyof LedgerEntry)[];
 
 /** The cursor is the last row's (time, order number), opaque to the caller. */
 const CursorJson = z.tuple([z.int(), z.string()]);

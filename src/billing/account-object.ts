@@ -2,7 +2,7 @@
 // reservations, duplicate window and ledger. Every method runs its SQL synchronously, so each
 // call is atomic: two edges asking at once are served one after the other.
 import { DurableObject } from "cloudflare:workers";
-import type { StoredResult } from "../duplicates/store.ts";
+import type { StoredResult } from "../duplicates/stored-result.ts";
 import { readConfig } from "../platform/config.ts";
 import { logEvent } from "../platform/log.ts";
 import { chinaDay } from "../platform/time.ts";

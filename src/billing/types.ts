@@ -1,6 +1,6 @@
 // What the Worker and an account's Durable Object say to each other (plain, structured-clonable).
 import type { ErrorCode } from "../wire/codes.ts";
-import type { StoredResult } from "../duplicates/store.ts";
+import type { StoredResult } from "../duplicates/stored-result.ts";
 
 /** The account's opening balance and count, from its KV record: used once, to start the object. */
 export type Opening = { readonly balanceFen: number | null; readonly remaining: number | null };

@@ -1,7 +1,7 @@
 import type { AccountRecord } from "../accounts/record.ts";
 import type { Verified } from "../wire/envelope.ts";
 import { fail, ok, type Outcome } from "../wire/outcome.ts";
-import type { StoredResult } from "./store.ts";
+import type { StoredResult } from "./stored-result.ts";
 
 /** A repeat within the window (CONTRACT.md §5): `reject` → 309; `replay` → the stored answer, not billed. */
 export function answerDuplicate(stored: StoredResult, policy: AccountRecord["duplicatePolicy"], orderNo: string): Outcome<Verified> {

@@ -1,22 +1,9 @@
 // The duplicate cache (docs/contract.md §6). KV is the cache shared by all edges; the isolate keeps
 // its own copy too, because KV caches negative reads for up to a minute at the edge that read
 // them. The account's object holds the exact window; this cache only answers repeats early.
-import * as z from "zod/mini";
 import { BoundedCache } from "../platform/bounded-cache.ts";
 import { logEvent } from "../platform/log.ts";
-import { RETURN_CODES } from "../wire/codes.ts";
-import { Carrier, MatchCode } from "../wire/envelope.ts";
-
-export const StoredResult = z.object({
-  returnCode: z.enum(Object.keys(RETURN_CODES) as [keyof typeof RETURN_CODES]),
-  matchCode: z.nullable(MatchCode),
-  // Results stored before the carrier was kept replay with null.
-  carrier: z._default(z.nullable(Carrier), null),
-  orderNo: z.string().check(z.maxLength(64)),
-  at: z.int(),
-});
-// The input shape: a result stored in the account object before the carrier was kept has none.
-export type StoredResult = z.input<typeof StoredResult>;
+import { StoredResult } from "./stored-result.ts";
 
 const recent = new BoundedCache<string, StoredResult>(10_000);
 

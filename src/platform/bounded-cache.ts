@@ -6,11 +6,12 @@ export const isolateCaches: ReadonlySet<{ clear(): void }> = new Set();
 
 export class BoundedCache<K, V> {
   private readonly entries = new Map<K, { value: V; until: number }>();
+  private readonly max: number;
+  private readonly ttlMs: number;
 
-  constructor(
-    private readonly max: number,
-    private readonly ttlMs = Number.POSITIVE_INFINITY,
-  ) {
+  constructor(max: number, ttlMs = Number.POSITIVE_INFINITY) {
+    this.max = max;
+    this.ttlMs = ttlMs;
     (isolateCaches as Set<{ clear(): void }>).add(this);
   }
 

@@ -4,7 +4,8 @@
 import { SERVICE, type AccountRecord } from "../accounts/record.ts";
 import { accountObject, openingOf, rememberBalance } from "../billing/gateway.ts";
 import type { Settlement } from "../billing/types.ts";
-import { rememberResult, type StoredResult } from "../duplicates/store.ts";
+import { rememberResult } from "../duplicates/store.ts";
+import type { StoredResult } from "../duplicates/stored-result.ts";
 import type { Background } from "../platform/background.ts";
 import type { Config } from "../platform/config.ts";
 import { logEvent } from "../platform/log.ts";

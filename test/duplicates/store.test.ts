@@ -1,7 +1,8 @@
 import { env } from "cloudflare:workers";
 import { beforeEach, describe, expect, it } from "vitest";
 import { answerDuplicate } from "../../src/duplicates/policy.ts";
-import { findDuplicate, rememberResult, type StoredResult } from "../../src/duplicates/store.ts";
+import { findDuplicate, rememberResult } from "../../src/duplicates/store.ts";
+import type { StoredResult } from "../../src/duplicates/stored-result.ts";
 import { freshIsolate } from "../support/caller.ts";
 
 const stored: StoredResult = { returnCode: "10001", matchCode: "21", carrier: "CUCC", orderNo: "VM1", at: 1_000_000 };

@@ -1,0 +1,141 @@
+// `npm run setup [-- --dry-run] [--config FILE]`: everything a first deploy needs, in one go
+// (docs/contract.md §9). Creates the KV namespaces whose ids in wrangler.toml are still the
+// placeholders and writes the new ids there, creates the R2 bucket, generates SERVICE_SECRET and
+// ADMIN_TOKEN (or reuses the kept copy), keeps them in .secrets.deploy (owner-only), puts them into
+// the Worker and prints the next steps. Safe to run again: what exists is kept. --dry-run prints
+// every command and write it would make and does none of them.
+import { existsSync } from "node:fs";
+import { relative, resolve } from "node:path";
+import { parseArgs } from "node:util";
+import { randomBase64Url } from "../src/crypto/bytes.ts";
+import { DEPLOY_SECRET_NAMES, type DeploySecretName, deploySecretsPath, readDeploySecrets, writeDeploySecrets } from "./lib/deploy-secrets.ts";
+import { CliError } from "./lib/errors.ts";
+import { ROOT } from "./lib/paths.ts";
+import {
+  CONFIG_PATH,
+  PLACEHOLDER_IDS,
+  isPlaceholder,
+  kvNamespaces,
+  r2Buckets,
+  readConfig,
+  withNamespaceId,
+  workerName,
+  writeConfig,
+} from "./lib/wrangler-config.ts";
+import { type WranglerResult, complaint, runWrangler } from "./lib/wrangler-run.ts";
+
+export type SetupOptions = {
+  configPath: string;
+  dryRun: boolean;
+  wrangler: (args: readonly string[], input?: string) => Promise<WranglerResult>;
+  print: (line: string) => void;
+};
+
+const NAMESPACE_ID = /\bid\s*=\s*"([0-9a-f]{32})"/;
+
+/** wrangler's complaint, with the usual cure when it is about logging in. */
+function failed(what: string, output: string): CliError {
+  const hint = /login|CLOUDFLARE_API_TOKEN|authenticat/i.test(output) ? " (log in first: npx wrangler login)" : "";
+  return new CliError(`${what} failed: ${complaint(output)}${hint}`);
+}
+
+/** Paths inside the project relative to it, others as they are. */
+const shownPath = (path: string) => (path.startsWith(ROOT) ? relative(ROOT, path) : path);
+
+export async function setup({ configPath, dryRun, wrangler, print }: SetupOptions): Promise<void> {
+  const shown = shownPath(configPath);
+  const configArgs = configPath === CONFIG_PATH ? [] : ["--config", configPath];
+  const command = (args: readonly string[], note = "") => print(`$ npx wrangler ${[...args, ...configArgs].join(" ")}${note}`);
+  const run = async (args: readonly string[], input?: string) => {
+    const result = await wrangler([...args, ...configArgs], input);
+    if (result.code !== 0) throw failed(`wrangler ${args.slice(0, 3).join(" ")}`, result.output);
+    return result.output;
+  };
+  if (dryRun) print("dry run: nothing below is created, written or put");
+
+  let toml = readConfig(configPath);
+  const name = workerName(toml);
+  for (const binding of Object.keys(PLACEHOLDER_IDS)) {
+    const current = kvNamespaces(toml).get(binding);
+    if (current === undefined) throw new CliError(`${shown} binds no KV namespace ${binding}`);
+    if (!isPlaceholder(current)) {
+      print(`# ${binding}: ${shown} already names namespace ${current}; kept`);
+      continue;
+    }
+    const title = `${name}-${binding}`;
+    const create = ["kv", "namespace", "create", title];
+    command(create);
+    print(`# then write its id into ${shown} (binding ${binding})`);
+    if (dryRun) continue;
+    const created = await wrangler([...create, ...configArgs]);
+    const id = created.code === 0 ? NAMESPACE_ID.exec(created.output)?.[1] : await existingNamespace(created, title, run);
+    if (!id) throw new CliError(`wrangler kv namespace create ${title} printed no namespace id: ${complaint(created.output)}`);
+    toml = withNamespaceId(toml, binding, id);
+    writeConfig(toml, configPath);
+  }
+
+  for (const bucket of r2Buckets(toml).values()) {
+    const create = ["r2", "bucket", "create", bucket];
+    command(create);
+    if (dryRun) continue;
+    const created = await wrangler([...create, ...configArgs]);
+    if (created.code !== 0 && !/already exists/i.test(created.output)) {
+      throw failed(`wrangler r2 bucket create ${bucket}`, created.output);
+    }
+  }
+
+  const secretsPath = deploySecretsPath(configPath);
+  const kept = readDeploySecrets(secretsPath);
+  const missing = DEPLOY_SECRET_NAMES.filter((n) => !kept[n]);
+  const secrets = Object.fromEntries(DEPLOY_SECRET_NAMES.map((n) => [n, kept[n] || randomBase64Url(32)])) as Record<DeploySecretName, string>;
+  const secretsShown = shownPath(secretsPath);
+  if (missing.length > 0) {
+    // Kept before they are put: a failed put must not leave the Worker with secrets nobody has.
+    const rest = missing.length < DEPLOY_SECRET_NAMES.length ? ", the rest kept" : "";
+    print(`# write ${secretsShown} (mode 0600) with ${missing.join(" and ")} newly generated${rest}`);
+    if (!dryRun) writeDeploySecrets(secretsPath, secrets);
+  } else {
+    print(`# ${secretsShown} exists: its SERVICE_SECRET and ADMIN_TOKEN are put again, unchanged`);
+  }
+  for (const secret of DEPLOY_SECRET_NAMES) {
+    command(["secret", "put", secret], `    # the value on stdin, from ${secretsShown}`);
+    if (!dryRun) await run(["secret", "put", secret], secrets[secret]);
+  }
+
+  print(`
+Next steps:
+  1. Name the upstreams in ${shown} [vars] UPSTREAMS (docs/contract.md §5) and put each one's secrets:
+       npx wrangler secret put JUHE_KEY    (juhe; JUHE_OPENID in encrypted mode, JUHE3_KEY for juhe3,
+                                            TENCENT_SECRET_ID and TENCENT_SECRET_KEY for tencent)
+  2. npm run deploy
+  3. Create an account in the deployed namespace (keep the printed token and logonKey):
+       CLOUDFLARE_API_TOKEN=… CLOUDFLARE_ACCOUNT_ID=… npm run --silent account -- create --remote --name "Customer"
+     SERVICE_SECRET and ADMIN_TOKEN for --remote come from ${secretsShown}; keep that file safe.`);
+}
+
+/** A namespace of that title from an earlier, interrupted setup: found by `kv namespace list`. */
+async function existingNamespace(
+  created: WranglerResult,
+  title: string,
+  run: (args: readonly string[]) => Promise<string>,
+): Promise<string | undefined> {
+  if (!/already exists/i.test(created.output)) throw failed(`wrangler kv namespace create ${title}`, created.output);
+  const listed = await run(["kv", "namespace", "list"]);
+  const namespaces = JSON.parse(listed.slice(listed.indexOf("["), listed.lastIndexOf("]") + 1)) as { id: string; title: string }[];
+  return namespaces.find((n) => n.title === title)?.id;
+}
+
+async function main(): Promise<number> {
+  try {
+    const { values } = parseArgs({ options: { "dry-run": { type: "boolean", default: false }, config: { type: "string", short: "c" } } });
+    const configPath = values.config === undefined ? CONFIG_PATH : resolve(values.config);
+    if (!existsSync(configPath)) throw new CliError(`no ${configPath}`, 2);
+    await setup({ configPath, dryRun: values["dry-run"], wrangler: runWrangler, print: (line) => process.stdout.write(`${line}\n`) });
+    return 0;
+  } catch (e) {
+    process.stderr.write(`${JSON.stringify({ error: e instanceof Error ? e.message : String(e) })}\n`);
+    return e instanceof CliError ? e.exitCode : 1;
+  }
+}
+
+if (process.argv[1] === import.meta.filename) process.exitCode = await main();
