@@ -48,7 +48,10 @@ export type Worker = { url: URL; mf: Miniflare; secret: string; dispose: () => P
  * Analytics Engine, vars), the sandbox upstream and a random SERVICE_SECRET. Requests go to the
  * worker's own socket, not through Miniflare's entry worker (which adds ~0.7 ms a request).
  */
-export async function startWorker(script: string, inspectorPort?: number): Promise<Worker> {
+/** What the runtime logs: the worker's console lines and its own warnings and uncaught errors. */
+export type LogLine = { level: string; message: string };
+
+export async function startWorker(script: string, inspectorPort?: number, onLog: (line: LogLine) => void = () => {}): Promise<Worker> {
   const { Miniflare, convertV4MiniflareOptions } = await loadMiniflare();
   configOptions ??= unstable_getMiniflareWorkerOptions(CONFIG).workerOptions;
   const { modulesRules: _rules, ...fromConfig } = configOptions;
@@ -70,7 +73,7 @@ export async function startWorker(script: string, inspectorPort?: number): Promi
     },
     unsafeDirectSockets: [{ host: "127.0.0.1", port: 0 }],
     resourcePersistencePath: persist,
-    handleStructuredLogs: () => {}, // the worker's one log line per request: produced, not printed
+    handleStructuredLogs: onLog, // the worker's one log line per request: produced, not printed (unless asked for)
     ...(inspectorPort ? { inspectorPort } : {}),
   });
   const mf = new Miniflare(options);

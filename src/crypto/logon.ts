@@ -4,6 +4,9 @@ import { badParam, fail, ok, type Outcome } from "../wire/outcome.ts";
 import { cbcDecrypt, importAesCbcKey } from "./aes.ts";
 import { fromBase64, fromUtf8 } from "./bytes.ts";
 
+/** The failure budget's fixed reason (docs/contract.md §2): answered without decrypting. */
+export const TOO_MANY_FAILURES_REASON = "解密失败次数过多，请一分钟后再试";
+
 export type LogonKey = { readonly key: CryptoKey; readonly raw: Uint8Array };
 
 export const logonKey = async (text: string): Promise<LogonKey> => {

@@ -43,7 +43,7 @@ export const RETURN_CODES = {
 export type ReturnCode = keyof typeof RETURN_CODES;
 
 /** The parameters a `306` can name: the body fields and the fields inside `logon`. */
-export type ParamName = "token" | "iv" | "logon" | "idCard" | "userName" | "loginphone";
+export type ParamName = "token" | "iv" | "logon" | "requestId" | "idCard" | "userName" | "loginphone";
 
 export function errorDetail(code: ErrorCode, param?: ParamName): string {
   return ERROR_CODES[code].text.replace("{name}", param ?? "logon");

@@ -1,7 +1,7 @@
 import { env } from "cloudflare:workers";
 import { beforeEach, describe, expect, it } from "vitest";
-import { answerDuplicate } from "../../src/duplicates/policy.ts";
-import { findDuplicate, rememberResult, type StoredResult } from "../../src/duplicates/store.ts";
+import { answerDuplicate, answerRetry } from "../../src/duplicates/policy.ts";
+import { readDuplicate, recentDuplicate, rememberResult, type StoredResult } from "../../src/duplicates/store.ts";
 import { freshIsolate } from "../support/caller.ts";
 
 const stored: StoredResult = { returnCode: "10001", matchCode: "21", orderNo: "VM1", at: 1_000_000 };
@@ -11,13 +11,13 @@ beforeEach(freshIsolate);
 describe("duplicate store", () => {
   it("finds what it remembered, from the isolate", async () => {
     void rememberResult(env.DEDUP, "dup:a:1", stored, 60);
-    expect(await findDuplicate(env.DEDUP, "dup:a:1", stored.at + 1)).toEqual(stored);
+    expect(recentDuplicate("dup:a:1", stored.at + 1)).toEqual(stored);
   });
 
   it("finds it in KV from a fresh isolate", async () => {
     await rememberResult(env.DEDUP, "dup:a:2", stored, 60);
     freshIsolate();
-    expect(await findDuplicate(env.DEDUP, "dup:a:2", stored.at + 1)).toEqual(stored);
+    expect([recentDuplicate("dup:a:2", stored.at + 1), await readDuplicate(env.DEDUP, "dup:a:2")]).toEqual([null, stored]);
   });
 
   it("writes KV with the window as expirationTtl", async () => {
@@ -28,25 +28,31 @@ describe("duplicate store", () => {
 
   it("forgets it in the isolate once the window has passed", async () => {
     await rememberResult(env.DEDUP, "dup:a:4", stored, 60);
-    await env.DEDUP.delete("dup:a:4");
-    expect(await findDuplicate(env.DEDUP, "dup:a:4", stored.at + 61_000)).toBeNull();
+    expect([recentDuplicate("dup:a:4", stored.at + 59_999), recentDuplicate("dup:a:4", stored.at + 60_000)]).toEqual([stored, null]);
   });
 
   it("ignores a malformed KV entry", async () => {
     await env.DEDUP.put("dup:a:5", JSON.stringify({ returnCode: "99999" }));
-    expect(await findDuplicate(env.DEDUP, "dup:a:5", 0)).toBeNull();
+    expect(await readDuplicate(env.DEDUP, "dup:a:5")).toBeNull();
   });
 });
 
 describe("answerDuplicate", () => {
-  it("rejects with 309 under the reject policy", () => {
-    expect(answerDuplicate(stored, "reject", "VM2")).toEqual({ ok: false, code: "309" });
+  it("rejects with 309 naming the original order under the reject policy", () => {
+    expect(answerDuplicate(stored, "reject", "VM2")).toEqual({ ok: false, code: "309", reason: "重复的请求：与订单VM1的查询相同" });
   });
 
   it("replays the stored answer, unbilled, under the replay policy", () => {
     expect(answerDuplicate(stored, "replay", "VM2")).toEqual({
       ok: true,
       value: { returnCode: "10001", info: { orderNo: "VM2", matchCode: "21", billable: false, duplicate: true } },
+    });
+  });
+
+  it("answers a retry with the original answer under the original order number, whatever the policy", () => {
+    expect(answerRetry(stored)).toEqual({
+      ok: true,
+      value: { returnCode: "10001", info: { orderNo: "VM1", matchCode: "21", billable: false, duplicate: true } },
     });
   });
 });

@@ -14,11 +14,17 @@ export type Params = {
   readonly logon: Uint8Array;
   /** The logon text as sent, kept only to explain a decryption failure. */
   readonly logonText: string;
+  /** The caller's key for idempotent retries (docs/contract.md §6), from the body or the Idempotency-Key header. */
+  readonly requestId: string | null;
 };
+
+export const IDEMPOTENCY_HEADER = "Idempotency-Key";
 
 // The messages are the `errorReason` of the 306 that names the field.
 const IV_LENGTH = "iv须为16个字符";
 const NOT_BASE64 = "logon须为base64编码";
+const REQUEST_ID_RULE = "requestId须为1至64个可打印ASCII字符";
+const REQUEST_ID = z.string().check(z.regex(/^[\x20-\x7e]{1,64}$/, REQUEST_ID_RULE));
 
 export const RequestFields = z.object({
   token: z.string().check(z.describe("The account's API token (vmt_ followed by 32 base64url characters); an unknown token answers 105.")),
@@ -35,12 +41,19 @@ export const RequestFields = z.object({
     z.refine((s) => fromLenientBase64(s) !== null, NOT_BASE64),
     z.describe("base64 (standard or URL-safe, padding optional, whitespace ignored, a space read as +) of the AES-CBC/PKCS#7 ciphertext of the logon JSON."),
   ),
+  requestId: z.optional(
+    REQUEST_ID.check(
+      z.describe(
+        "Optional, 1–64 printable ASCII characters (also accepted as the Idempotency-Key header): a retry with the same requestId within 24 h gets the original 200 answer again (same orderNo, duplicate: true, not billed); with another identity it is a 306.",
+      ),
+    ),
+  ),
 });
 
 const NAMES = ["token", "iv", "logon"] as const;
 type Name = (typeof NAMES)[number];
 
-export function parseParams(fields: RawFields): Outcome<Params> {
+export function parseParams(fields: RawFields, idempotencyKey: string | null = null): Outcome<Params> {
   // An empty value counts as absent, as a form field left blank would be.
   const sent: Record<string, unknown> = {};
   for (const name of NAMES) {
@@ -51,7 +64,20 @@ export function parseParams(fields: RawFields): Outcome<Params> {
   const parsed = RequestFields.safeParse(sent);
   if (!parsed.success) return namedFailure(sent, parsed.error.issues);
   const { token, iv, logon } = parsed.data;
-  return ok({ token: token.trim(), iv: utf8.encode(iv), logon: fromLenientBase64(logon)!, logonText: logon });
+  const requestId = parseRequestId(fields.get("requestId"), idempotencyKey);
+  if (!requestId.ok) return requestId;
+  return ok({ token: token.trim(), iv: utf8.encode(iv), logon: fromLenientBase64(logon)!, logonText: logon, requestId: requestId.value });
+}
+
+/** The body's requestId or the header's (an empty value counts as absent); both given, they must agree. */
+function parseRequestId(body: unknown, header: string | null): Outcome<string | null> {
+  const fromBody = body === undefined || body === null || body === "" ? null : body;
+  const fromHeader = header === "" ? null : header;
+  if (fromBody !== null && typeof fromBody !== "string") return badParam("requestId", "参数须为字符串");
+  if (fromBody !== null && fromHeader !== null && fromBody !== fromHeader) return badParam("requestId", `requestId与${IDEMPOTENCY_HEADER}不一致`);
+  const value = fromBody ?? fromHeader;
+  if (value === null) return ok(null);
+  return REQUEST_ID.safeParse(value).success ? ok(value) : badParam("requestId", REQUEST_ID_RULE);
 }
 
 /** The 306 for the first problem: a missing or non-string parameter before a malformed one, each in NAMES order. */

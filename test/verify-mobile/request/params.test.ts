@@ -11,7 +11,7 @@ const fields = (o: Record<string, unknown>) => new Map(Object.entries(o));
 describe("parseParams", () => {
   it("returns the token, the iv bytes and the decoded logon", () => {
     const r = parseParams(fields({ token: TOKEN, iv: IV, logon: LOGON }));
-    expect(r).toEqual({ ok: true, value: { token: TOKEN, iv: new TextEncoder().encode(IV), logon: BYTES, logonText: LOGON } });
+    expect(r).toEqual({ ok: true, value: { token: TOKEN, iv: new TextEncoder().encode(IV), logon: BYTES, logonText: LOGON, requestId: null } });
   });
 
   it.each([
