@@ -48,7 +48,8 @@ async function flush(env: Env): Promise<void> {
       pending = new Map();
       const failed = await send(env, batch);
       for (const [accountId, rows] of failed) add(accountId, rows);
-      const wait = failed.size > 0 ? RETRY_MS[failures++] : pending.size > 0 ? LEDGER_FLUSH_MS : 0;
+      if (pending.size === 0) return;
+      const wait = failed.size > 0 ? RETRY_MS[failures++] : LEDGER_FLUSH_MS;
       if (wait === undefined || Date.now() + wait > deadline) {
         logEvent(failed.size > 0 ? "error" : "info", "ledger_flush_handed_on", { accounts: pending.size });
         return;
