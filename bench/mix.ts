@@ -23,8 +23,10 @@ export class LogCounter {
   };
 }
 
+type Limits = { rateLimit: number | null; subjectBudget: number; duplicatePolicy: "reject" | "replay" };
+
 /** An account written as the account command writes it, with the given limits. */
-async function seed(worker: Worker, name: string, settings: { rateLimit: number | null; duplicatePolicy: "reject" | "replay" }): Promise<Account> {
+async function seed(worker: Worker, name: string, settings: Limits): Promise<Account> {
   const { record, token, logonKey } = await buildAccount({
     settings: { name, services: ["verifyMobile"], dedupTtl: 60, ...settings },
     keyLength: 16,
@@ -39,35 +41,48 @@ async function seed(worker: Worker, name: string, settings: { rateLimit: number 
 
 /** Share of callers that hang up a few milliseconds after sending. */
 const HANG_UP = 0.03;
+/** No limit in the way: the mix's identities all share one phone (workload.ts). */
+const OPEN: Limits = { rateLimit: null, subjectBudget: 10_000, duplicatePolicy: "reject" };
 
 export class Mix {
   readonly answers: Record<string, number> = {};
   sent = 0;
   private readonly repeated = nextIdentity();
   private readonly worker: Worker;
-  private readonly accounts: Account[];
+  private readonly accounts: Record<"reject" | "replay" | "failing" | "limited" | "budgeted", Account>;
 
-  private constructor(worker: Worker, accounts: Account[]) {
+  private constructor(worker: Worker, accounts: Mix["accounts"]) {
     this.worker = worker;
     this.accounts = accounts;
   }
 
-  /** Three accounts without a rate limit (one replays duplicates) and one limited to 5 requests/s. */
+  /**
+   * Two accounts without limits in the way (one replays duplicates); one that only ever sends the
+   * wrong key (its failure budget runs out), one limited to 2 requests/s and one with the default
+   * per-person budget.
+   */
   static async seed(worker: Worker): Promise<Mix> {
-    const open = await Promise.all([1, 2, 3].map((n) => seed(worker, `Mix ${n}`, { rateLimit: null, duplicatePolicy: n === 2 ? "replay" : "reject" })));
-    return new Mix(worker, [...open, await seed(worker, "Mix limited", { rateLimit: 5, duplicatePolicy: "reject" })]);
+    const [reject, replay, failing, limited, budgeted] = await Promise.all([
+      seed(worker, "Mix reject", OPEN),
+      seed(worker, "Mix replay", { ...OPEN, duplicatePolicy: "replay" }),
+      seed(worker, "Mix failing", OPEN),
+      seed(worker, "Mix limited", { ...OPEN, rateLimit: 2 }),
+      seed(worker, "Mix budgeted", { ...OPEN, subjectBudget: 10 }),
+    ]);
+    return new Mix(worker, { reject: reject!, replay: replay!, failing: failing!, limited: limited!, budgeted: budgeted! });
   }
 
   /** The n-th request of the mix: which account, and what it sends. */
   private body(n: number): string {
-    const account = this.accounts[n % this.accounts.length]!;
+    const open = n % 2 === 0 ? this.accounts.reject : this.accounts.replay;
     const roll = n % 20;
-    if (roll < 12) return formBody(account, nextIdentity());
-    if (roll < 14) return formBody(account, this.repeated); // 309 or a replay
-    if (roll < 17) return formBody(account, nextIdentity(), randomBytes(12).toString("base64")); // wrong key: 307
-    if (roll < 19) return formBody(account, { ...nextIdentity(), idCard: "110101199003074515" }); // check digit: 310
-    // Ever new names with one phone and ID: the per-person budget (309) after the first few.
-    return formBody(account, { ...this.repeated, userName: `张${String.fromCharCode(0x4e00 + (n % 2000))}` });
+    if (roll < 10) return formBody(open, nextIdentity()); // 200
+    if (roll < 12) return formBody(open, this.repeated); // 309 or a replay
+    if (roll < 15) return formBody(this.accounts.failing, nextIdentity(), randomBytes(12).toString("base64")); // wrong key: 307
+    if (roll < 17) return formBody(open, { ...nextIdentity(), idCard: "110101199003074515" }); // check digit: 310
+    if (roll < 18) return formBody(this.accounts.limited, nextIdentity()); // 200, or 502 past 2/s
+    // Ever new names with one phone and ID: the per-person budget (309) after the first ten.
+    return formBody(this.accounts.budgeted, { ...this.repeated, userName: `张${String.fromCharCode(0x4e00 + (n % 2000))}` });
   }
 
   /**
@@ -87,7 +102,7 @@ export class Mix {
       }
       const request = this.send(this.sent++).finally(() => running.delete(request));
       running.add(request);
-      if ((this.sent - first) % (rate * 5) === 0) progress(this.sent - first);
+      if ((this.sent - first) % (rate * 30) === 0) progress(this.sent - first);
     }
     await Promise.all(running);
   }

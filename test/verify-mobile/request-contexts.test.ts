@@ -1,7 +1,9 @@
 // No request may await a promise or use an I/O object another request created (workerd cancels
 // such requests: "Promise will never complete", "different request context", "hung"). Concurrent
 // mixed requests of one and of several accounts go through the Worker's real entry point, each in
-// its own request context, and the test fails on any such line.
+// its own request context; the test fails on any such console line, on an unhandled error or a
+// failed background write. The runtime's own warnings do not reach the vitest pool's console: the
+// Node twin (request-contexts.node.test.ts) watches them in workerd's log.
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { SANDBOX_PEOPLE } from "../../src/sandbox/identities.ts";
 import { withCheckDigit } from "../fixtures/identities.ts";
