@@ -1,5 +1,5 @@
 // Renders /docs in headless Chromium: a screenshot to look at, and the rendered DOM checked for
-// what the page promises (every code of the table, the three request fields, no load error).
+// what the page promises (every code of the table, every request field, no load error).
 // workerd has no DOM, so test/openapi/docs-page.test.ts can only check the page statically.
 //
 //   npx node docs/check-docs-page.ts [--url http://127.0.0.1:8787] [--out /tmp/docs.png]
@@ -12,6 +12,7 @@ import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ERROR_CODES } from "../src/wire/codes.ts";
+import { RequestFields } from "../src/verify-mobile/request/params.ts";
 
 const CHROMIUM = "/usr/bin/chromium";
 const ROOT = join(import.meta.dirname, "..");
@@ -49,10 +50,11 @@ try {
   chromium(`--screenshot=${out}`, "--window-size=1200,1600");
   const dom = chromium("--dump-dom");
 
+  const FIELDS = Object.keys(RequestFields.shape).length;
   const fields = dom.match(/<tbody id="fields">([\s\S]*?)<\/tbody>/)?.[1].match(/<tr>/g)?.length ?? 0;
   const problems = [
     /<span id="error"><\/span>/.test(dom) ? "" : "the page reports an error loading /openapi.json",
-    fields === 3 ? "" : `the request fields table has ${fields} rows, want 3`,
+    fields === FIELDS ? "" : `the request fields table has ${fields} rows, want ${FIELDS}`,
     ...Object.entries(ERROR_CODES).map(([code, { text }]) => (dom.includes(`<td>${code}</td><td>${text}</td>`) ? "" : `code ${code} is not shown`)),
   ].filter(Boolean);
   if (problems.length) throw new Error(problems.join("; "));

@@ -1,6 +1,6 @@
 // One Durable Object per account (SQLite): the single source of truth for its balance, counts,
-// reservations, duplicate window and ledger. Every method runs its SQL synchronously, so each
-// call is atomic: two edges asking at once are served one after the other.
+// reservations, duplicate window, limits' counters (limits.ts) and ledger. Every method runs its
+// SQL synchronously, so each call is atomic: two edges asking at once are served one after the other.
 import { DurableObject } from "cloudflare:workers";
 import type { StoredResult } from "../duplicates/store.ts";
 import { Ledger } from "./ledger.ts";
@@ -50,6 +50,7 @@ export class AccountObject extends DurableObject<Env> {
   begin(r: BeginRequest): Begin {
     this.open(r.service, r.opening);
     if (r.now - this.purgedAt >= PURGE_EVERY_MS) {
+      // Once per minute is often enough to learn the id the outbox is keyed by (it never changes).
       this.limits.rememberAccountId(r.accountId);
       this.sql.exec("DELETE FROM dedup WHERE until <= ?", r.now);
       this.limits.purge(r.now);
