@@ -10,7 +10,7 @@ import { pathToFileURL } from "node:url";
 import { gzipSync } from "node:zlib";
 import type { Miniflare } from "miniflare";
 import { unstable_getMiniflareWorkerOptions } from "wrangler";
-import { accountKey, tokenKey } from "../src/accounts/record.ts";
+import { accountKey, tokenEntry, tokenKey } from "../src/accounts/record.ts";
 import { buildAccount } from "../scripts/account/records.ts";
 import { ROOT, WRANGLER } from "../scripts/lib/paths.ts";
 
@@ -103,16 +103,20 @@ function randomSecret(): string {
 
 export type Account = { id: string; token: string; logonKey: string };
 
-/** Writes an active verifyMobile account with the given duplicate policy into ACCOUNTS. */
+/**
+ * Writes an active verifyMobile account with the given duplicate policy into ACCOUNTS, as the
+ * account command writes it. No rate limit and a per-person budget out of the way: the bench's
+ * identities share one phone (workload.ts) and it measures the gateway, not the limits.
+ */
 export async function seedAccount(worker: Worker, name: string, policy: "reject" | "replay"): Promise<Account> {
   const { record, token, logonKey } = await buildAccount({
-    settings: { name, services: ["verifyMobile"], duplicatePolicy: policy, dedupTtl: 60 },
+    settings: { name, services: ["verifyMobile"], duplicatePolicy: policy, dedupTtl: 60, rateLimit: null, subjectBudget: 10_000 },
     keyLength: 16,
     secret: worker.secret,
     now: new Date(),
   });
   const kv = await worker.mf.getKVNamespace("ACCOUNTS", "bench");
-  await kv.put(tokenKey(record.tokenHash), JSON.stringify({ accountId: record.id }));
+  await kv.put(tokenKey(record.tokenHash), JSON.stringify(tokenEntry(record)));
   await kv.put(accountKey(record.id), JSON.stringify(record));
   return { id: record.id, token, logonKey };
 }
