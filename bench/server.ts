@@ -10,7 +10,7 @@ import { pathToFileURL } from "node:url";
 import { gzipSync } from "node:zlib";
 import type { Miniflare } from "miniflare";
 import { unstable_getMiniflareWorkerOptions } from "wrangler";
-import { accountKey, tokenKey } from "../src/accounts/record.ts";
+import { accountKey, tokenEntry, tokenKey } from "../src/accounts/record.ts";
 import { buildAccount } from "../scripts/account/records.ts";
 import { ROOT, WRANGLER } from "../scripts/lib/paths.ts";
 
@@ -48,7 +48,10 @@ export type Worker = { url: URL; mf: Miniflare; secret: string; dispose: () => P
  * Analytics Engine, vars), the sandbox upstream and a random SERVICE_SECRET. Requests go to the
  * worker's own socket, not through Miniflare's entry worker (which adds ~0.7 ms a request).
  */
-export async function startWorker(script: string, inspectorPort?: number): Promise<Worker> {
+/** What the runtime logs: the worker's console lines and its own warnings and uncaught errors. */
+export type LogLine = { level: string; message: string };
+
+export async function startWorker(script: string, inspectorPort?: number, onLog: (line: LogLine) => void = () => {}): Promise<Worker> {
   const { Miniflare, convertV4MiniflareOptions } = await loadMiniflare();
   configOptions ??= unstable_getMiniflareWorkerOptions(CONFIG).workerOptions;
   const { modulesRules: _rules, ...fromConfig } = configOptions;
@@ -70,7 +73,7 @@ export async function startWorker(script: string, inspectorPort?: number): Promi
     },
     unsafeDirectSockets: [{ host: "127.0.0.1", port: 0 }],
     resourcePersistencePath: persist,
-    handleStructuredLogs: () => {}, // the worker's one log line per request: produced, not printed
+    handleStructuredLogs: onLog, // the worker's one log line per request: produced, not printed (unless asked for)
     ...(inspectorPort ? { inspectorPort } : {}),
   });
   const mf = new Miniflare(options);
@@ -100,16 +103,20 @@ function randomSecret(): string {
 
 export type Account = { id: string; token: string; logonKey: string };
 
-/** Writes an active verifyMobile account with the given duplicate policy into ACCOUNTS. */
+/**
+ * Writes an active verifyMobile account with the given duplicate policy into ACCOUNTS, as the
+ * account command writes it. No rate limit and a per-person budget out of the way: the bench's
+ * identities share one phone (workload.ts) and it measures the gateway, not the limits.
+ */
 export async function seedAccount(worker: Worker, name: string, policy: "reject" | "replay"): Promise<Account> {
   const { record, token, logonKey } = await buildAccount({
-    settings: { name, services: ["verifyMobile"], duplicatePolicy: policy, dedupTtl: 60 },
+    settings: { name, services: ["verifyMobile"], duplicatePolicy: policy, dedupTtl: 60, rateLimit: null, subjectBudget: 10_000 },
     keyLength: 16,
     secret: worker.secret,
     now: new Date(),
   });
   const kv = await worker.mf.getKVNamespace("ACCOUNTS", "bench");
-  await kv.put(tokenKey(record.tokenHash), JSON.stringify({ accountId: record.id }));
+  await kv.put(tokenKey(record.tokenHash), JSON.stringify(tokenEntry(record)));
   await kv.put(accountKey(record.id), JSON.stringify(record));
   return { id: record.id, token, logonKey };
 }

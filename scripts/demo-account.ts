@@ -1,6 +1,6 @@
 // A fixed demo account in local KV, so `npm run dev` + `npm run demo` work on a fresh clone.
 // Its credentials are public by design: local use only, never on --remote.
-import { accountKey, tokenKey, TOKEN_SHAPE, type AccountRecord } from "../src/accounts/record.ts";
+import { accountKey, tokenEntry, tokenKey, TOKEN_SHAPE, type AccountRecord } from "../src/accounts/record.ts";
 import { sha256Hex, unseal } from "../src/crypto/secrets.ts";
 import { buildAccount, parseRecord } from "./account/records.ts";
 import { ensureDevVars } from "./dev-vars.ts";
@@ -41,10 +41,9 @@ async function ensureIn(kv: KvStore): Promise<"present" | "created" | "repaired"
   } catch {
     record = null; // malformed: rewrite it
   }
-  const entry = JSON.stringify({ accountId: DEMO.accountId });
   if (record?.diagnostics && record.tokenHash === hash && (await unseal(secret, record.id, record.sealedLogonKey)) === DEMO.logonKey) {
     if ((await kv.get(tKey)) != null || record.status === "offline") return "present";
-    await kv.put(tKey, entry);
+    await kv.put(tKey, JSON.stringify(tokenEntry(record)));
     return "repaired";
   }
   const { record: fresh } = await buildAccount({
@@ -57,7 +56,7 @@ async function ensureIn(kv: KvStore): Promise<"present" | "created" | "repaired"
     token: DEMO.token,
     logonKey: DEMO.logonKey,
   });
-  await kv.put(tKey, entry);
+  await kv.put(tKey, JSON.stringify(tokenEntry(fresh)));
   await kv.put(aKey, JSON.stringify(fresh));
   return text == null ? "created" : "repaired";
 }

@@ -1,6 +1,6 @@
 // The account verbs (docs/contract.md §9): settings against the ACCOUNTS namespace, money and the
 // ledger through the Worker's /admin API. Each returns the one JSON object (or CSV text) to print.
-import { accountKey, tokenKey, type AccountRecord } from "../../src/accounts/record.ts";
+import { accountKey, tokenEntry, tokenKey, type AccountRecord } from "../../src/accounts/record.ts";
 import { sha256Hex, unseal } from "../../src/crypto/secrets.ts";
 import { ensureDevVars } from "../dev-vars.ts";
 import { DEPLOY_SECRETS_PATH, deploySecret } from "../lib/deploy-secrets.ts";
@@ -26,7 +26,15 @@ export function serviceSecret(target: Target): string {
 /** The verbs that read and write the ACCOUNTS namespace; the others go through the Worker. */
 export type KvCommand = Extract<Command, { verb: "create" | "show" | "update" | "rotate-token" | "rotate-key" | "disable" }>;
 
-const tokenEntry = (record: AccountRecord) => JSON.stringify({ accountId: record.id });
+// The token entry carries a copy of the record, so a cold isolate finds the account in one read;
+// `account:<id>` stays the source of truth (docs/contract.md §9).
+const tokenEntryText = (record: AccountRecord) => JSON.stringify(tokenEntry(record));
+
+/** Writes the record, then refreshes the copy in its token entry unless the token was revoked. */
+async function save(kv: KvStore, record: AccountRecord): Promise<void> {
+  await kv.put(accountKey(record.id), JSON.stringify(record));
+  if (await tokenLive(kv, record)) await kv.put(tokenKey(record.tokenHash), tokenEntryText(record));
+}
 
 async function load(kv: KvStore, target: Target, id: string): Promise<AccountRecord> {
   const key = accountKey(id);
@@ -56,7 +64,7 @@ export async function execute(command: KvCommand, kv: KvStore, now = new Date())
     case "create": {
       const { record, token, logonKey } = await buildAccount({ ...command, secret: serviceSecret(target), now });
       // The token entry first: until the record exists it leads nowhere (105), never to a half account.
-      await kv.put(tokenKey(record.tokenHash), tokenEntry(record));
+      await kv.put(tokenKey(record.tokenHash), tokenEntryText(record));
       await kv.put(accountKey(record.id), JSON.stringify(record));
       const { accountId, ...rest } = summary(record);
       return { accountId, token, logonKey, ...rest };
@@ -90,7 +98,7 @@ export async function execute(command: KvCommand, kv: KvStore, now = new Date())
     case "update": {
       const before = await load(kv, target, command.id);
       const record = applySettings(before, command.settings, now);
-      await kv.put(accountKey(record.id), JSON.stringify(record));
+      await save(kv, record);
       if (before.status === "offline" && record.status !== "offline" && !(await tokenLive(kv, record))) {
         return { ...summary(record), tokenLive: false, note: "the token was revoked by disable: run rotate-token for a new one" };
       }
@@ -102,7 +110,7 @@ export async function execute(command: KvCommand, kv: KvStore, now = new Date())
       // New entry, then the record naming it, then the old entry goes: the Worker honours a token
       // only while the record names its hash, so the old token stops at the second write and an
       // old entry left by a failed delete authenticates nothing (docs/contract.md §9).
-      await kv.put(tokenKey(record.tokenHash), tokenEntry(record));
+      await kv.put(tokenKey(record.tokenHash), tokenEntryText(record));
       await kv.put(accountKey(record.id), JSON.stringify(record));
       await kv.delete(tokenKey(before.tokenHash));
       return { accountId: record.id, token };
@@ -113,7 +121,7 @@ export async function execute(command: KvCommand, kv: KvStore, now = new Date())
       const oldKey = await unseal(secret, before.id, before.sealedLogonKey);
       const keyLength: KeyLength = command.keyLength ?? (oldKey?.length === 32 ? 32 : 16);
       const { record, logonKey } = await withNewLogonKey(before, secret, keyLength, now);
-      await kv.put(accountKey(record.id), JSON.stringify(record));
+      await save(kv, record);
       return { accountId: record.id, logonKey };
     }
     case "disable": {

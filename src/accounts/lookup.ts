@@ -1,6 +1,11 @@
 // Token → account (docs/contract.md §4, §9). KV records are parsed, never trusted; the result, with
 // the unsealed and imported logon key, is cached in the isolate for a few seconds so the hot
 // path does no KV read, no zod parse and no key import.
+//
+// One KV read yields the account on a cold path: the token entry carries a copy of the record.
+// The record under `account:<id>` stays the source of truth: it is read at the same time, off the
+// serial path, and the request's answer (and its upstream call) waits for it; when the two
+// differ (a token entry a rotation left behind, a change still propagating) the record decides.
 import { logonKey, type LogonKey } from "../crypto/logon.ts";
 import { sha256Hex, unseal } from "../crypto/secrets.ts";
 import { BoundedCache } from "../platform/bounded-cache.ts";
@@ -9,6 +14,15 @@ import { fail, ok, type Outcome } from "../wire/outcome.ts";
 import { AccountRecord, TOKEN_SHAPE, TokenEntry, accountKey, tokenKey } from "./record.ts";
 
 export type Account = { readonly record: AccountRecord; readonly logonKey: LogonKey };
+
+export type Found = {
+  readonly account: Account;
+  /**
+   * Set when `account` is the token entry's copy: the record's own read, already under way. The
+   * request must not answer or go upstream before it resolves the same as `account` (sameAccount).
+   */
+  readonly confirmation: Promise<Outcome<Account>> | null;
+};
 
 /** How long a change to an account (or a new token) may take to apply in a running isolate. */
 export const ACCOUNT_CACHE_MS = 5_000;
@@ -19,32 +33,56 @@ const refusals = new BoundedCache<string, Outcome<Account>>(1_000, ACCOUNT_CACHE
 // Unsealed and imported once per isolate per sealed key, not each time the account cache refreshes.
 const keys = new BoundedCache<string, LogonKey>(1_000);
 
-export async function lookupAccount(kv: KVNamespace, secret: string, token: string, now: number): Promise<Outcome<Account>> {
+export async function lookupAccount(kv: KVNamespace, secret: string, token: string, now: number): Promise<Outcome<Found>> {
   // Tokens we issue have one shape; anything else cannot be in the store.
   if (!TOKEN_SHAPE.test(token)) return fail("105");
   const hit = accounts.get(token, now) ?? refusals.get(token, now);
-  if (hit) return hit;
-  const outcome = await load(kv, secret, token, now);
+  if (hit) return found(hit, null);
+  const hash = await sha256Hex(token);
+  const entry = await readJson(kv, tokenKey(hash));
+  if (entry === null) return found(remember(token, fail("105"), now), null);
+  const pointer = TokenEntry.safeParse(entry);
+  if (!pointer.success) return storeFault("token entry malformed");
+  const { accountId } = pointer.data;
+  const record = (): Promise<Outcome<Account>> =>
+    loadRecord(kv, secret, accountId, hash, now).then(
+      (truth) => remember(token, truth, now),
+      () => storeFault("account record unreadable", accountId),
+    );
+  const copy = AccountRecord.safeParse(pointer.data.record);
+  if (!copy.success || copy.data.id !== accountId || copy.data.tokenHash !== hash) return found(await record(), null);
+  const confirmation = record();
+  const account = await open(secret, copy.data, now);
+  return account.ok ? found(account, confirmation) : confirmation.then((truth) => found(truth, null));
+}
+
+/** Whether the account a request was checked under is the record's own (see Found). */
+export const sameAccount = (a: Account, b: Account) => JSON.stringify(a.record) === JSON.stringify(b.record);
+
+function found(outcome: Outcome<Account>, confirmation: Promise<Outcome<Account>> | null): Outcome<Found> {
+  return outcome.ok ? ok({ account: outcome.value, confirmation }) : outcome;
+}
+
+function remember(token: string, outcome: Outcome<Account>, now: number): Outcome<Account> {
   if (outcome.ok) accounts.set(token, outcome, now);
   else if (outcome.code !== "500") refusals.set(token, outcome, now);
   return outcome;
 }
 
-async function load(kv: KVNamespace, secret: string, token: string, now: number): Promise<Outcome<Account>> {
-  const hash = await sha256Hex(token);
-  const entry = await readJson(kv, tokenKey(hash));
-  if (entry === null) return fail("105");
-  const pointer = TokenEntry.safeParse(entry);
-  if (!pointer.success) return storeFault("token entry malformed");
-  const raw = await readJson(kv, accountKey(pointer.data.accountId));
+async function loadRecord(kv: KVNamespace, secret: string, accountId: string, hash: string, now: number): Promise<Outcome<Account>> {
+  const raw = await readJson(kv, accountKey(accountId));
   if (raw === null) return fail("302");
   const record = AccountRecord.safeParse(raw);
-  if (!record.success) return storeFault("account record malformed", pointer.data.accountId);
+  if (!record.success) return storeFault("account record malformed", accountId);
   // The record names its one live token: an entry a rotation left behind authenticates nothing.
   if (record.data.tokenHash !== hash) return fail("105");
-  const key = await openLogonKey(secret, record.data.id, record.data.sealedLogonKey, now);
-  if (key === null) return storeFault("logon key does not unseal under SERVICE_SECRET", record.data.id);
-  return ok({ record: record.data, logonKey: key });
+  return open(secret, record.data, now);
+}
+
+async function open(secret: string, record: AccountRecord, now: number): Promise<Outcome<Account>> {
+  const key = await openLogonKey(secret, record.id, record.sealedLogonKey, now);
+  if (key === null) return storeFault("logon key does not unseal under SERVICE_SECRET", record.id);
+  return ok({ record, logonKey: key });
 }
 
 async function openLogonKey(secret: string, accountId: string, sealed: string, now: number): Promise<LogonKey | null> {

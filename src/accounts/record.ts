@@ -58,9 +58,16 @@ const renamed = (raw: unknown) =>
 export const AccountRecord = z.pipe(z.transform(renamed), Fields);
 export type AccountRecord = z.infer<typeof Fields>;
 
-/** What the token entry points at. */
+/**
+ * What `token:<sha256>` holds: the account id and a copy of the account record, so one KV read
+ * yields the account (docs/contract.md §9). `account:<id>` stays the source of truth: the Worker
+ * checks the copy against it off the serial path. Entries written before the copy have the id only.
+ */
 export const ACCOUNT_ID = Fields.shape.id;
-export const TokenEntry = z.object({ accountId: ACCOUNT_ID });
+export const TokenEntry = z.object({ accountId: ACCOUNT_ID, record: z.optional(z.unknown()) });
+
+/** The token entry the account command writes with every change of the record. */
+export const tokenEntry = (record: AccountRecord) => ({ accountId: record.id, record });
 
 export const tokenKey = (tokenHash: string) => `token:${tokenHash}`;
 export const accountKey = (accountId: string) => `account:${accountId}`;

@@ -1,6 +1,6 @@
 // One Durable Object per account (SQLite): the single source of truth for its balance, counts,
-// reservations, duplicate window and ledger. Every method runs its SQL synchronously, so each
-// call is atomic: two edges asking at once are served one after the other.
+// reservations, duplicate window, limits' counters (limits.ts) and ledger. Every method runs its
+// SQL synchronously, so each call is atomic: two edges asking at once are served one after the other.
 import { DurableObject } from "cloudflare:workers";
 import type { StoredResult } from "../duplicates/stored-result.ts";
 import { readConfig } from "../platform/config.ts";
@@ -9,8 +9,24 @@ import { chinaDay } from "../platform/time.ts";
 import type { ErrorCode } from "../wire/codes.ts";
 import { Ledger } from "./ledger.ts";
 import { retire, retiresAt } from "./ledger-archive.ts";
+import { Limits } from "./limits.ts";
+import { clearDeferred, deferredSettlement } from "./outbox.ts";
 import { refusal, type Available } from "./terms.ts";
-import type { AccountState, Begin, BeginRequest, Credit, Credited, LedgerCursor, LedgerEntry, Opening, Settlement, StorageState, UsageRow } from "./types.ts";
+import type {
+  AccountState,
+  Begin,
+  BeginRequest,
+  Credit,
+  Credited,
+  DecryptionFailure,
+  FailureVerdict,
+  LedgerCursor,
+  LedgerEntry,
+  Opening,
+  Settlement,
+  StorageState,
+  UsageRow,
+} from "./types.ts";
 
 /** A reservation older than this was left by an isolate that died; the alarm releases it. */
 export const RESERVATION_TTL_MS = 5 * 60_000;
@@ -42,6 +58,7 @@ export class AccountObject extends DurableObject<Env> {
   clock: () => number = Date.now;
   private readonly sql: SqlStorage;
   private readonly ledgerBook: Ledger;
+  private readonly limits: Limits;
   private readonly opened = new Set<string>();
   private purgedAt = 0;
   /** The alarm as set. One alarm serves every need (stale reservations, the tally, retirement): each asks for it no later than it wants it. */
@@ -63,37 +80,66 @@ export class AccountObject extends DurableObject<Env> {
       // Rows kept from before retention existed wait for no alarm: plan one from what is stored.
       if (this.alarmAt === null) this.plan(this.clock(), null);
     });
+    this.limits = new Limits(this.sql);
   }
 
-  /** Reserve the price and one count for a request about to go upstream, unless it must not. */
+  /**
+   * Reserve the price and one count for a request about to go upstream, unless it must not; the
+   * refusals in the order of docs/contract.md §4: 104 (as at the token check), the failure budget
+   * (307, the decrypt step), the request id and the duplicate window (the duplicate step), the
+   * rate limit (502), the per-person budgets (309), then 312 and 313.
+   */
   begin(r: BeginRequest): Begin {
     this.open(r.service, r.opening);
     if (r.now - this.purgedAt >= PURGE_EVERY_MS) {
       this.sql.exec("DELETE FROM dedup WHERE until <= ?", r.now);
+      this.limits.purge(r.now);
       this.purgedAt = r.now;
     }
     const available = this.available(r.service);
+    const balanceFen = available.balanceFen;
     const code = refusal(available, r.priceFen);
-    // 104 comes first, as at the token check (CONTRACT.md §3); 312 and 313 after the duplicate check.
-    if (code === "104") return { kind: "refused", code, balanceFen: available.balanceFen };
+    if (code === "104") return { kind: "refused", code, balanceFen };
+    const blocked = this.limits.blockedUntil(r.tokenHash, r.now);
+    if (blocked !== null) return { kind: "blocked", until: blocked, balanceFen };
+    const earlier = r.requestKey === null ? null : this.limits.earlier(r.requestKey, r.fingerprint, r.now);
+    switch (earlier?.kind) {
+      case undefined:
+        break;
+      case "answered":
+        return { kind: "retried", stored: earlier.stored, balanceFen };
+      case "inFlight":
+        return { kind: "inFlight", orderNo: earlier.orderNo, balanceFen };
+      case "otherIdentity":
+        return { kind: "requestIdReused", balanceFen };
+      default:
+        return earlier satisfies never;
+    }
     const seen = this.sql
       .exec<{ stored: string | null; busy: string | null }>(
         `SELECT (SELECT stored FROM dedup WHERE fingerprint = ?1 AND until > ?2) AS stored,
            (SELECT order_no FROM reservations WHERE fingerprint = ?1 LIMIT 1) AS busy`, r.fingerprint, r.now)
       .one();
-    if (seen.stored !== null) return { kind: "duplicate", stored: JSON.parse(seen.stored) as StoredResult };
-    if (seen.busy !== null) return { kind: "inFlight", orderNo: seen.busy };
+    if (seen.stored !== null) return { kind: "duplicate", stored: JSON.parse(seen.stored) as StoredResult, balanceFen };
+    if (seen.busy !== null) return { kind: "inFlight", orderNo: seen.busy, balanceFen };
 
-    if (code) return { kind: "refused", code, balanceFen: available.balanceFen };
-    // The alarm follows the oldest reservation: set with the first, moved on by alarm() itself,
-    // so steady traffic cannot keep pushing it back.
-    const first = available.held === 0;
-    this.sql.exec(
-      "INSERT INTO reservations (order_no, service, fingerprint, amount_fen, dedup_ttl, at) VALUES (?, ?, ?, ?, ?, ?)",
-      r.orderNo, r.service, r.fingerprint, r.priceFen, r.dedupTtl, r.now,
-    );
-    if (first) this.wakeBy(r.now + RESERVATION_TTL_MS);
-    return { kind: "reserved", balanceFen: available.balanceFen };
+    return this.ctx.storage.transactionSync((): Begin => {
+      const wait = this.limits.admit(r.limits.rateLimit, r.now);
+      if (wait !== null) return { kind: "tooFast", retryAfterMs: wait, balanceFen };
+      const subject = this.limits.overBudget(r.subjects, r.fingerprint, r.limits.subjectBudget, r.now);
+      if (subject !== null) return { kind: "overBudget", subject, balanceFen };
+      if (code) return { kind: "refused", code, balanceFen };
+      // The alarm follows the oldest reservation: set with the first, moved on by alarm() itself,
+      // so steady traffic cannot keep pushing it back.
+      const first = available.held === 0;
+      this.sql.exec(
+        "INSERT INTO reservations (order_no, service, fingerprint, amount_fen, dedup_ttl, at) VALUES (?, ?, ?, ?, ?, ?)",
+        r.orderNo, r.service, r.fingerprint, r.priceFen, r.dedupTtl, r.now,
+      );
+      this.limits.hold(r.orderNo, r.subjects, r.fingerprint, r.requestKey, r.now);
+      if (first) this.wakeBy(r.now + RESERVATION_TTL_MS);
+      return { kind: "reserved", balanceFen };
+    });
   }
 
   /** Commit a billable answer, release anything else; one ledger row either way. Idempotent. */
@@ -111,8 +157,28 @@ export class AccountObject extends DurableObject<Env> {
         this.sql.exec("INSERT OR REPLACE INTO dedup (fingerprint, until, stored) VALUES (?, ?, ?)",
           held.fingerprint, s.at + held.dedup_ttl * 1000, JSON.stringify(s.stored));
       }
+      this.limits.settle(s.orderNo, s.stored, s.at);
       this.ledgerBook.insert({ ...s, service: held.service, chargedFen: charged, duplicate: false, fingerprintPrefix: held.fingerprint });
     });
+  }
+
+  /**
+   * Withdraws a reservation whose request never went upstream (the Worker answered it from the
+   * duplicate cache, or found its account copy stale): nothing charged, nothing counted, no ledger
+   * row (the request's own row comes with its answer). Idempotent.
+   */
+  cancel(orderNo: string): void {
+    this.ctx.storage.transactionSync(() => {
+      this.sql.exec("DELETE FROM reservations WHERE order_no = ?", orderNo);
+      this.limits.cancel(orderNo);
+    });
+  }
+
+  /** Counts a decryption failure of the token (docs/contract.md §2) and reports the balance for the 104 check. */
+  decryptionFailed(f: DecryptionFailure): FailureVerdict {
+    this.open(f.service, f.opening);
+    const { balanceFen } = this.available(f.service);
+    return { balanceFen, ...this.limits.countFailure(f.tokenHash, f.now) };
   }
 
   /** Ledger rows for requests that never reserved (refused early, or answered from a cache). */
@@ -200,8 +266,12 @@ export class AccountObject extends DurableObject<Env> {
     this.alarmAt = null;
     this.flushTally();
     const stale = this.sql.exec<{ order_no: string }>("SELECT order_no FROM reservations WHERE at <= ?", now - RESERVATION_TTL_MS).toArray();
+    // A reservation whose settlement the Worker could not deliver is settled from the outbox.
+    const accountId = this.ctx.id.name;
     for (const { order_no } of stale) {
-      this.settle({ orderNo: order_no, at: now, errorCode: "500", returnCode: "0", upstreamOrderId: null, upstreamCode: null, upstreamMs: null, attempts: [], stored: null });
+      const deferred = accountId === undefined ? null : await deferredSettlement(this.env.ACCOUNTS, accountId, order_no);
+      this.settle(deferred ?? { orderNo: order_no, at: now, errorCode: "500", returnCode: "0", upstreamOrderId: null, upstreamCode: null, upstreamMs: null, attempts: [], stored: null });
+      if (deferred && accountId !== undefined) await clearDeferred(this.env.ACCOUNTS, accountId, order_no);
     }
     this.plan(now, await this.retireBatch(now));
   }

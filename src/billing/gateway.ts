@@ -1,5 +1,6 @@
-// The Worker's side of billing: the account's Durable Object, and the last balance it reported,
-// kept a few seconds so an empty account is refused (104) at the token check without a round trip.
+// The Worker's side of billing: the account's Durable Object, and what its answers let this isolate
+// know for a few seconds without asking again: the balance (the 104 check at the token check) and
+// whether the token has spent its decryption-failure budget (docs/contract.md §2). Values only.
 import { SERVICE, type AccountRecord } from "../accounts/record.ts";
 import { BoundedCache } from "../platform/bounded-cache.ts";
 import type { Opening } from "./types.ts";
@@ -18,14 +19,26 @@ export function rememberBalance(accountId: string, balanceFen: number | null, no
 }
 
 /**
- * The balance for the token check (docs/contract.md §4: 104 there): the last one this isolate saw, or
- * one read-only call to the account's object when that is older than a few seconds. Under steady
- * traffic every reservation's reply refreshes it, so the read is rare.
+ * The balance as this isolate last heard it, or undefined when it has not for a few seconds. Under
+ * steady traffic every `begin` refreshes it; the success path never asks for it (begin answers 104
+ * itself), so it costs no round trip.
  */
-export async function currentBalance(env: Env, record: AccountRecord, now: number): Promise<number | null> {
-  const hint = hints.get(record.id, now);
-  if (hint) return hint.balanceFen;
+export function knownBalance(accountId: string, now: number): number | null | undefined {
+  return hints.get(accountId, now)?.balanceFen;
+}
+
+/** One read-only call for the balance: only on paths that refuse anyway (docs/contract.md §4: 104 first). */
+export async function askBalance(env: Env, record: AccountRecord, now: number): Promise<number | null> {
   const { balanceFen } = await accountObject(env, record.id).state(SERVICE, openingOf(record, SERVICE));
   rememberBalance(record.id, balanceFen, now);
   return balanceFen;
 }
+
+/** Tokens that spent their decryption-failure budget, until the minute is over (token hash → true). */
+const blocked = new BoundedCache<string, true>(1_000);
+
+export function rememberBlocked(tokenHash: string, until: number, now: number): void {
+  blocked.set(tokenHash, true, now, until);
+}
+
+export const isBlocked = (tokenHash: string, now: number) => blocked.get(tokenHash, now) === true;

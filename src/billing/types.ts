@@ -5,6 +5,17 @@ import type { StoredResult } from "../duplicates/stored-result.ts";
 /** The account's opening balance and count, from its KV record: used once, to start the object. */
 export type Opening = { readonly balanceFen: number | null; readonly remaining: number | null };
 
+/** The account's limits as its record sets them (docs/contract.md §8). */
+export type Limits = {
+  /** Requests per second, averaged over 10 s; null: no limit. */
+  readonly rateLimit: number | null;
+  /** Different identities one phone, or one ID number, may be checked against per 24 h. */
+  readonly subjectBudget: number;
+};
+
+/** HMACs (under the service secret) of the request's phone and ID number: never the plain values. */
+export type Subjects = { readonly phone: string; readonly idCard: string };
+
 export type BeginRequest = {
   readonly orderNo: string;
   readonly service: string;
@@ -12,16 +23,47 @@ export type BeginRequest = {
   readonly opening: Opening;
   readonly fingerprint: string;
   readonly dedupTtl: number;
+  /** Whose decryption failures count against the failure budget (docs/contract.md §2). */
+  readonly tokenHash: string;
+  readonly limits: Limits;
+  readonly subjects: Subjects;
+  /** HMAC of the caller's requestId, when it sent one (docs/contract.md §6). */
+  readonly requestKey: string | null;
   readonly now: number;
 };
 
-/** The one round trip before the upstream call: a reservation, or why there is none. */
-export type Begin =
-  | { readonly kind: "reserved"; readonly balanceFen: number | null }
-  | { readonly kind: "refused"; readonly code: "104" | "312" | "313"; readonly balanceFen: number | null }
+/**
+ * The one round trip before the upstream call: a reservation, or why there is none, in the order
+ * of docs/contract.md §4. Every answer carries the balance, which the isolate keeps for the 104
+ * check at the token check.
+ */
+export type Begin = { readonly balanceFen: number | null } & (
+  | { readonly kind: "reserved" }
+  | { readonly kind: "refused"; readonly code: "104" | "312" | "313" }
+  /** The token has spent its decryption-failure budget (307 without decrypting). */
+  | { readonly kind: "blocked"; readonly until: number }
+  /** A request with this requestId was answered (200): the same answer again. */
+  | { readonly kind: "retried"; readonly stored: StoredResult }
+  /** This requestId belongs to a request about another identity (306). */
+  | { readonly kind: "requestIdReused" }
   | { readonly kind: "duplicate"; readonly stored: StoredResult }
-  /** An identical request holds a reservation right now (another edge, say). */
-  | { readonly kind: "inFlight"; readonly orderNo: string };
+  /** An identical request (or one with this requestId) holds a reservation right now. */
+  | { readonly kind: "inFlight"; readonly orderNo: string }
+  | { readonly kind: "tooFast"; readonly retryAfterMs: number }
+  /** This identity would exceed the per-person budget of its phone or ID number. */
+  | { readonly kind: "overBudget"; readonly subject: keyof Subjects }
+);
+
+/** A decryption failure, reported to the account's object (docs/contract.md §2). */
+export type DecryptionFailure = { readonly service: string; readonly opening: Opening; readonly tokenHash: string; readonly now: number };
+
+export type FailureVerdict = {
+  readonly balanceFen: number | null;
+  /** The budget was spent before this failure: the answer is the budget's, whatever the ciphertext. */
+  readonly overBudget: boolean;
+  /** Until when the token is refused without decrypting, once its budget is spent. */
+  readonly blockedUntil: number | null;
+};
 
 /** One try of one upstream, for reconciliation with that vendor's bill (docs/contract.md §5). */
 export type Attempt = {

@@ -1,8 +1,9 @@
+import type { Subjects } from "../billing/types.ts";
 import { hmacHex } from "../crypto/secrets.ts";
 import type { Identity } from "../identity/identity.ts";
 
 /**
- * The duplicate key (CONTRACT.md §5): an HMAC under the service secret of the account and the
+ * The duplicate key (docs/contract.md §6): an HMAC under the service secret of the account and the
  * normalised identity, so KV never sees the plain values and they cannot be brute-forced
  * without the secret.
  */
@@ -11,3 +12,19 @@ export async function fingerprint(secret: string, accountId: string, identity: I
 }
 
 export const duplicateKey = (accountId: string, fp: string) => `dup:${accountId}:${fp}`;
+
+/**
+ * The per-person budgets' keys (docs/contract.md §8): the phone and the ID number alone, each an
+ * HMAC under the same key as the fingerprint, told apart from it and from each other by a label.
+ * Different (name, ID) pairs of one phone are then different fingerprints under one phone key.
+ */
+export async function subjectKeys(secret: string, accountId: string, identity: Identity): Promise<Subjects> {
+  const [phone, idCard] = await Promise.all([
+    hmacHex(secret, ["subject:phone", accountId, identity.loginphone].join("\n")),
+    hmacHex(secret, ["subject:idCard", accountId, identity.idCard].join("\n")),
+  ]);
+  return { phone, idCard };
+}
+
+/** The key under which the account's object remembers a caller's requestId (docs/contract.md §6). */
+export const requestKey = (secret: string, accountId: string, requestId: string) => hmacHex(secret, ["requestId", accountId, requestId].join("\n"));

@@ -1,20 +1,22 @@
 // The duplicate cache (docs/contract.md §6). KV is the cache shared by all edges; the isolate keeps
 // its own copy too, because KV caches negative reads for up to a minute at the edge that read
-// them. The account's object holds the exact window; this cache only answers repeats early.
+// them. The account's object holds the exact window; this cache only answers repeats early, and
+// its KV read never delays a new identity (the pipeline races it with the object's `begin`).
 import { BoundedCache } from "../platform/bounded-cache.ts";
 import { logEvent } from "../platform/log.ts";
 import { StoredResult } from "./stored-result.ts";
 
 const recent = new BoundedCache<string, StoredResult>(10_000);
 
-export async function findDuplicate(kv: KVNamespace, key: string, now: number): Promise<StoredResult | null> {
-  const local = recent.get(key, now);
-  if (local) return local;
+/** A `200` this isolate answered or stored within the window: no round trip at all. */
+export const recentDuplicate = (key: string, now: number) => recent.get(key, now) ?? null;
+
+/** The shared cache's entry, or null (also when it cannot be read: it is only a cache). */
+export async function readDuplicate(kv: KVNamespace, key: string): Promise<StoredResult | null> {
   let raw: unknown;
   try {
     raw = await kv.get(key, "json");
   } catch {
-    // Best effort: an unreadable cache entry must not fail the caller's query.
     logEvent("warn", "dedup_read_failed");
     return null;
   }

@@ -1,10 +1,15 @@
-// The billable call (docs/contract.md §7): one round trip to the account's object to reserve, the upstream
-// call, then the settlement and the duplicate-cache write off the response path. Whatever
-// happens after a reservation, it is settled: committed for a 200, released for anything else.
+// The billable call (docs/contract.md §7): one round trip to the account's object, which answers
+// everything that can be answered before the upstream (104, the failure budget, request ids,
+// duplicates, the rate limit, the per-person budgets, 312, 313) or reserves; the upstream call;
+// then the settlement and the duplicate-cache write off the response path. Whatever happens after
+// a reservation, it is settled: committed for a 200, released for anything else, and never lost.
 import { SERVICE, type AccountRecord } from "../accounts/record.ts";
-import { accountObject, openingOf, rememberBalance } from "../billing/gateway.ts";
-import type { Settlement } from "../billing/types.ts";
-import { rememberResult } from "../duplicates/store.ts";
+import { accountObject, openingOf, rememberBalance, rememberBlocked } from "../billing/gateway.ts";
+import { deferSettlement } from "../billing/outbox.ts";
+import type { Begin, Settlement, Subjects } from "../billing/types.ts";
+import { TOO_MANY_FAILURES_REASON } from "../crypto/logon.ts";
+import { inFlight, requestIdReused } from "../duplicates/policy.ts";
+import { readDuplicate, rememberResult } from "../duplicates/store.ts";
 import type { StoredResult } from "../duplicates/stored-result.ts";
 import type { Background } from "../platform/background.ts";
 import type { Config } from "../platform/config.ts";
@@ -15,7 +20,16 @@ import { route, type UpstreamCall } from "../upstream/router.ts";
 import { limitsOf, upstreamsFor } from "./upstreams.ts";
 
 export type Answered = { kind: "answered"; call: UpstreamCall; stored: StoredResult | null };
-export type Shared = Answered | { kind: "duplicate"; stored: StoredResult } | { kind: "refused"; failure: Failure };
+export type Shared =
+  | Answered
+  /** Within the duplicate window: the account's policy decides. */
+  | { kind: "duplicate"; stored: StoredResult }
+  /** A retry of an answered requestId: the original answer. */
+  | { kind: "retried"; stored: StoredResult }
+  /** `retryAfterSeconds` on the rate limit's 502 (the Retry-After header). */
+  | { kind: "refused"; failure: Failure; retryAfterSeconds?: number }
+  /** The account copy the request was checked under is stale: nothing reserved, nothing asked. */
+  | { kind: "stale" };
 
 export type Ask = {
   env: Env;
@@ -24,37 +38,54 @@ export type Ask = {
   record: AccountRecord;
   identity: Identity;
   fingerprint: string;
+  subjects: Subjects;
+  /** HMAC of the caller's requestId, or null. */
+  requestKey: string | null;
   /** The duplicate cache key. */
   key: string;
   orderNo: string;
   now: number;
+  /** Whether a duplicate-cache hit may answer before the object does (this isolate knows the balance is above 0: 104 comes first). */
+  cacheFirst: boolean;
+  /** False when the account copy the request was checked under turned out stale (lookup.ts): then no upstream call. */
+  ready: () => Promise<boolean>;
+};
+
+const TOO_FAST = (limit: number, seconds: number) => `请求过快：超过每秒${limit}次的限额，请于${seconds}秒后重试`;
+const OVER_BUDGET: Record<keyof Subjects, string> = {
+  phone: "该手机号24小时内已与过多不同身份核验，请求被拒绝",
+  idCard: "该身份证号24小时内已与过多不同身份核验，请求被拒绝",
 };
 
 export async function billableCall(a: Ask): Promise<Shared> {
   const { record } = a;
-  const object = accountObject(a.env, record.id);
-  const begun = await object.begin({
+  const begun = accountObject(a.env, record.id).begin({
     orderNo: a.orderNo,
     service: SERVICE,
     priceFen: record.services[SERVICE]!.priceFen,
     opening: openingOf(record, SERVICE),
     fingerprint: a.fingerprint,
     dedupTtl: record.dedupTtl,
+    tokenHash: record.tokenHash,
+    limits: { rateLimit: record.rateLimit, subjectBudget: record.subjectBudget },
+    subjects: a.subjects,
+    requestKey: a.requestKey,
     now: a.now,
   });
-  switch (begun.kind) {
-    case "duplicate":
-      return { kind: "duplicate", stored: begun.stored };
-    case "inFlight":
-      return { kind: "refused", failure: fail("309", `相同身份的请求正在处理中（订单${begun.orderNo}），请稍后重试`) };
-    case "refused":
-      rememberBalance(record.id, begun.balanceFen, a.now);
-      return { kind: "refused", failure: fail(begun.code) };
-    case "reserved":
-      rememberBalance(record.id, begun.balanceFen, a.now);
-      break;
-    default:
-      return begun satisfies never;
+  // The shared duplicate cache races the object: a hit answers at once, a miss costs no extra hop.
+  // A requestId is the object's to answer (docs/contract.md §6).
+  const cached = a.requestKey === null && a.cacheFirst ? readDuplicate(a.env.DEDUP, a.key) : null;
+  const first = cached ? await Promise.race([cached, begun.then(() => null)]) : null;
+  if (first) {
+    a.ctx.waitUntil(withdraw(a, begun));
+    return { kind: "duplicate", stored: first };
+  }
+  const answer = await begun;
+  rememberBalance(record.id, answer.balanceFen, a.now);
+  if (answer.kind !== "reserved") return refused(a, answer);
+  if (!(await a.ready())) {
+    await accountObject(a.env, record.id).cancel(a.orderNo);
+    return { kind: "stale" };
   }
   const call = await askUpstream(a);
   const match = call.outcome.ok ? call.outcome.value : null;
@@ -76,6 +107,45 @@ export async function billableCall(a: Ask): Promise<Shared> {
   return { kind: "answered", call, stored };
 }
 
+/** What the object's answer means for the caller, when it did not reserve. */
+function refused(a: Ask, answer: Exclude<Begin, { kind: "reserved" }>): Shared {
+  switch (answer.kind) {
+    case "refused":
+      return { kind: "refused", failure: fail(answer.code) };
+    case "blocked":
+      rememberBlocked(a.record.tokenHash, answer.until, a.now);
+      return { kind: "refused", failure: fail("307", TOO_MANY_FAILURES_REASON) };
+    case "retried":
+      return { kind: "retried", stored: answer.stored };
+    case "requestIdReused":
+      return { kind: "refused", failure: requestIdReused() };
+    case "duplicate":
+      return { kind: "duplicate", stored: answer.stored };
+    case "inFlight":
+      return { kind: "refused", failure: inFlight(answer.orderNo) };
+    case "tooFast": {
+      const seconds = Math.max(1, Math.ceil(answer.retryAfterMs / 1000));
+      return { kind: "refused", failure: fail("502", TOO_FAST(a.record.rateLimit ?? 0, seconds)), retryAfterSeconds: seconds };
+    }
+    case "overBudget":
+      return { kind: "refused", failure: fail("309", OVER_BUDGET[answer.subject]) };
+    default:
+      return answer satisfies never;
+  }
+}
+
+/** The duplicate cache answered first: a reservation the object made meanwhile is withdrawn, in the background. */
+async function withdraw(a: Ask, begun: Promise<Begin>): Promise<void> {
+  try {
+    const answer = await begun;
+    rememberBalance(a.record.id, answer.balanceFen, a.now);
+    if (answer.kind === "reserved") await accountObject(a.env, a.record.id).cancel(a.orderNo);
+  } catch {
+    // Left to the object's alarm, which releases it unbilled.
+    logEvent("warn", "withdraw_failed", { orderNo: a.orderNo });
+  }
+}
+
 /** The router maps every upstream failure to an outcome; anything it throws is ours (500), and still settled. */
 async function askUpstream(a: Ask): Promise<UpstreamCall> {
   try {
@@ -86,20 +156,24 @@ async function askUpstream(a: Ask): Promise<UpstreamCall> {
   }
 }
 
-const SETTLE_RETRY_MS = [100, 1_000];
+/**
+ * Waits before retrying a settlement (settling is idempotent). About 13 s in all, well within
+ * waitUntil's 30 s; if the object stays unreachable, the settlement goes to the outbox, which the
+ * object's alarm applies before it would release the reservation as lost (docs/contract.md §7).
+ */
+const SETTLE_RETRY_MS = [100, 200, 400, 800, 1_600, 3_200, 6_400];
 
-/** Settling is idempotent, so a failed call is retried; the object's alarm is the last resort. */
 async function settle(a: Ask, settlement: Settlement): Promise<void> {
-  for (let attempt = 0; ; attempt++) {
+  for (const wait of [...SETTLE_RETRY_MS, null]) {
     try {
       return await accountObject(a.env, a.record.id).settle(settlement);
     } catch {
-      const wait = SETTLE_RETRY_MS[attempt];
-      if (wait === undefined) {
-        logEvent("error", "settle_failed", { orderNo: a.orderNo, billable: settlement.stored !== null });
-        return;
-      }
-      await new Promise((resolve) => setTimeout(resolve, wait));
+      if (wait !== null) await new Promise((resolve) => setTimeout(resolve, wait));
     }
   }
+  const deferred = await deferSettlement(a.env.ACCOUNTS, a.record.id, settlement);
+  const facts = { orderNo: a.orderNo, accountId: a.record.id, errorCode: settlement.errorCode, billable: settlement.stored !== null };
+  // Lost only if KV refuses too: the log line is then the operator's record of it.
+  if (deferred) logEvent("warn", "settle_deferred", facts);
+  else logEvent("error", "settle_lost", facts);
 }

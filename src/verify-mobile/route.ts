@@ -20,7 +20,7 @@ export function verifyMobile(request: Request, env: Env, ctx: Background): Promi
 async function handle(request: Request, env: Env, ctx: Background): Promise<Response> {
   const started = Date.now();
   const orderNo = newOrderNo(started);
-  const trace: Trace = { accountId: null, fingerprint: null, upstream: null, reserved: false };
+  const trace: Trace = { accountId: null, fingerprint: null, upstream: null, reserved: false, retryAfterSeconds: null };
   const outcome = await run(request, env, ctx, orderNo, started, trace).catch((error: unknown) => {
     // The name only: an error message may quote input.
     logEvent("error", "unhandled", { orderNo, error: error instanceof Error ? error.name : typeof error });
@@ -42,23 +42,27 @@ async function handle(request: Request, env: Env, ctx: Background): Promise<Resp
   logRequest(entry);
   writeMetrics(env.METRICS, entry);
   if (trace.accountId !== null && !trace.reserved) {
-    // Every request of a known account gets a ledger row, off the response path.
-    ctx.waitUntil(
-      queueLedgerRow(env, trace.accountId, {
-        orderNo,
-        at: started,
-        service: SERVICE,
-        errorCode: entry.errorCode,
-        returnCode: entry.returnCode,
-        chargedFen: 0,
-        duplicate: entry.duplicate,
-        upstreamOrderId: null,
-        upstreamCode: entry.upstreamCode,
-        upstreamMs: entry.upstreamMs,
-        fingerprintPrefix: trace.fingerprint,
-        attempts: [],
-      }),
-    );
+    // Every request of a known account gets a ledger row, off the response path; the request
+    // that starts a batch carries its flush (ledger-buffer.ts).
+    const flush = queueLedgerRow(env, trace.accountId, {
+      orderNo,
+      at: started,
+      service: SERVICE,
+      errorCode: entry.errorCode,
+      returnCode: entry.returnCode,
+      chargedFen: 0,
+      duplicate: entry.duplicate,
+      upstreamOrderId: null,
+      upstreamCode: entry.upstreamCode,
+      upstreamMs: entry.upstreamMs,
+      fingerprintPrefix: trace.fingerprint,
+      attempts: [],
+    });
+    if (flush) ctx.waitUntil(flush);
   }
-  return envelopeResponse(envelope, orderNo);
+  // A retry with a requestId is the original answer, under the original order number (docs/contract.md §6).
+  const response = envelopeResponse(envelope, envelope.info?.orderNo ?? orderNo);
+  // The rate limit's 502 says when to come back (docs/contract.md §8).
+  if (trace.retryAfterSeconds !== null) response.headers.set("Retry-After", String(trace.retryAfterSeconds));
+  return response;
 }

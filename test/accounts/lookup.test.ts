@@ -1,20 +1,59 @@
 import { env } from "cloudflare:workers";
 import { beforeEach, describe, expect, it, onTestFinished, vi } from "vitest";
-import { ACCOUNT_CACHE_MS, lookupAccount } from "../../src/accounts/lookup.ts";
+import { ACCOUNT_CACHE_MS, lookupAccount, sameAccount, type Found } from "../../src/accounts/lookup.ts";
 import { accountKey, newToken, tokenKey } from "../../src/accounts/record.ts";
 import { sha256Hex } from "../../src/crypto/secrets.ts";
-import { TEST_SECRET, createAccount, freshIsolate } from "../support/caller.ts";
+import type { Outcome } from "../../src/wire/outcome.ts";
+import { TEST_SECRET, createAccount, freshIsolate, writeAccount } from "../support/caller.ts";
 
 const NOW = 1_800_000_000_000;
+
+/** What a request ends up with: the account it was checked under when the record confirms it, else the record's verdict. */
+async function settled(found: Outcome<Found>) {
+  if (!found.ok) return found;
+  const { account, confirmation } = found.value;
+  const truth = confirmation ? await confirmation : null;
+  if (truth && !truth.ok) return truth;
+  return { ok: true, record: truth && !sameAccount(truth.value, account) ? truth.value.record : account.record, stale: truth !== null && !sameAccount(truth.value, account) };
+}
+
+const lookup = (token: string, now = NOW) => lookupAccount(env.ACCOUNTS, TEST_SECRET, token, now);
 
 beforeEach(freshIsolate);
 
 describe("lookupAccount", () => {
   it("finds the account by its token and unseals the logon key", async () => {
     const account = await createAccount();
-    const r = await lookupAccount(env.ACCOUNTS, TEST_SECRET, account.token, NOW);
-    expect(r.ok && r.value.record).toEqual(account.record);
-    expect(r.ok && new TextDecoder().decode(r.value.logonKey.raw)).toBe(account.logonKey);
+    const r = await lookup(account.token);
+    expect(r.ok && r.value.account.record).toEqual(account.record);
+    expect(r.ok && new TextDecoder().decode(r.value.account.logonKey.raw)).toBe(account.logonKey);
+    expect(await settled(r)).toEqual({ ok: true, record: account.record, stale: false });
+  });
+
+  it("yields the account from one KV read (the token entry's copy), not waiting for the record's read beside it", async () => {
+    const account = await createAccount();
+    let release = () => {};
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const read = env.ACCOUNTS.get.bind(env.ACCOUNTS);
+    const get = vi.spyOn(env.ACCOUNTS, "get").mockImplementation((async (key: string) => {
+      if (key === accountKey(account.record.id)) await held;
+      return read(key, "text");
+    }) as never);
+    onTestFinished(() => get.mockRestore());
+    const r = await lookup(account.token);
+    release();
+    expect([r.ok && r.value.account.record, get.mock.calls.map(([key]) => key), await settled(r)]).toEqual([
+      account.record,
+      [tokenKey(account.record.tokenHash), accountKey(account.record.id)],
+      { ok: true, record: account.record, stale: false },
+    ]);
+  });
+
+  it("still reads token entries without a copy (two reads, nothing left to confirm)", async () => {
+    const account = await createAccount();
+    await env.ACCOUNTS.put(tokenKey(account.record.tokenHash), JSON.stringify({ accountId: account.record.id }));
+    const r = await lookup(account.token);
+    expect([r.ok && r.value.account.record, r.ok && r.value.confirmation]).toEqual([account.record, null]);
   });
 
   it("answers a token of another shape with 105 without reading KV", async () => {
@@ -23,13 +62,13 @@ describe("lookupAccount", () => {
   });
 
   it("answers an unknown token with 105", async () => {
-    expect(await lookupAccount(env.ACCOUNTS, TEST_SECRET, newToken(), NOW)).toEqual({ ok: false, code: "105" });
+    expect(await lookup(newToken())).toEqual({ ok: false, code: "105" });
   });
 
   it("answers a token whose account record is gone with 302", async () => {
     const account = await createAccount();
     await env.ACCOUNTS.delete(accountKey(account.record.id));
-    expect(await lookupAccount(env.ACCOUNTS, TEST_SECRET, account.token, NOW)).toEqual({ ok: false, code: "302" });
+    expect(await settled(await lookup(account.token))).toEqual({ ok: false, code: "302" });
   });
 
   it.each([
@@ -38,47 +77,52 @@ describe("lookupAccount", () => {
   ])("answers 500 when the account record %s", async (_name, text) => {
     const account = await createAccount();
     await env.ACCOUNTS.put(accountKey(account.record.id), text);
-    expect(await lookupAccount(env.ACCOUNTS, TEST_SECRET, account.token, NOW)).toEqual({ ok: false, code: "500" });
+    expect(await settled(await lookup(account.token))).toEqual({ ok: false, code: "500" });
   });
 
   it("answers 500 when the token entry is malformed", async () => {
     const token = newToken();
     await env.ACCOUNTS.put(tokenKey(await sha256Hex(token)), JSON.stringify({ accountId: 42 }));
-    expect(await lookupAccount(env.ACCOUNTS, TEST_SECRET, token, NOW)).toEqual({ ok: false, code: "500" });
+    expect(await lookup(token)).toEqual({ ok: false, code: "500" });
   });
 
   it("answers 500 when the logon key was sealed under another secret", async () => {
     const account = await createAccount();
-    expect(await lookupAccount(env.ACCOUNTS, TEST_SECRET + "-other", account.token, NOW)).toEqual({ ok: false, code: "500" });
+    expect(await settled(await lookupAccount(env.ACCOUNTS, TEST_SECRET + "-other", account.token, NOW))).toEqual({ ok: false, code: "500" });
   });
 
   it("serves a change only after the isolate cache expires", async () => {
     const account = await createAccount();
-    await lookupAccount(env.ACCOUNTS, TEST_SECRET, account.token, NOW);
-    await env.ACCOUNTS.put(accountKey(account.record.id), JSON.stringify({ ...account.record, status: "frozen" }));
-    const cached = await lookupAccount(env.ACCOUNTS, TEST_SECRET, account.token, NOW + ACCOUNT_CACHE_MS - 1);
-    const fresh = await lookupAccount(env.ACCOUNTS, TEST_SECRET, account.token, NOW + ACCOUNT_CACHE_MS);
-    expect([cached.ok && cached.value.record.status, fresh.ok && fresh.value.record.status]).toEqual(["active", "frozen"]);
+    await settled(await lookup(account.token));
+    await writeAccount({ ...account.record, status: "frozen" });
+    const cached = await settled(await lookup(account.token, NOW + ACCOUNT_CACHE_MS - 1));
+    const fresh = await settled(await lookup(account.token, NOW + ACCOUNT_CACHE_MS));
+    expect([cached.ok && cached.record.status, fresh.ok && fresh.record.status]).toEqual(["active", "frozen"]);
   });
 
-  it("refuses an old token whose entry a rotation left behind (105)", async () => {
+  it("lets the record decide when the token entry's copy is stale", async () => {
+    const account = await createAccount();
+    await env.ACCOUNTS.put(accountKey(account.record.id), JSON.stringify({ ...account.record, status: "frozen" }));
+    const r = await settled(await lookup(account.token));
+    expect(r.ok && [r.record.status, r.stale]).toEqual(["frozen", true]);
+  });
+
+  it("refuses an old token whose entry (copy included) a rotation left behind (105)", async () => {
     const account = await createAccount();
     const rotated = newToken();
-    const record = { ...account.record, tokenHash: await sha256Hex(rotated) };
-    await env.ACCOUNTS.put(tokenKey(record.tokenHash), JSON.stringify({ accountId: record.id }));
-    await env.ACCOUNTS.put(accountKey(record.id), JSON.stringify(record));
+    await writeAccount({ ...account.record, tokenHash: await sha256Hex(rotated) });
     // The old entry is still there, as a failed or lagging delete leaves it.
-    expect(await lookupAccount(env.ACCOUNTS, TEST_SECRET, account.token, NOW)).toEqual({ ok: false, code: "105" });
-    expect((await lookupAccount(env.ACCOUNTS, TEST_SECRET, rotated, NOW)).ok).toBe(true);
+    expect(await settled(await lookup(account.token))).toEqual({ ok: false, code: "105" });
+    expect((await settled(await lookup(rotated))).ok).toBe(true);
   });
 
   it("keeps a live account cached through a spray of unknown tokens", async () => {
     const account = await createAccount();
-    await lookupAccount(env.ACCOUNTS, TEST_SECRET, account.token, NOW);
-    for (let i = 0; i < 1_100; i++) await lookupAccount(env.ACCOUNTS, TEST_SECRET, newToken(), NOW);
+    await settled(await lookup(account.token));
+    for (let i = 0; i < 1_100; i++) await lookup(newToken());
     const get = vi.spyOn(env.ACCOUNTS, "get");
     onTestFinished(() => get.mockRestore());
-    expect((await lookupAccount(env.ACCOUNTS, TEST_SECRET, account.token, NOW + 1)).ok).toBe(true);
+    expect((await lookup(account.token, NOW + 1)).ok).toBe(true);
     expect(get).not.toHaveBeenCalled();
   });
 });

@@ -11,7 +11,9 @@ const object = () => env.ACCOUNT_OBJECTS.get(env.ACCOUNT_OBJECTS.idFromName(`acc
 const NOW = Date.parse("2026-11-26T04:00:00Z"); // 12:00 in China
 const open: Opening = { balanceFen: null, remaining: null };
 const begin = (orderNo: string, patch: Partial<BeginRequest> = {}): BeginRequest => ({
-  orderNo, service: "verifyMobile", priceFen: 50, opening: open, fingerprint: `fp-${orderNo}`, dedupTtl: 60, now: NOW, ...patch,
+  orderNo, service: "verifyMobile", priceFen: 50, opening: open, fingerprint: `fp-${orderNo}`, dedupTtl: 60,
+  tokenHash: "t".repeat(64), limits: { rateLimit: null, subjectBudget: 10 }, subjects: { phone: `phone-${orderNo}`, idCard: `id-${orderNo}` },
+  requestKey: null, now: NOW, ...patch,
 });
 const stored = (orderNo: string) => ({ returnCode: "10000" as const, matchCode: "11" as const, orderNo, at: NOW });
 const settled = (orderNo: string, billable: boolean, patch: Partial<Settlement> = {}): Settlement => ({
@@ -53,7 +55,7 @@ describe("begin", () => {
     const o = object();
     await o.begin(begin("o1", { fingerprint: "same" }));
     await o.settle(settled("o1", true));
-    expect(await o.begin(begin("o2", { fingerprint: "same", now: NOW + 59_000 }))).toEqual({ kind: "duplicate", stored: stored("o1") });
+    expect(await o.begin(begin("o2", { fingerprint: "same", now: NOW + 59_000 }))).toEqual({ kind: "duplicate", stored: stored("o1"), balanceFen: null });
   });
 
   it("forgets the duplicate once the window has passed", async () => {

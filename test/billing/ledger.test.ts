@@ -9,6 +9,9 @@ import { Ledger } from "../../src/billing/ledger.ts";
 import type { LedgerEntry } from "../../src/billing/types.ts";
 import type { ErrorCode } from "../../src/wire/codes.ts";
 
+/** `begin` fields this test does not exercise: no limits, unique subjects. */
+const LIMITS = { tokenHash: "t".repeat(64), limits: { rateLimit: null, subjectBudget: 10_000 }, subjects: { phone: "p", idCard: "i" }, requestKey: null };
+
 let n = 0;
 const object = () => env.ACCOUNT_OBJECTS.get(env.ACCOUNT_OBJECTS.idFromName(`acc_ledger_${n++}`));
 type Stub = ReturnType<typeof object>;
@@ -31,7 +34,7 @@ const setClock = (stub: Stub, now: number) => runInDurableObject(stub, (instance
 describe("rollups", () => {
   it("are written with every detail row, once however often a batch is retried", async () => {
     const o = object();
-    await o.begin({ orderNo: "a", service: "verifyMobile", priceFen: 50, opening: open, fingerprint: "fp-a", dedupTtl: 60, now: NOW });
+    await o.begin({ orderNo: "a", service: "verifyMobile", priceFen: 50, opening: open, fingerprint: "fp-a", dedupTtl: 60, ...LIMITS, now: NOW });
     await o.settle({ orderNo: "a", at: NOW, errorCode: "200", returnCode: "10000", upstreamOrderId: "J1", upstreamCode: 0, upstreamMs: 9, attempts: [], stored: { returnCode: "10000", matchCode: "11", orderNo: "a", at: NOW } });
     const batch = [entry("b", "306"), { ...entry("c", "200"), duplicate: true }];
     await o.recordMany(batch);
@@ -113,7 +116,7 @@ describe("ledger pages", () => {
 describe("the storage report", () => {
   it("gives the database size and the rows of each table", async () => {
     const o = object();
-    await o.begin({ orderNo: "held", service: "verifyMobile", priceFen: 50, opening: open, fingerprint: "fp", dedupTtl: 60, now: NOW });
+    await o.begin({ orderNo: "held", service: "verifyMobile", priceFen: 50, opening: open, fingerprint: "fp", dedupTtl: 60, ...LIMITS, now: NOW });
     await o.recordMany([entry("a", "306"), entry("b", "310", NOW + 86_400_000)]);
     const report = await o.storageState();
     expect(report).toEqual({
@@ -136,7 +139,7 @@ describe("one alarm for every need", () => {
     const o = object();
     await o.recordMany([entry("a", "306")]);
     const reserve = (orderNo: string, now: number) =>
-      o.begin({ orderNo, service: "verifyMobile", priceFen: 50, opening: open, fingerprint: `fp-${orderNo}`, dedupTtl: 60, now });
+      o.begin({ orderNo, service: "verifyMobile", priceFen: 50, opening: open, fingerprint: `fp-${orderNo}`, dedupTtl: 60, ...LIMITS, now });
     await reserve("r1", NOW);
     const first = await alarmAt(o);
     await o.settle({ orderNo: "r1", at: NOW, errorCode: "502", returnCode: "0", upstreamOrderId: null, upstreamCode: null, upstreamMs: null, attempts: [], stored: null });

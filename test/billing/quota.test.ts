@@ -35,7 +35,8 @@ beforeEach(freshIsolate);
 
 describe("a quota under concurrency", () => {
   it("bills exactly the quota when 10× as many requests arrive at once", async () => {
-    const account = await createAccount({ openingBalanceFen: 100_000, services: { verifyMobile: { priceFen: 35, remaining: 20 } } });
+    // One phone, 200 ID numbers: a per-person budget that does not get in the way.
+    const account = await createAccount({ openingBalanceFen: 100_000, services: { verifyMobile: { priceFen: 35, remaining: 20 } }, subjectBudget: 1000 });
     const juhe = mockJuhe("https://v.juhe.cn", () => juheMatch(1, "11"));
     const configured = { UPSTREAMS: "juhe", JUHE_KEY: "k", JUHE_OPENID: "o" };
     const answers = await Promise.all(Array.from({ length: 200 }, (_, i) => send(account, identity(i), configured)));

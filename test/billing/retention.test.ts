@@ -10,6 +10,9 @@ import type { LedgerEntry, UsageRow } from "../../src/billing/types.ts";
 import { addDays, chinaDay, chinaDayStart } from "../../src/platform/time.ts";
 import type { ErrorCode } from "../../src/wire/codes.ts";
 
+/** `begin` fields this test does not exercise: no limits, unique subjects. */
+const LIMITS = { tokenHash: "t".repeat(64), limits: { rateLimit: null, subjectBudget: 10_000 }, subjects: { phone: "p", idCard: "i" }, requestKey: null };
+
 const ACCOUNT = "acc_retention0000001";
 const RETENTION = 400; // wrangler.toml's LEDGER_RETENTION_DAYS, which the tests run with
 const FIRST_DAY = "2031-01-01"; // in the future: no alarm rings by itself, the test runs each one
@@ -37,7 +40,7 @@ function fill(instance: AccountObject, day: string, extra: number): LedgerEntry[
   const orderNo = `VM${day}b`;
   const at = start + 20 * HOUR;
   const attempts = [{ upstream: "juhe", code: "0", ms: 10, orderId: "J" }];
-  instance.begin({ orderNo, service: "verifyMobile", priceFen: 50, opening: { balanceFen: null, remaining: null }, fingerprint: `${"f".repeat(12)}${day}`, dedupTtl: 60, now: at });
+  instance.begin({ orderNo, service: "verifyMobile", priceFen: 50, opening: { balanceFen: null, remaining: null }, fingerprint: `${"f".repeat(12)}${day}`, dedupTtl: 60, ...LIMITS, now: at });
   instance.settle({ orderNo, at, errorCode: "200", returnCode: "10000", upstreamOrderId: "J", upstreamCode: 0, upstreamMs: 10, attempts, stored: { returnCode: "10000", matchCode: "11", orderNo, at } });
   const billed: LedgerEntry = { orderNo, at, service: "verifyMobile", errorCode: "200", returnCode: "10000", chargedFen: 50, duplicate: false, upstreamOrderId: "J", upstreamCode: 0, upstreamMs: 10, fingerprintPrefix: "f".repeat(12), attempts };
   return [...rows, billed];

@@ -1,7 +1,7 @@
 import { env } from "cloudflare:workers";
 import { beforeEach, describe, expect, it } from "vitest";
-import { answerDuplicate } from "../../src/duplicates/policy.ts";
-import { findDuplicate, rememberResult } from "../../src/duplicates/store.ts";
+import { answerDuplicate, answerRetry } from "../../src/duplicates/policy.ts";
+import { readDuplicate, recentDuplicate, rememberResult } from "../../src/duplicates/store.ts";
 import type { StoredResult } from "../../src/duplicates/stored-result.ts";
 import { freshIsolate } from "../support/caller.ts";
 
@@ -12,13 +12,13 @@ beforeEach(freshIsolate);
 describe("duplicate store", () => {
   it("finds what it remembered, from the isolate", async () => {
     void rememberResult(env.DEDUP, "dup:a:1", stored, 60);
-    expect(await findDuplicate(env.DEDUP, "dup:a:1", stored.at + 1)).toEqual(stored);
+    expect(recentDuplicate("dup:a:1", stored.at + 1)).toEqual(stored);
   });
 
   it("finds it in KV from a fresh isolate", async () => {
     await rememberResult(env.DEDUP, "dup:a:2", stored, 60);
     freshIsolate();
-    expect(await findDuplicate(env.DEDUP, "dup:a:2", stored.at + 1)).toEqual(stored);
+    expect([recentDuplicate("dup:a:2", stored.at + 1), await readDuplicate(env.DEDUP, "dup:a:2")]).toEqual([null, stored]);
   });
 
   it("writes KV with the window as expirationTtl", async () => {
@@ -29,25 +29,24 @@ describe("duplicate store", () => {
 
   it("forgets it in the isolate once the window has passed", async () => {
     await rememberResult(env.DEDUP, "dup:a:4", stored, 60);
-    await env.DEDUP.delete("dup:a:4");
-    expect(await findDuplicate(env.DEDUP, "dup:a:4", stored.at + 61_000)).toBeNull();
+    expect([recentDuplicate("dup:a:4", stored.at + 59_999), recentDuplicate("dup:a:4", stored.at + 60_000)]).toEqual([stored, null]);
   });
 
   it("reads an entry stored before the carrier was kept with carrier null", async () => {
     const { carrier: _, ...old } = stored;
     await env.DEDUP.put("dup:a:6", JSON.stringify(old));
-    expect(await findDuplicate(env.DEDUP, "dup:a:6", 0)).toEqual({ ...old, carrier: null });
+    expect(await readDuplicate(env.DEDUP, "dup:a:6")).toEqual({ ...old, carrier: null });
   });
 
   it("ignores a malformed KV entry", async () => {
     await env.DEDUP.put("dup:a:5", JSON.stringify({ returnCode: "99999" }));
-    expect(await findDuplicate(env.DEDUP, "dup:a:5", 0)).toBeNull();
+    expect(await readDuplicate(env.DEDUP, "dup:a:5")).toBeNull();
   });
 });
 
 describe("answerDuplicate", () => {
-  it("rejects with 309 under the reject policy", () => {
-    expect(answerDuplicate(stored, "reject", "VM2")).toEqual({ ok: false, code: "309" });
+  it("rejects with 309 naming the original order under the reject policy", () => {
+    expect(answerDuplicate(stored, "reject", "VM2")).toEqual({ ok: false, code: "309", reason: "重复的请求：与订单VM1的查询相同" });
   });
 
   it("replays the stored answer, unbilled, under the replay policy", () => {
@@ -60,5 +59,12 @@ describe("answerDuplicate", () => {
   it("replays a result stored without a carrier with carrier null", () => {
     const { carrier: _, ...old } = stored;
     expect(answerDuplicate(old, "replay", "VM2")).toMatchObject({ ok: true, value: { info: { carrier: null } } });
+  });
+
+  it("answers a retry with the original answer under the original order number, whatever the policy", () => {
+    expect(answerRetry(stored)).toEqual({
+      ok: true,
+      value: { returnCode: "10001", info: { orderNo: "VM1", matchCode: "21", carrier: "CUCC", billable: false, duplicate: true } },
+    });
   });
 });

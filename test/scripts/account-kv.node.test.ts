@@ -61,8 +61,18 @@ describe("local verbs on wrangler dev's state", () => {
     const [oldHash, newHash] = await Promise.all([sha256Hex(created.token), sha256Hex(rotated.token)]);
     expect(log).toEqual([`put token:${newHash}`, `put account:${created.accountId}`, `delete token:${oldHash}`]);
     expect(JSON.parse((await kv.get(accountKey(created.accountId)))!).tokenHash).toBe(newHash);
-    expect(JSON.parse((await kv.get(tokenKey(newHash)))!)).toEqual({ accountId: created.accountId });
+    const record = JSON.parse((await kv.get(accountKey(created.accountId)))!);
+    // The entry carries the record it belongs to, so a cold isolate needs one read (docs/contract.md §9).
+    expect(JSON.parse((await kv.get(tokenKey(newHash)))!)).toEqual({ accountId: created.accountId, record });
     await expect(execute({ verb: "show", target, id: null, token: created.token }, kv)).rejects.toThrow(/no such token/);
+  });
+
+  it("refreshes the record's copy in its token entry on update", async () => {
+    const created = (await execute({ verb: "create", target, settings: { name: "Foo" }, keyLength: 16 }, kv)) as Created;
+    await execute({ verb: "update", target, id: created.accountId, settings: { status: "frozen" } }, kv);
+    const entry = JSON.parse((await kv.get(tokenKey(await sha256Hex(created.token))))!);
+    expect(entry.record).toEqual(JSON.parse((await kv.get(accountKey(created.accountId)))!));
+    expect(entry.record.status).toBe("frozen");
   });
 
   it("writes what wrangler's own `kv --local` reads from the same state", { timeout: 30_000 }, async () => {

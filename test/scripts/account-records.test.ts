@@ -63,8 +63,8 @@ describe("account records", () => {
     await env.ACCOUNTS.put(tokenKey(record.tokenHash), JSON.stringify({ accountId: record.id }));
     await env.ACCOUNTS.put(accountKey(record.id), JSON.stringify(record));
     const found = await lookupAccount(env.ACCOUNTS, TEST_SECRET, token, NOW.getTime());
-    expect(found.ok && found.value.record).toEqual(record);
-    expect(found.ok && new TextDecoder().decode(found.value.logonKey.raw)).toBe(logonKey);
+    expect(found.ok && found.value.account.record).toEqual(record);
+    expect(found.ok && new TextDecoder().decode(found.value.account.logonKey.raw)).toBe(logonKey);
 
     const rotated = await withNewToken(record, NOW);
     expect(rotated.token).not.toBe(token);

@@ -1,7 +1,7 @@
 // A caller of the API for tests: real accounts in the test's KV, real AES-CBC logon, requests
 // through the Worker's own fetch handler.
 import { env, exports } from "cloudflare:workers";
-import { AccountRecord, accountKey, tokenKey } from "../../src/accounts/record.ts";
+import { AccountRecord, accountKey, tokenEntry, tokenKey } from "../../src/accounts/record.ts";
 import { cbcEncrypt, importAesCbcKey } from "../../src/crypto/aes.ts";
 import { toBase64, utf8 } from "../../src/crypto/bytes.ts";
 import { isolateCaches } from "../../src/platform/bounded-cache.ts";
@@ -14,13 +14,21 @@ export const IV = "0123456789abcdef";
 
 export type TestAccount = { record: AccountRecord; token: string; logonKey: string };
 
-/** Writes an active verifyMobile account to the test's KV (built as the account command builds it), with any field overridden. */
+/**
+ * Writes an active verifyMobile account to the test's KV (built as the account command builds it,
+ * the token entry with its copy of the record), with any field overridden.
+ */
 export async function createAccount(overrides: Partial<AccountRecord> = {}, keyLength: 16 | 32 = 16): Promise<TestAccount> {
   const built = await buildAccount({ settings: { name: "Test" }, keyLength, secret: TEST_SECRET, now: new Date(), id: overrides.id });
   const record = AccountRecord.parse({ ...built.record, ...overrides });
-  await env.ACCOUNTS.put(tokenKey(record.tokenHash), JSON.stringify({ accountId: record.id }));
-  await env.ACCOUNTS.put(accountKey(record.id), JSON.stringify(record));
+  await writeAccount(record);
   return { record, token: built.token, logonKey: built.logonKey };
+}
+
+/** Writes (or rewrites) an account record and its token entry, as the account command does on every change. */
+export async function writeAccount(record: AccountRecord): Promise<void> {
+  await env.ACCOUNTS.put(tokenKey(record.tokenHash), JSON.stringify(tokenEntry(record)));
+  await env.ACCOUNTS.put(accountKey(record.id), JSON.stringify(record));
 }
 
 /** Forgets what the isolate caches, as a fresh isolate would. */

@@ -199,11 +199,18 @@ describe("request errors", () => {
 });
 
 describe("duplicates (309 and replay)", () => {
-  it("309: the same identity again within the window", async () => {
+  it("309: the same identity again within the window, naming the original order", async () => {
     const account = await createAccount();
-    await verify(account, person(zhang));
+    const first = await verify(account, person(zhang));
     const { envelope } = await verify(account, person(zhang));
-    expect(envelope).toEqual({ errorCode: "309", errorDetail: "请求重复的请求", errorReason: null, info: null, returnCode: "0", returnDesc: null });
+    expect(envelope).toEqual({
+      errorCode: "309",
+      errorDetail: "请求重复的请求",
+      errorReason: `重复的请求：与订单${first.envelope.info!.orderNo}的查询相同`,
+      info: null,
+      returnCode: "0",
+      returnDesc: null,
+    });
   });
 
   it("309 also from another isolate, through KV", async () => {
