@@ -123,7 +123,7 @@ export class AccountObject extends DurableObject<Env> {
     if (seen.stored !== null) return { kind: "duplicate", stored: JSON.parse(seen.stored) as StoredResult, balanceFen };
     if (seen.busy !== null) return { kind: "inFlight", orderNo: seen.busy, balanceFen };
 
-    return this.ctx.storage.transactionSync((): Begin => {
+    const begun = this.ctx.storage.transactionSync((): Begin => {
       const wait = this.limits.admit(r.limits.rateLimit, r.now);
       if (wait !== null) return { kind: "tooFast", retryAfterMs: wait, balanceFen };
       const subject = this.limits.overBudget(r.subjects, r.fingerprint, r.limits.subjectBudget, r.now);
@@ -140,6 +140,9 @@ export class AccountObject extends DurableObject<Env> {
       if (first) this.wakeBy(r.now + RESERVATION_TTL_MS);
       return { kind: "reserved", balanceFen };
     });
+    // A flood past the rate limit is counted in the rollups only: no detail row of its own (§8).
+    if (begun.kind === "tooFast") this.tallyRefusal(r.service, "502", r.now);
+    return begun;
   }
 
   /** Commit a billable answer, release anything else; one ledger row either way. Idempotent. */

@@ -30,8 +30,11 @@ export type Trace = {
   accountId: string | null;
   fingerprint: string | null;
   upstream: UpstreamCall | null;
-  /** The account's object holds a reservation for this request: settling it writes the ledger row. */
-  reserved: boolean;
+  /**
+   * The account's object records this request itself: its settlement writes the ledger row, or,
+   * for a rate-limited request, its rollup counts it (docs/contract.md §8): no row from the isolate.
+   */
+  recordedByObject: boolean;
   /** Seconds for the Retry-After header of the rate limit's 502. */
   retryAfterSeconds: number | null;
 };
@@ -127,6 +130,7 @@ async function verifyAs(s: Step, account: Account, confirmation: Promise<Outcome
   switch (shared.kind) {
     case "refused":
       trace.retryAfterSeconds = shared.retryAfterSeconds ?? null;
+      trace.recordedByObject = trace.retryAfterSeconds !== null;
       return answer(shared.failure);
     case "duplicate":
       return answer(answerDuplicate(shared.stored, record.duplicatePolicy, orderNo));
@@ -135,7 +139,7 @@ async function verifyAs(s: Step, account: Account, confirmation: Promise<Outcome
     case "stale":
       return fromRecord();
     case "answered": {
-      trace.reserved = true;
+      trace.recordedByObject = true;
       trace.upstream = shared.call;
       const result = shared.call.outcome;
       if (!result.ok) return result;

@@ -20,7 +20,7 @@ export function verifyMobile(request: Request, env: Env, ctx: Background): Promi
 async function handle(request: Request, env: Env, ctx: Background): Promise<Response> {
   const started = Date.now();
   const orderNo = newOrderNo(started);
-  const trace: Trace = { accountId: null, fingerprint: null, upstream: null, reserved: false, retryAfterSeconds: null };
+  const trace: Trace = { accountId: null, fingerprint: null, upstream: null, recordedByObject: false, retryAfterSeconds: null };
   const outcome = await run(request, env, ctx, orderNo, started, trace).catch((error: unknown) => {
     // The name only: an error message may quote input.
     logEvent("error", "unhandled", { orderNo, error: error instanceof Error ? error.name : typeof error });
@@ -41,7 +41,7 @@ async function handle(request: Request, env: Env, ctx: Background): Promise<Resp
   };
   logRequest(entry);
   writeMetrics(env.METRICS, entry);
-  if (trace.accountId !== null && !trace.reserved) {
+  if (trace.accountId !== null && !trace.recordedByObject) {
     // Every request of a known account gets a ledger row, off the response path; the request
     // that starts a batch carries its flush (ledger-buffer.ts).
     const flush = queueLedgerRow(env, trace.accountId, {

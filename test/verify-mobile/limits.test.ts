@@ -1,7 +1,7 @@
 // The abuse limits through the whole Worker, under concurrency (docs/contract.md §2, §8): the rate
 // limit, the per-person budgets and the decryption-failure budget are counted exactly in the
-// account's object, refuse before the upstream call and bill nothing; each request still gets its
-// ledger row.
+// account's object, refuse before the upstream call and bill nothing; each request is in the
+// ledger (a rate-limited one only in the rollups).
 import { env } from "cloudflare:workers";
 import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
 import { beforeEach, describe, expect, it, vi } from "vitest";
@@ -47,12 +47,18 @@ describe("the rate limit (502)", () => {
       reasons: tally(refused, (a) => a.envelope.errorReason),
       retryAfter: tally(refused, (a) => a.retryAfter),
       ledger: tally(ledger, (r) => `${r.errorCode}/${r.chargedFen}`),
+      usage: await object(account).usage(TODAY, TODAY),
     }).toEqual({
       codes: { "200": 20, "502": 20 },
       upstreamCalls: 20,
       reasons: { "请求过快：超过每秒2次的限额，请于1秒后重试": 20 },
       retryAfter: { "1": 20 },
-      ledger: { "200/10": 20, "502/0": 20 },
+      // Refusals past the rate limit cost no detail row: the rollups count them (docs/contract.md §8).
+      ledger: { "200/10": 20 },
+      usage: [
+        { day: TODAY, errorCode: "200", requests: 20, billable: 20, chargedFen: 200 },
+        { day: TODAY, errorCode: "502", requests: 20, billable: 0, chargedFen: 0 },
+      ],
     });
   });
 
