@@ -14,6 +14,6 @@ export function checkAccount(record: AccountRecord, service: string, today: stri
   if (Object.keys(record.services).length === 0) return fail("311");
   if (!record.services[service]) return fail("305");
   // The contract end day is inclusive.
-  if (record.contractEnd !== null && record.contractEnd < today) return fail("314");
+  if (record.contractEnd !== null && record.contractEnd < today) return fail("314", `账户合同已于${record.contractEnd}（北京时间）到期：请联系运营方续约`);
   return ok(undefined);
 }

@@ -1,6 +1,7 @@
 // Decrypting the caller's logon (docs/contract.md §1, §2): AES-CBC/PKCS#7 under the account key
 // and the caller's iv, to a JSON object. Every way decryption can fail (padding, UTF-8, JSON, not
 // an object) takes one path to one answer, so no answer and no early exit is a padding oracle.
+import { ERROR_CODES } from "../wire/codes.ts";
 import { fail, ok, type Outcome } from "../wire/outcome.ts";
 import { BLOCK, cbcDecryptBlocks, importAesCbcKey, paddingLength } from "./aes.ts";
 import { fromBase64, fromUtf8 } from "./bytes.ts";
@@ -16,7 +17,7 @@ export const logonKey = async (text: string): Promise<LogonKey> => {
 export type LogonObject = Readonly<Record<string, unknown>>;
 
 /** The one reason for every decryption failure that the input's shape does not explain. */
-export const DECRYPT_FAILED_REASON = "logon解密失败：请检查logonKey、iv与加密方式";
+export const DECRYPT_FAILED_REASON = ERROR_CODES["307"].reason;
 /** The failure budget's reason (docs/contract.md §2): answered without decrypting once a token has failed too often. */
 export const TOO_MANY_FAILURES_REASON = "解密失败次数过多，请一分钟后再试";
 

@@ -2,19 +2,27 @@
 // with a requestId, identical requests still in flight. Every 309 names the order that was first,
 // so a caller can reconcile.
 import type { AccountRecord } from "../accounts/record.ts";
+import { chinaDateTime } from "../platform/time.ts";
 import type { Verified } from "../wire/envelope.ts";
 import { badParam, fail, ok, type Failure, type Outcome } from "../wire/outcome.ts";
 import type { StoredResult } from "./stored-result.ts";
 
-/** A repeat within the window: `reject` → 309 naming the original order; `replay` → the stored answer under this order, not billed. */
-export function answerDuplicate(stored: StoredResult, policy: AccountRecord["duplicatePolicy"], orderNo: string): Outcome<Verified> {
-  switch (policy) {
+/**
+ * A repeat within the window: `reject` → 309 naming the original order, the window and when the
+ * identity may be asked again; `replay` → the stored answer under this order, not billed.
+ */
+export function answerDuplicate(stored: StoredResult, account: Pick<AccountRecord, "duplicatePolicy" | "dedupTtl">, orderNo: string): Outcome<Verified> {
+  switch (account.duplicatePolicy) {
     case "reject":
-      return fail("309", `重复的请求：与订单${stored.orderNo}的查询相同`);
+      return fail(
+        "309",
+        `重复的请求：${account.dedupTtl}秒内已查询过相同身份（订单${stored.orderNo}），请使用原结果；` +
+          `${chinaDateTime(stored.at + account.dedupTtl * 1000)}（北京时间）后可再查`,
+      );
     case "replay":
       return ok({ returnCode: stored.returnCode, info: { orderNo, matchCode: stored.matchCode, carrier: stored.carrier ?? null, billable: false, duplicate: true } });
     default:
-      return policy satisfies never;
+      return account.duplicatePolicy satisfies never;
   }
 }
 

@@ -7,6 +7,11 @@ export function chinaDay(now: number): string {
   return new Date(now + CHINA_OFFSET_MS).toISOString().slice(0, 10);
 }
 
+/** `YYYY-MM-DD hh:mm:ss` in China, for texts a caller reads. */
+export function chinaDateTime(now: number): string {
+  return new Date(now + CHINA_OFFSET_MS).toISOString().slice(0, 19).replace("T", " ");
+}
+
 /** `YYYYMMDDhhmmssSSS` in China. */
 export function chinaStamp(now: number): string {
   return new Date(now + CHINA_OFFSET_MS).toISOString().replace(/\D/g, "").slice(0, 17);

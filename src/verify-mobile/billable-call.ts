@@ -51,6 +51,9 @@ export type Ask = {
   ready: () => Promise<boolean>;
 };
 
+const yuan = (fen: number) => (fen / 100).toFixed(2);
+const BELOW_PRICE = (balanceFen: number, priceFen: number) =>
+  `账户余额${yuan(balanceFen)}元，扣除处理中请求的预留后低于单价${yuan(priceFen)}元：请联系运营方充值`;
 const TOO_FAST = (limit: number, seconds: number) => `请求过快：超过每秒${limit}次的限额，请于${seconds}秒后重试`;
 const OVER_BUDGET: Record<keyof Subjects, string> = {
   phone: "该手机号24小时内已与过多不同身份核验，请求被拒绝",
@@ -111,7 +114,7 @@ export async function billableCall(a: Ask): Promise<Shared> {
 function refused(a: Ask, answer: Exclude<Begin, { kind: "reserved" }>): Shared {
   switch (answer.kind) {
     case "refused":
-      return { kind: "refused", failure: fail(answer.code) };
+      return { kind: "refused", failure: answer.code === "312" ? fail("312", BELOW_PRICE(answer.balanceFen ?? 0, a.record.services[SERVICE]!.priceFen)) : fail(answer.code) };
     case "blocked":
       rememberBlocked(a.record.tokenHash, answer.until, a.now);
       return { kind: "refused", failure: fail("307", TOO_MANY_FAILURES_REASON) };

@@ -110,7 +110,7 @@ async function verifyAs(s: Step, account: Account, confirmation: Promise<Outcome
   // the balance is above 0; a requestId is for the account's object to answer (docs/contract.md §6).
   const balanceKnown = knownBalance(record.id, now) !== undefined;
   const recent = retryKey === null && balanceKnown ? recentDuplicate(key, now) : null;
-  if (recent) return answer(answerDuplicate(recent, record.duplicatePolicy, orderNo));
+  if (recent) return answer(answerDuplicate(recent, record, orderNo));
 
   const shared = await billableCall({
     env,
@@ -133,7 +133,7 @@ async function verifyAs(s: Step, account: Account, confirmation: Promise<Outcome
       trace.recordedByObject = trace.retryAfterSeconds !== null;
       return answer(shared.failure);
     case "duplicate":
-      return answer(answerDuplicate(shared.stored, record.duplicatePolicy, orderNo));
+      return answer(answerDuplicate(shared.stored, record, orderNo));
     case "retried":
       return answer(answerRetry(shared.stored));
     case "stale":

@@ -1,6 +1,6 @@
 import * as z from "zod/mini";
 import { CARRIERS } from "./carrier.ts";
-import { ERROR_CODES, RETURN_CODES, errorDetail, type ErrorCode, type ReturnCode } from "./codes.ts";
+import { ERROR_CODES, RETURN_CODES, defaultReason, errorDetail, type ErrorCode, type ReturnCode } from "./codes.ts";
 import type { Outcome } from "./outcome.ts";
 
 // The envelope's shape as zod schemas: the TS types below and the OpenAPI document
@@ -58,13 +58,15 @@ export function toEnvelope(outcome: Outcome<Verified>): Envelope {
       returnDesc: RETURN_CODES[returnCode],
     };
   }
-  const { code, reason, param } = outcome;
+  const { code, param } = outcome;
+  // Every refusal explains itself: the step's own cause, else the code table's (docs/contract.md §3).
+  const reason = outcome.reason ?? defaultReason(code, param);
   const family = ERROR_CODES[code].family;
   switch (family) {
     case "token":
-      return { errorCode: code, errorDetail: errorDetail(code), errorReason: reason ?? null, info: null, returnCode: "", returnDesc: "" };
+      return { errorCode: code, errorDetail: errorDetail(code), errorReason: reason, info: null, returnCode: "", returnDesc: "" };
     case "request":
-      return { errorCode: code, errorDetail: errorDetail(code, param), errorReason: reason ?? null, info: null, returnCode: "0", returnDesc: null };
+      return { errorCode: code, errorDetail: errorDetail(code, param), errorReason: reason, info: null, returnCode: "0", returnDesc: null };
     default:
       return family satisfies never;
   }

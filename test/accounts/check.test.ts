@@ -31,7 +31,15 @@ describe("checkAccount", () => {
     ["contract ended yesterday", { contractEnd: "2026-11-25" }, "314"],
     ["offline wins over other faults", { status: "offline", services: {} }, "103"],
   ] as const)("%s → %s", (_name, patch, code) => {
-    expect(checkAccount({ ...base, ...patch } as AccountRecord, "verifyMobile", TODAY, null)).toEqual({ ok: false, code });
+    expect(checkAccount({ ...base, ...patch } as AccountRecord, "verifyMobile", TODAY, null)).toMatchObject({ ok: false, code });
+  });
+
+  it("names the day an ended contract ended", () => {
+    expect(checkAccount({ ...base, contractEnd: "2026-11-25" }, "verifyMobile", TODAY, null)).toEqual({
+      ok: false,
+      code: "314",
+      reason: "账户合同已于2026-11-25（北京时间）到期：请联系运营方续约",
+    });
   });
 
   it.each([

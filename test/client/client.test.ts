@@ -1,3 +1,4 @@
+import { ERROR_CODES } from "../../src/wire/codes.ts";
 // The caller's client (client/) against the running Worker: its fetch option routes every request
 // into the Worker's own fetch handler, with real accounts in KV and the built-in sandbox upstream.
 import { exports } from "cloudflare:workers";
@@ -132,7 +133,7 @@ describe("errors by family", () => {
     const account = await createAccount();
     const wire = recording();
     const error = await failure(clientFor({ ...account, token: "vmt_" + "x".repeat(32) }, { fetch: wire.fetch }).verify(ZHANG));
-    expect(error).toEqual({ family: "token", code: "105", detail: "无效token", reason: null, orderNo: wire.orderNos[0] });
+    expect(error).toEqual({ family: "token", code: "105", detail: "无效token", reason: ERROR_CODES["105"].reason, orderNo: wire.orderNos[0] });
   });
 
   it("request: 306 names the malformed field", async () => {

@@ -45,12 +45,17 @@ describe("duplicate store", () => {
 });
 
 describe("answerDuplicate", () => {
-  it("rejects with 309 naming the original order under the reject policy", () => {
-    expect(answerDuplicate(stored, "reject", "VM2")).toEqual({ ok: false, code: "309", reason: "重复的请求：与订单VM1的查询相同" });
+  it("rejects with 309 naming the original order, the window and when to ask again (China time) under the reject policy", () => {
+    const at = Date.parse("2026-11-30T13:00:00Z"); // 21:00 in China
+    expect(answerDuplicate({ ...stored, at }, { duplicatePolicy: "reject", dedupTtl: 90 }, "VM2")).toEqual({
+      ok: false,
+      code: "309",
+      reason: "重复的请求：90秒内已查询过相同身份（订单VM1），请使用原结果；2026-11-30 21:01:30（北京时间）后可再查",
+    });
   });
 
   it("replays the stored answer, unbilled, under the replay policy", () => {
-    expect(answerDuplicate(stored, "replay", "VM2")).toEqual({
+    expect(answerDuplicate(stored, { duplicatePolicy: "replay", dedupTtl: 60 }, "VM2")).toEqual({
       ok: true,
       value: { returnCode: "10001", info: { orderNo: "VM2", matchCode: "21", carrier: "CUCC", billable: false, duplicate: true } },
     });
@@ -58,7 +63,7 @@ describe("answerDuplicate", () => {
 
   it("replays a result stored without a carrier with carrier null", () => {
     const { carrier: _, ...old } = stored;
-    expect(answerDuplicate(old, "replay", "VM2")).toMatchObject({ ok: true, value: { info: { carrier: null } } });
+    expect(answerDuplicate(old, { duplicatePolicy: "replay", dedupTtl: 60 }, "VM2")).toMatchObject({ ok: true, value: { info: { carrier: null } } });
   });
 
   it("answers a retry with the original answer under the original order number, whatever the policy", () => {

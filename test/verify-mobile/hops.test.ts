@@ -173,7 +173,7 @@ describe("duplicates", () => {
     const object = env.ACCOUNT_OBJECTS.get(env.ACCOUNT_OBJECTS.idFromName(account.record.id));
     expect([m.envelope.errorCode, m.envelope.errorReason, m.chain, await object.state("verifyMobile", { balanceFen: null, remaining: 5 })]).toEqual([
       "309",
-      "重复的请求：与订单VM_EARLIER的查询相同",
+      expect.stringContaining("（订单VM_EARLIER）"),
       ["DEDUP.get"],
       { balanceFen: null, remaining: 4, reserved: 0 },
     ]);

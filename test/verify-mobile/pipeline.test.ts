@@ -107,43 +107,48 @@ describe("token and account errors", () => {
   it("105: unknown token", async () => {
     const account = await createAccount();
     const { envelope } = await verify({ ...account, token: "vmt_" + "x".repeat(32) }, person(zhang));
-    expect(envelope).toEqual({ errorCode: "105", errorDetail: "无效token", errorReason: null, info: null, returnCode: "", returnDesc: "" });
+    expect(envelope).toEqual({ errorCode: "105", errorDetail: "无效token", errorReason: "token无效：请核对token（vmt_开头共36个字符，不含空格、换行或引号）；轮换或停用后旧token立即失效", info: null, returnCode: "", returnDesc: "" });
   });
 
   it("103: account offline", async () => {
     const { envelope } = await verify(await createAccount({ status: "offline" }), person(zhang));
-    expect(envelope).toEqual({ errorCode: "103", errorDetail: "账户已下线", errorReason: null, info: null, returnCode: "", returnDesc: "" });
+    expect(envelope).toEqual({ errorCode: "103", errorDetail: "账户已下线", errorReason: "账户已下线，token不再可用：请联系运营方", info: null, returnCode: "", returnDesc: "" });
   });
 
   it("104: balance at or below zero", async () => {
     const { envelope } = await verify(await createAccount({ openingBalanceFen: 0 }), person(zhang));
-    expect(envelope).toEqual({ errorCode: "104", errorDetail: "账户余额不足", errorReason: null, info: null, returnCode: "", returnDesc: "" });
+    expect(envelope).toEqual({ errorCode: "104", errorDetail: "账户余额不足", errorReason: "账户余额不足（≤0）：请联系运营方充值，充值后数秒内生效", info: null, returnCode: "", returnDesc: "" });
   });
 
   it("302: the token's account record is gone", async () => {
     const account = await createAccount();
     await env.ACCOUNTS.delete(accountKey(account.record.id));
     const { envelope } = await verify(account, person(zhang));
-    expect(envelope).toEqual({ errorCode: "302", errorDetail: "请求账号不存在", errorReason: null, info: null, returnCode: "0", returnDesc: null });
+    expect(envelope).toEqual({ errorCode: "302", errorDetail: "请求账号不存在", errorReason: "token对应的账户已不存在：请联系运营方", info: null, returnCode: "0", returnDesc: null });
   });
 
   it.each([
-    ["304", "请求帐号被冻结", { status: "frozen" }],
-    ["305", "请求没有此接口访问权限", { services: { verifyBankCard: { priceFen: 0, remaining: null } } }],
-    ["311", "权限不足", { services: {} }],
-    ["314", "合同时间过期", { contractEnd: "2020-01-01" }],
-    ["312", "请求账号余额不足", { openingBalanceFen: 10, services: { verifyMobile: { priceFen: 50, remaining: null } } }],
-    ["313", "剩余次数不足", { services: { verifyMobile: { priceFen: 0, remaining: 0 } } }],
-  ] as const)("%s: %s", async (code, detail, patch) => {
+    ["304", "请求帐号被冻结", { status: "frozen" }, "账户已被冻结：请联系运营方解冻"],
+    ["305", "请求没有此接口访问权限", { services: { verifyBankCard: { priceFen: 0, remaining: null } } }, "账户未开通本接口：请联系运营方开通"],
+    ["311", "权限不足", { services: {} }, "账户未开通任何服务：请联系运营方开通"],
+    ["314", "合同时间过期", { contractEnd: "2020-01-01" }, "账户合同已于2020-01-01（北京时间）到期：请联系运营方续约"],
+    [
+      "312",
+      "请求账号余额不足",
+      { openingBalanceFen: 10, services: { verifyMobile: { priceFen: 50, remaining: null } } },
+      "账户余额0.10元，扣除处理中请求的预留后低于单价0.50元：请联系运营方充值",
+    ],
+    ["313", "剩余次数不足", { services: { verifyMobile: { priceFen: 0, remaining: 0 } } }, "本接口剩余次数为0：请联系运营方增加次数"],
+  ] as const)("%s: %s, saying why and what to do", async (code, detail, patch, reason) => {
     const { envelope } = await verify(await createAccount(patch), person(zhang));
-    expect(envelope).toEqual({ errorCode: code, errorDetail: detail, errorReason: null, info: null, returnCode: "0", returnDesc: null });
+    expect(envelope).toEqual({ errorCode: code, errorDetail: detail, errorReason: reason, info: null, returnCode: "0", returnDesc: null });
   });
 });
 
 describe("request errors", () => {
   it("301: none of the parameters", async () => {
     const { envelope } = await sendForm({});
-    expect(envelope).toEqual({ errorCode: "301", errorDetail: "参数不能为空", errorReason: null, info: null, returnCode: "0", returnDesc: null });
+    expect(envelope).toEqual({ errorCode: "301", errorDetail: "参数不能为空", errorReason: "未收到token、iv、logon中的任何一个：请以表单或JSON发送请求体，并设置与之一致的Content-Type", info: null, returnCode: "0", returnDesc: null });
   });
 
   it("306: a missing parameter is named", async () => {
@@ -206,7 +211,9 @@ describe("duplicates (309 and replay)", () => {
     expect(envelope).toEqual({
       errorCode: "309",
       errorDetail: "请求重复的请求",
-      errorReason: `重复的请求：与订单${first.envelope.info!.orderNo}的查询相同`,
+      errorReason: expect.stringMatching(
+        new RegExp(`^重复的请求：60秒内已查询过相同身份（订单${first.envelope.info!.orderNo}），请使用原结果；\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d（北京时间）后可再查$`),
+      ),
       info: null,
       returnCode: "0",
       returnDesc: null,
@@ -284,15 +291,15 @@ describe("upstream errors", () => {
     expect([envelope.errorCode, envelope.errorDetail, envelope.info, envelope.returnCode]).toEqual([code, detail, null, "0"]);
   });
 
-  it("500 when the service is misconfigured, without saying why", async () => {
+  it("500 when the service is misconfigured, without saying which setting", async () => {
     const account = await createAccount();
     const body = JSON.stringify({ token: account.token, iv: IV, logon: await encryptLogon(account.logonKey, person(zhang)) });
     const response = await app.fetch(new Request(API, { method: "POST", headers: { "Content-Type": "application/json" }, body }), { ...env, SERVICE_SECRET: "short" }, createExecutionContext());
-    expect(await response.json()).toEqual({ errorCode: "500", errorDetail: "系统错误，服务器异常", errorReason: null, info: null, returnCode: "0", returnDesc: null });
+    expect(await response.json()).toEqual({ errorCode: "500", errorDetail: "系统错误，服务器异常", errorReason: "系统错误：本次不计费，请稍后重试；持续出现请凭订单号联系运营方", info: null, returnCode: "0", returnDesc: null });
   });
 });
 
-describe("check order (CONTRACT.md §3)", () => {
+describe("check order (docs/contract.md §4)", () => {
   it("checks parameters before the token", async () => {
     expect((await sendForm({ token: "vmt_" + "x".repeat(32), iv: "short", logon: "AAAA" })).envelope.errorCode).toBe("306");
   });

@@ -3,6 +3,7 @@
 // request schema of the OpenAPI document (src/openapi/), so what is published is what is checked.
 import * as z from "zod/mini";
 import { fromLenientBase64, utf8 } from "../../crypto/bytes.ts";
+import { PARAM_RULES } from "../../wire/codes.ts";
 import { badParam, fail, ok, type Failure, type Outcome } from "../../wire/outcome.ts";
 import type { RawFields } from "./body.ts";
 
@@ -23,10 +24,10 @@ export const MAX_LOGON_LENGTH = 4096;
 export const REQUEST_ID_HEADER = "Idempotency-Key";
 
 // The messages are the `errorReason` of the 306 that names the field.
-const IV_LENGTH = "iv须为16个字符";
+const IV_LENGTH = PARAM_RULES.iv;
 const NOT_BASE64 = "logon须为base64编码";
 const LOGON_TOO_LONG = `logon长度超过${MAX_LOGON_LENGTH}个字符`;
-const REQUEST_ID_SHAPE = "requestId须为1–64个可打印ASCII字符";
+const REQUEST_ID_SHAPE = PARAM_RULES.requestId;
 const REQUEST_ID_CONFLICT = `请求体中的requestId与${REQUEST_ID_HEADER}不一致`;
 
 /** The shape of a requestId, as the body field and as the header. */
