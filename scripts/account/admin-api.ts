@@ -107,7 +107,7 @@ export async function callAdmin(command: AdminCommand, now = new Date(), fetcher
   const account = `/admin/accounts/${command.id}`;
   switch (command.verb) {
     case "credit": {
-      const body = JSON.stringify({ balanceFen: command.balanceFen, count: command.count });
+      const body = JSON.stringify({ balanceFen: command.balanceFen, count: command.count, start: command.start });
       return json(await text(worker, await worker.call(`${account}/credit`, { method: "POST", body }))) ?? {};
     }
     case "state":

@@ -45,6 +45,7 @@ const VALUES = z.object({
   "rate-limit": orNone(wholeNumber("rate-limit", 1)),
   "subject-budget": wholeNumber("subject-budget", 1),
   diagnostics: z.boolean(),
+  start: z.boolean(),
   "key-length": z.enum(["16", "32"], "--key-length must be 16 or 32").transform((v) => Number(v) as KeyLength),
   url: z.url({ protocol: /^https?$/, error: "--url must be an http(s) URL" }),
   from: day("from"),
@@ -56,7 +57,7 @@ const VALUES = z.object({
 type Flag = keyof typeof VALUES.shape;
 
 /** parseArgs reads each flag as a string, except these switches; -h is --help. */
-const SWITCHES: readonly Flag[] = ["local", "remote", "diagnostics"];
+const SWITCHES: readonly Flag[] = ["local", "remote", "diagnostics", "start"];
 const OPTIONS: ParseArgsOptionsConfig = {
   help: { type: "boolean", short: "h" },
   ...Object.fromEntries(Object.keys(VALUES.shape).map((flag) => [flag, { type: SWITCHES.includes(flag as Flag) ? "boolean" : "string" }])),
@@ -93,7 +94,7 @@ export type Command =
   | { verb: "rotate-token"; target: Target; id: string }
   | { verb: "rotate-key"; target: Target; id: string; keyLength: KeyLength | null }
   | { verb: "disable"; target: Target; id: string }
-  | { verb: "credit"; target: Target; id: string; url: string | null; balanceFen: number; count: number }
+  | { verb: "credit"; target: Target; id: string; url: string | null; balanceFen: number; count: number; start: boolean }
   | { verb: "state"; target: Target; id: string; url: string | null }
   | {
       verb: "usage" | "ledger";
@@ -109,7 +110,7 @@ export type Command =
 export type Verb = Exclude<Command["verb"], "help">;
 
 /** How each flag's value reads in the usage text. */
-const SHOWN: Record<Exclude<Flag, "local" | "remote" | "persist-to" | "diagnostics">, string> = {
+const SHOWN: Record<Exclude<Flag, "local" | "remote" | "persist-to" | "diagnostics" | "start">, string> = {
   id: "ACC",
   token: "TOKEN",
   name: "NAME",
@@ -153,7 +154,11 @@ const VERBS: Record<Verb, Spec> = {
   "rotate-token": { required: ["id"], optional: [], about: "new token; the old one stops working" },
   "rotate-key": { required: ["id"], optional: ["key-length"], about: "new logonKey" },
   disable: { required: ["id"], optional: [], about: "offline, and the token entry deleted" },
-  credit: { required: ["id"], optional: ["balance", "quota", "url"], about: "top up (negative values correct a mistake)" },
+  credit: {
+    required: ["id"],
+    optional: ["balance", "quota", "start", "url"],
+    about: "top up (negative values correct a mistake; with start, also where the account has no balance or count yet)",
+  },
   state: { required: ["id"], optional: ["url"], about: "balance, counts left, reservations in flight" },
   usage: { required: ["id"], optional: ["from", "to", "format", "url"], about: "per day and code" },
   ledger: { required: ["id"], optional: ["from", "to", "format", "limit", "url"], about: "every row of the range" },
@@ -163,7 +168,7 @@ const TARGET_FLAGS: readonly Flag[] = ["local", "remote", "persist-to"];
 
 function flagText(flag: Flag): string {
   if (flag === "diagnostics") return "--diagnostics|--no-diagnostics";
-  return flag === "local" || flag === "remote" || flag === "persist-to" ? `--${flag}` : `--${flag} ${SHOWN[flag]}`;
+  return flag === "local" || flag === "remote" || flag === "persist-to" || flag === "start" ? `--${flag}` : `--${flag} ${SHOWN[flag]}`;
 }
 
 function verbLine(verb: Verb): string {
@@ -278,7 +283,7 @@ export function parseCommand(argv: readonly string[]): Command {
       const balanceFen = values.balance ?? 0;
       const count = values.quota ?? 0;
       if (balanceFen === 0 && count === 0) throw usageError("credit needs --balance FEN and/or --quota N");
-      return { verb, target, id: values.id!, url: values.url ?? null, balanceFen, count };
+      return { verb, target, id: values.id!, url: values.url ?? null, balanceFen, count, start: values.start ?? false };
     }
     case "state":
       return { verb, target, id: values.id!, url: values.url ?? null };

@@ -36,6 +36,7 @@ const CreditBody = z.object({
   balanceFen: z._default(Amount, 0),
   count: z._default(Amount, 0),
   service: z._default(z.string(), SERVICE),
+  start: z._default(z.boolean(), false),
 });
 
 export const admin = new Hono<{ Bindings: Env }>();
@@ -69,11 +70,11 @@ admin.post("/accounts/:id/credit", async (c) => {
   const record = await findRecord(c);
   if (!record) return c.json({ error: "no such account" }, 404);
   const body = CreditBody.safeParse(await c.req.json().catch(() => null));
-  if (!body.success) return c.json({ error: `body must be {balanceFen?: integer, count?: integer, service?: string}, amounts within ±${MAX_CREDIT_FEN}` }, 400);
-  const { service, balanceFen, count } = body.data;
+  if (!body.success) return c.json({ error: `body must be {balanceFen?: integer, count?: integer, service?: string, start?: boolean}, amounts within ±${MAX_CREDIT_FEN}` }, 400);
+  const { service, balanceFen, count, start } = body.data;
   if (!record.services[service]) return c.json({ error: `the account has no service ${service}` }, 400);
   const now = Date.now();
-  const credited = await accountObject(c.env, record.id).credit({ service, balanceFen, count, opening: openingOf(record, service), at: now });
+  const credited = await accountObject(c.env, record.id).credit({ service, balanceFen, count, start, opening: openingOf(record, service), at: now });
   if (!credited.ok) return c.json({ error: credited.error }, 400);
   // Other isolates see the new balance within the hint's few seconds; this one at once.
   rememberBalance(record.id, credited.state.balanceFen, now);

@@ -191,21 +191,24 @@ export class AccountObject extends DurableObject<Env> {
     });
   }
 
-  /** Adds to (or, negative, takes from) what is there; never turns an unmetered quantity into a metered one. */
+  /**
+   * Adds to (or, negative, takes from) what is there. An unprepaid balance or an unmetered count is
+   * started only when the credit says so (`start`): never by accident.
+   */
   credit(c: Credit): Credited {
     this.open(c.service, c.opening);
     const { balance, remaining } = this.sql
       .exec<{ balance: number | null; remaining: number | null }>(
         "SELECT (SELECT balance_fen FROM balance) AS balance, (SELECT remaining FROM counts WHERE service = ?) AS remaining", c.service)
       .one();
-    if (c.balanceFen !== 0 && balance === null) return { ok: false, error: "the account is not prepaid (no balance to credit): set one with `account update --balance`" };
-    if (c.count !== 0 && remaining === null) return { ok: false, error: "the service is unmetered (no count to credit): set one with `account update --quota`" };
+    if (c.balanceFen !== 0 && balance === null && !c.start) return { ok: false, error: "the account is not prepaid: a credit starts a balance only with start: true (account credit --start)" };
+    if (c.count !== 0 && remaining === null && !c.start) return { ok: false, error: "the service is unmetered: a credit starts a count only with start: true (account credit --start)" };
     if (!Number.isSafeInteger((balance ?? 0) + c.balanceFen) || !Number.isSafeInteger((remaining ?? 0) + c.count)) {
       return { ok: false, error: "the result would leave the safe integer range" };
     }
     this.ctx.storage.transactionSync(() => {
-      if (c.balanceFen !== 0) this.sql.exec("UPDATE balance SET balance_fen = balance_fen + ?", c.balanceFen);
-      if (c.count !== 0) this.sql.exec("UPDATE counts SET remaining = remaining + ? WHERE service = ?", c.count, c.service);
+      if (c.balanceFen !== 0) this.sql.exec("UPDATE balance SET balance_fen = coalesce(balance_fen, 0) + ?", c.balanceFen);
+      if (c.count !== 0) this.sql.exec("UPDATE counts SET remaining = coalesce(remaining, 0) + ? WHERE service = ?", c.count, c.service);
       this.sql.exec("INSERT INTO credits (at, service, balance_fen, count) VALUES (?, ?, ?, ?)", c.at, c.service, c.balanceFen, c.count);
     });
     return { ok: true, state: this.state(c.service, c.opening) };

@@ -98,7 +98,15 @@ export type Settlement = Omit<LedgerEntry, "chargedFen" | "service" | "fingerpri
 /** The most one credit may add or take, in fen or counts (10^12 fen = 10 billion yuan). */
 export const MAX_CREDIT_FEN = 1_000_000_000_000;
 
-export type Credit = { readonly service: string; readonly balanceFen: number; readonly count: number; readonly opening: Opening; readonly at: number };
+export type Credit = {
+  readonly service: string;
+  readonly balanceFen: number;
+  readonly count: number;
+  /** Start a balance on an unprepaid account, a count on an unmetered service (never implicit). */
+  readonly start?: boolean;
+  readonly opening: Opening;
+  readonly at: number;
+};
 
 export type AccountState = { readonly balanceFen: number | null; readonly remaining: number | null; readonly reserved: number };
 

@@ -130,6 +130,12 @@ describe("credit, usage and the alarm", () => {
     expect(await o.state("verifyMobile", open)).toEqual({ balanceFen: null, remaining: null, reserved: 0 });
   });
 
+  it("starts a balance on an unprepaid account, and a count on an unmetered service, when the credit says so", async () => {
+    const o = object();
+    const credited = await o.credit({ service: "verifyMobile", balanceFen: 300, count: 5, start: true, opening: open, at: NOW });
+    expect(credited).toEqual({ ok: true, state: { balanceFen: 300, remaining: 5, reserved: 0 } });
+  });
+
   it("never turns an unmetered service into a metered one by a count credit", async () => {
     expect(await object().credit({ service: "verifyMobile", balanceFen: 0, count: 5, opening: open, at: NOW })).toMatchObject({ ok: false });
   });

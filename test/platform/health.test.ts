@@ -22,7 +22,7 @@ describe("/healthz", () => {
 
   it("never falls back to the sandbox: a deployment without UPSTREAMS and JUHE_KEY is a configuration error", () => {
     const { UPSTREAMS: _, ...deployed } = env;
-    expect(health({ ...deployed, JUHE_KEY: "" } as Env)).toEqual({ status: 503, body: { ok: false, upstream: null } });
+    expect(health({ ...deployed, JUHE_KEY: "" } as unknown as Env)).toEqual({ status: 503, body: { ok: false, upstream: null } });
   });
 
   it("logs one line naming the missing setting, once per isolate", () => {

@@ -74,8 +74,9 @@ describe("account command line", () => {
 
   it("parses credit as changes to balance and counts", () => {
     expect(parseCommand(["credit", ...LOCAL, ...ID, "--balance", "5000", "--quota", "-2"])).toEqual({
-      verb: "credit", target: { mode: "local", persistTo: null }, id: "acc_0123456789abcdef", url: null, balanceFen: 5000, count: -2,
+      verb: "credit", target: { mode: "local", persistTo: null }, id: "acc_0123456789abcdef", url: null, balanceFen: 5000, count: -2, start: false,
     });
+    expect(parseCommand(["credit", ...LOCAL, ...ID, "--balance", "5000", "--start"])).toMatchObject({ verb: "credit", balanceFen: 5000, start: true });
     expect(usage(["credit", ...LOCAL, ...ID])).toMatch(/--balance FEN and\/or --quota N/);
     expect(usage(["credit", ...LOCAL, ...ID, "--balance", "none"])).toMatch(/--balance must be a whole number/);
   });
@@ -170,7 +171,7 @@ describe("account usage text", () => {
         }
       }
     }
-    expect({ tried, refused }).toEqual({ tried: 63, refused: [] });
+    expect({ tried, refused }).toEqual({ tried: 64, refused: [] });
   });
 
   it("does not offer update what update refuses", () => {
