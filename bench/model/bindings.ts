@@ -1,10 +1,11 @@
 // Bench only: a Worker run with its bindings behind modelled production round trips
-// (docs/benchmark.md, "Latency model"). Each KV read answers locally, then waits the modelled hit or
-// miss time (hit or miss by its result); each write waits a miss; each Durable Object RPC call
-// waits half the object round trip before and half after. Outbound fetch is the upstream: not
-// delayed here (the fake upstream waits itself). Every call is recorded per request, through
-// AsyncLocalStorage so concurrent requests and their background work keep apart, and the
-// response says how many calls ran one after another before the upstream was asked.
+// (docs/benchmark.md, "Latency model"). Each call is made locally, then held until its modelled
+// round trip has passed: a KV read a hit or a miss by its result, a KV write a miss, a Durable
+// Object RPC call the object round trip. The local store's own time counts toward the round trip,
+// not on top of it. Outbound fetch is the upstream: not delayed here (the fake upstream waits
+// itself). Every call is recorded per request, through AsyncLocalStorage so concurrent requests
+// and their background work keep apart, and the response says how many calls ran one after
+// another before the upstream was asked.
 import { AsyncLocalStorage } from "node:async_hooks";
 import { CHAIN_HEADER, COLD_HEADER, HOPS_HEADER, MODEL_VARS, SERIAL_MS_HEADER, UPSTREAM_MS_HEADER, UPSTREAM_OWN_HEADER } from "./protocol.ts";
 
@@ -37,38 +38,51 @@ class Recorder {
   }
 
   /**
-   * The longest chain of calls each started after the previous one ended, among the calls that
-   * ended before the upstream was asked (all calls so far when it was not): calls raced together
-   * count once.
+   * Among the calls that ended before the upstream was asked (all calls so far when it was not),
+   * the chain of calls each started after the previous one ended that ranks highest: by count
+   * (then ms), the serial hops, calls raced together counting once; by modelled ms, the time they
+   * held the request up.
    */
-  serialChain(): Call[] {
+  serialChain(by: "count" | "ms"): Chain {
+    const rank = (c: Chain) => (by === "count" ? c.count * 1e6 + c.ms : c.ms * 1e3 + c.count);
     const before = this.upstreamAt ?? this.seq + 1;
     const done = this.calls.filter((c) => c.end < before).sort((a, b) => a.end - b.end);
-    const chains: Call[][] = [];
+    const best: Chain[] = [];
+    let top: Chain = { calls: [], count: 0, ms: 0 };
     for (const [i, call] of done.entries()) {
-      let longest: Call[] = [];
-      for (let j = 0; j < i; j++) if (done[j]!.end < call.start && chains[j]!.length > longest.length) longest = chains[j]!;
-      chains.push([...longest, call]);
+      let prior: Chain = { calls: [], count: 0, ms: 0 };
+      for (let j = 0; j < i; j++) if (done[j]!.end < call.start && rank(best[j]!) > rank(prior)) prior = best[j]!;
+      const chain = { calls: [...prior.calls, call], count: prior.count + 1, ms: prior.ms + call.modelledMs };
+      best.push(chain);
+      if (rank(chain) > rank(top)) top = chain;
     }
-    return chains.reduce<Call[]>((a, b) => (b.length > a.length ? b : a), []);
+    return top;
   }
 }
 
+type Chain = { readonly calls: Call[]; readonly count: number; readonly ms: number };
+
 const current = new AsyncLocalStorage<Recorder>();
-const sleep = (ms: number) => (ms > 0 ? new Promise<void>((resolve) => setTimeout(resolve, ms)) : Promise.resolve());
 type Method = (...args: unknown[]) => Promise<unknown>;
+
+/** Waits out what is left of `ms` since `started` (workerd's clock moves on I/O, in whole ms). */
+function holdUntil(started: number, ms: number): Promise<void> {
+  const left = started + ms - Date.now();
+  return left > 0 ? new Promise((resolve) => setTimeout(resolve, left)) : Promise.resolve();
+}
 
 function modelKv(kv: KVNamespace, name: string, delays: Delays): KVNamespace {
   const methods = kv as unknown as Record<string, Method>;
   type Charge = { ms: number; detail?: string };
   const timed = (method: string, charge: (result: unknown) => Charge) => async (...args: unknown[]) => {
     const done = current.getStore()?.begin(`${name}.${method}`);
+    const started = Date.now();
     const result = await methods[method]!.apply(kv, args).catch((error: unknown) => {
       done?.(0, "failed");
       throw error;
     });
     const { ms, detail } = charge(result);
-    await sleep(ms);
+    await holdUntil(started, ms);
     done?.(ms, detail);
     return result;
   };
@@ -93,11 +107,11 @@ function modelStub(stub: DurableObjectStub, name: string, delays: Delays): Durab
       if (typeof prop === "symbol" || prop === "id" || prop === "name" || prop === "then") return methods[prop];
       return async (...args: unknown[]) => {
         const done = current.getStore()?.begin(`${name}.${prop}`);
+        const started = Date.now();
         try {
-          await sleep(delays.objectMs / 2);
           return await (methods[prop] as Method)(...args);
         } finally {
-          await sleep(delays.objectMs / 2);
+          await holdUntil(started, delays.objectMs);
           done?.(delays.objectMs);
         }
       };
@@ -162,11 +176,11 @@ export function modelled<E extends object>(handler: ExportedHandler<E>, bindings
       if (request.headers.get(COLD_HEADER) === "1") coldStart();
       const recorder = new Recorder();
       const answer = await current.run(recorder, () => handler.fetch!(request, modelEnv(env), ctx));
-      const chain = recorder.serialChain();
+      const hops = recorder.serialChain("count");
       const response = new Response(answer.body, answer);
-      response.headers.set(HOPS_HEADER, String(chain.length));
-      response.headers.set(CHAIN_HEADER, chain.map((c) => c.name).join(" > "));
-      response.headers.set(SERIAL_MS_HEADER, String(chain.reduce((ms, c) => ms + c.modelledMs, 0)));
+      response.headers.set(HOPS_HEADER, String(hops.count));
+      response.headers.set(CHAIN_HEADER, hops.calls.map((c) => c.name).join(" > "));
+      response.headers.set(SERIAL_MS_HEADER, String(recorder.serialChain("ms").ms));
       if (recorder.upstreamAt !== null) response.headers.set(UPSTREAM_MS_HEADER, String(recorder.upstreamOwnMs));
       return response;
     },
