@@ -10,7 +10,7 @@
 // Model round trips: --kv-hit-ms (2), --kv-miss-ms (20), --object-ms (15), --upstream-ms (120).
 // BENCH_RUNS (3; 1 with --quick or --model), BENCH_CONNECTIONS (10), BENCH_DURATION (5 s),
 // BENCH_WARMUP (1 s), BENCH_ACCOUNTS (1), BENCH_MODEL_REQUESTS (120 per workload),
-// BENCH_MODEL_CONNECTIONS (4), BENCH_WORST_SECONDS (0.6 per input), BENCH_SCRIPT (a built bundle).
+// BENCH_MODEL_CONNECTIONS (4), BENCH_WORST_SECONDS (0.4 per input), BENCH_SCRIPT (a built bundle).
 // `-- --profile`: see profile.ts.
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { availableParallelism, cpus, loadavg } from "node:os";
@@ -61,7 +61,7 @@ const MODEL_LOAD = {
   connections: setting("BENCH_MODEL_CONNECTIONS", 4),
   warmupPerConnection: quick ? 1 : 3,
 };
-const WORST_SECONDS = setting("BENCH_WORST_SECONDS", quick ? 0.3 : 0.6);
+const WORST_SECONDS = setting("BENCH_WORST_SECONDS", quick ? 0.2 : 0.4);
 
 /** Targets (docs/benchmark.md). The floor ratios are a reference only, no longer targets. */
 const TARGET = {
