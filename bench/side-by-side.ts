@@ -2,6 +2,7 @@
 // deploys against the peer (bench/peer/), both asking the same fake juhe (answering at once, plain
 // mode) with the same load, bodies and accounts. Local bindings, no model: this is CPU per request.
 import { join } from "node:path";
+import { ROOT } from "../scripts/lib/paths.ts";
 import { FAKE_JUHE_KEY, type FakeJuhe } from "./fake-juhe.ts";
 import { measure, type Measured } from "./load.ts";
 import { build, OUT, PEER_CONFIG, seedAccount, seedPeerAccount, startWorker, type Worker } from "./server.ts";
@@ -12,7 +13,7 @@ export type Load = { seconds: number; warmupSeconds: number; connections: number
 
 /** The peer as it would deploy (once per bench). */
 export function buildPeer(): string {
-  return build(join(OUT, "peer"), { entry: join(PEER_CONFIG, "../worker.ts"), config: PEER_CONFIG }).script;
+  return build(join(OUT, "peer"), { entry: join(ROOT, "bench/peer/worker.ts"), config: PEER_CONFIG }).script;
 }
 
 async function verifyRate(worker: Worker, pool: IdentityPool, load: Load, expectedRps: number): Promise<Measured> {
