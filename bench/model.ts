@@ -6,15 +6,16 @@
 // another before the upstream was asked, and how long the upstream took itself. Added latency =
 // end-to-end minus the upstream's own time.
 //   warm: one account, the isolate's caches as the traffic leaves them;
-//   cold: one account per connection, every request clearing the isolate's caches first.
+//   cold: one account per connection, every request clearing the isolate's caches first;
+//   floor: a Worker that only forwards to the upstream (bench/model/forward-entry.ts), warm.
 import { Agent, request as httpRequest } from "node:http";
 import type { FakeJuhe } from "./fake-juhe.ts";
 import { FAKE_JUHE_KEY } from "./fake-juhe.ts";
 import { round } from "./load.ts";
-import { CHAIN_HEADER, COLD_HEADER, HOPS_HEADER, MODEL_VARS, SERIAL_MS_HEADER, UPSTREAM_MS_HEADER } from "./model/protocol.ts";
+import { CHAIN_HEADER, COLD_HEADER, HOPS_HEADER, MODEL_VARS, SERIAL_MS_HEADER, TIMER_LATE_HEADER, UPSTREAM_MS_HEADER } from "./model/protocol.ts";
 import { join } from "node:path";
 import { ROOT } from "../scripts/lib/paths.ts";
-import { build, OUT, PEER_CONFIG, seedAccount, seedPeerAccount, startWorker, type Account, type Worker } from "./server.ts";
+import { build, OUT, PEER_CONFIG, seedAccount, seedPeerAccount, startWorker, type Account, type StartOptions, type Worker } from "./server.ts";
 import { classify, formBody, nextIdentity, VERIFY_PATH } from "./workload.ts";
 
 export type Delays = { kvHitMs: number; kvMissMs: number; objectMs: number; upstreamMs: number };
@@ -32,6 +33,8 @@ export type Latency = {
   serialP50Ms: number;
   /** …and of what the added latency holds beyond them: CPU, loopback, timers. */
   localP50Ms: number;
+  /** How late the worker's timers fire, as the model learnt it (it schedules that much earlier). */
+  timerLateMs: number;
   /** Median count of serial binding calls before the upstream call. */
   hops: number;
   /** The most frequent chain of those calls, and how often each chain was seen. */
@@ -44,20 +47,22 @@ export type Latency = {
 };
 
 export type Side = { warm: Latency; cold: Latency };
-export type ModelRun = { ours: Side; peer: Side };
+export type ModelRun = { ours: Side; peer: Side; floor: Latency };
+export type ModelScripts = { ours: string; peer: string; floor: string };
 
 const EXPECTED = "200/10001";
 const MODEL_FLAGS = ["nodejs_als"]; // AsyncLocalStorage keeps concurrent requests' records apart
 
-/** Builds the two model entries (once per bench). */
-export function buildModel(): { ours: string; peer: string } {
+/** Builds the model entries (once per bench). */
+export function buildModel(): ModelScripts {
   return {
+    floor: build(join(OUT, "forward-model"), { entry: join(ROOT, "bench/model/forward-entry.ts"), config: PEER_CONFIG, flags: MODEL_FLAGS }).script,
     ours: build(join(OUT, "model"), { entry: join(ROOT, "bench/model/entry.ts"), flags: MODEL_FLAGS }).script,
     peer: build(join(OUT, "peer-model"), { entry: join(ROOT, "bench/peer/model-entry.ts"), config: PEER_CONFIG, flags: MODEL_FLAGS }).script,
   };
 }
 
-type Sample = { ms: number; upstreamMs: number | null; hops: number; chain: string; serialMs: number; answer: string };
+type Sample = { ms: number; upstreamMs: number | null; hops: number; chain: string; serialMs: number; timerLateMs: number; answer: string };
 
 /** One POST on a kept-alive connection, timed from the first byte written to the last read. */
 function post(agent: Agent, url: URL, body: string, headers: Record<string, string>): Promise<Sample> {
@@ -78,6 +83,7 @@ function post(agent: Agent, url: URL, body: string, headers: Record<string, stri
             hops: Number(res.headers[HOPS_HEADER] ?? NaN),
             chain: String(res.headers[CHAIN_HEADER] ?? ""),
             serialMs: Number(res.headers[SERIAL_MS_HEADER] ?? NaN),
+            timerLateMs: Number(res.headers[TIMER_LATE_HEADER] ?? NaN),
             answer: classify(res.statusCode ?? 0, Buffer.concat(chunks).toString("utf8")),
           });
         });
@@ -132,6 +138,7 @@ function summarise(samples: Sample[]): Latency {
     upstreamP50Ms: round(quantile(sorted(answered.map((s) => s.upstreamMs!)), 0.5), 2),
     serialP50Ms: round(quantile(sorted(answered.map((s) => s.serialMs)), 0.5), 2),
     localP50Ms: round(quantile(sorted(answered.map((s) => s.ms - s.upstreamMs! - s.serialMs)), 0.5), 2),
+    timerLateMs: round(quantile(sorted(samples.map((s) => s.timerLateMs)), 0.5), 2),
     hops: quantile(sorted(samples.map((s) => s.hops)), 0.5),
     chain: Object.entries(chains).sort((a, b) => b[1] - a[1])[0]?.[0] ?? "(none)",
     chains,
@@ -147,25 +154,33 @@ const modelVars = (delays: Delays) => ({
   [MODEL_VARS.objectMs]: String(delays.objectMs),
 });
 
-/** Starts both model entries side by side and measures warm then cold, alternating gateway and peer. */
-export async function measureModel(scripts: { ours: string; peer: string }, juhe: FakeJuhe, delays: Delays, load: ModelLoad): Promise<ModelRun> {
+/** Starts the model entries side by side: the floor, then warm and cold, alternating gateway and peer. */
+export async function measureModel(scripts: ModelScripts, juhe: FakeJuhe, delays: Delays, load: ModelLoad): Promise<ModelRun> {
   const upstream = juhe.baseUrl(delays.upstreamMs);
-  const ours = await startWorker(scripts.ours, {
-    bindings: { ...modelVars(delays), UPSTREAMS: "juhe", JUHE_MODE: "plain", JUHE_KEY: FAKE_JUHE_KEY, JUHE_BASE_URL: upstream },
-    compatibilityFlags: MODEL_FLAGS,
-  });
-  let peer: Worker | null = null;
+  const plain = { config: PEER_CONFIG, bindings: { ...modelVars(delays), JUHE_URL: upstream, JUHE_KEY: FAKE_JUHE_KEY }, compatibilityFlags: MODEL_FLAGS };
+  const started: Worker[] = [];
+  const start = async (script: string, options: StartOptions) => {
+    const worker = await startWorker(script, options);
+    started.push(worker);
+    return worker;
+  };
   try {
-    peer = await startWorker(scripts.peer, { config: PEER_CONFIG, bindings: { ...modelVars(delays), JUHE_URL: upstream, JUHE_KEY: FAKE_JUHE_KEY }, compatibilityFlags: MODEL_FLAGS });
+    const ours = await start(scripts.ours, {
+      bindings: { ...modelVars(delays), UPSTREAMS: "juhe", JUHE_MODE: "plain", JUHE_KEY: FAKE_JUHE_KEY, JUHE_BASE_URL: upstream },
+      compatibilityFlags: MODEL_FLAGS,
+    });
+    const peer = await start(scripts.peer, plain);
+    const forward = await start(scripts.floor, plain);
     const warmAccount = await seedAccount(ours, "Model warm", "reject");
     const coldAccounts = await Promise.all(Array.from({ length: load.connections }, (_, i) => seedAccount(ours, `Model cold ${i + 1}`, "reject")));
     for (const account of [warmAccount, ...coldAccounts]) await seedPeerAccount(peer, account);
+    const floor = await drive(forward, [warmAccount], load, false);
     const oursWarm = await drive(ours, [warmAccount], load, false);
     const peerWarm = await drive(peer, [warmAccount], load, false);
     const oursCold = await drive(ours, coldAccounts, load, true);
     const peerCold = await drive(peer, coldAccounts, load, true);
-    return { ours: { warm: oursWarm, cold: oursCold }, peer: { warm: peerWarm, cold: peerCold } };
+    return { ours: { warm: oursWarm, cold: oursCold }, peer: { warm: peerWarm, cold: peerCold }, floor };
   } finally {
-    await Promise.all([ours.dispose(), peer?.dispose()]);
+    await Promise.all(started.map((w) => w.dispose()));
   }
 }

@@ -13,6 +13,8 @@ export const HOPS_HEADER = "x-model-hops";
 export const CHAIN_HEADER = "x-model-chain";
 /** Response header: the modelled round trips of those calls, summed, in ms. */
 export const SERIAL_MS_HEADER = "x-model-serial-ms";
+/** Response header: how late the worker's timers fire, as the model has learnt it (ms). */
+export const TIMER_LATE_HEADER = "x-model-timer-late-ms";
 /** Response header: the upstream's own time for this request (from the fake upstream's header). */
 export const UPSTREAM_MS_HEADER = "x-model-upstream-ms";
 
