@@ -9,12 +9,11 @@
 //   cold: one account per connection, every request clearing the isolate's caches first;
 //   floor: a Worker that only forwards to the upstream (bench/model/forward-entry.ts), warm.
 import { Agent, request as httpRequest } from "node:http";
-import type { FakeJuhe } from "./fake-juhe.ts";
-import { FAKE_JUHE_KEY } from "./fake-juhe.ts";
-import { round } from "./load.ts";
-import { CHAIN_HEADER, COLD_HEADER, HOPS_HEADER, MODEL_VARS, SERIAL_MS_HEADER, TIMER_LATE_HEADER, UPSTREAM_MS_HEADER } from "./model/protocol.ts";
 import { join } from "node:path";
 import { ROOT } from "../scripts/lib/paths.ts";
+import { FAKE_JUHE_KEY, type FakeJuhe } from "./fake-juhe.ts";
+import { round } from "./load.ts";
+import { CHAIN_HEADER, COLD_HEADER, HOPS_HEADER, MODEL_VARS, SERIAL_MS_HEADER, TIMER_LATE_HEADER, UPSTREAM_MS_HEADER } from "./model/protocol.ts";
 import { build, OUT, PEER_CONFIG, seedAccount, seedPeerAccount, startWorker, type Account, type StartOptions, type Worker } from "./server.ts";
 import { classify, formBody, nextIdentity, VERIFY_PATH } from "./workload.ts";
 
@@ -31,7 +30,7 @@ export type Latency = {
   upstreamP50Ms: number;
   /** Median of the modelled round trips of the serial calls before the upstream… */
   serialP50Ms: number;
-  /** …and of what the added latency holds beyond them: CPU, loopback, timers. */
+  /** …and of what the added latency holds beyond them: CPU, loopback, waking up. */
   localP50Ms: number;
   /** How late the worker's timers fire, as the model learnt it (it schedules that much earlier). */
   timerLateMs: number;
