@@ -17,24 +17,24 @@ import { IdentityPool, ORDER, paths, prime, type PathName } from "./workload.ts"
 
 /** Files that name a step, most specific first; any other frame passes to its caller. */
 const STEPS: [RegExp, string][] = [
-  [/src\/request\//, "parse body + params"],
+  [/src\/verify-mobile\/request\//, "parse body + params"],
   [/src\/accounts\/lookup/, "token lookup (cached)"],
   [/src\/accounts\//, "account checks"],
   [/src\/crypto\/logon/, "decrypt logon"],
   [/src\/identity\//, "validate fields"],
   [/src\/duplicates\/fingerprint/, "fingerprint HMAC"],
   [/src\/duplicates\//, "duplicate lookup/store (KV)"],
-  [/src\/upstream\/juhe-crypto/, "juhe ECB encryption"],
+  [/src\/upstream\/juhe\/crypto/, "juhe ECB encryption"],
   [/src\/sandbox\//, "sandbox upstream"],
   [/src\/upstream\//, "juhe client (form, timer, parse)"],
-  [/src\/billing\/account-object/, "billing Durable Object (SQL)"],
+  [/src\/billing\/(account-object|ledger)\.ts/, "billing Durable Object (SQL)"],
   [/src\/billing\//, "billing gateway"],
-  [/src\/log\.ts/, "log line (console.log)"],
-  [/src\/metrics\.ts/, "metrics (Analytics Engine)"],
-  [/src\/(envelope|order-number)\.ts/, "envelope + order number"],
-  [/src\/verify-mobile/, "pipeline (incl. Durable Object RPC)"],
+  [/src\/platform\/log\.ts/, "log line (console.log)"],
+  [/src\/platform\/metrics\.ts/, "metrics (Analytics Engine)"],
+  [/src\/platform\/config\.ts/, "config"],
+  [/src\/wire\//, "envelope + order number"],
+  [/src\/verify-mobile\//, "pipeline (incl. Durable Object RPC)"],
   [/src\/index\.ts/, "routing"],
-  [/src\/env\.ts/, "config"],
 ];
 
 type Node = { id: number; callFrame: { functionName: string; url: string; lineNumber: number; columnNumber: number }; children?: number[] };
@@ -102,7 +102,7 @@ const INSPECTOR = 9229 + Math.floor(Math.random() * 500);
 
 const script = process.env.BENCH_SCRIPT ?? build().script;
 const map = new SourceMap(JSON.parse(readFileSync(`${script}.map`, "utf8")));
-const worker = await startWorker(script, INSPECTOR);
+const worker = await startWorker(script, { inspectorPort: INSPECTOR });
 const report: Record<string, unknown> = {};
 try {
   const reject = await seedAccount(worker, "Profile reject", "reject");

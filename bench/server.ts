@@ -5,7 +5,7 @@ import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
+import { basename, dirname, join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { gzipSync } from "node:zlib";
 import type { Miniflare } from "miniflare";
@@ -22,14 +22,24 @@ export const OUT = join(ROOT, "bench/out");
  * measures the disk, not the gateway. BENCH_STATE_DIR overrides it.
  */
 export const STATE_ROOT = process.env.BENCH_STATE_DIR ?? (existsSync("/dev/shm") ? "/dev/shm" : tmpdir());
-const CONFIG = join(ROOT, "wrangler.toml");
+export const CONFIG = join(ROOT, "wrangler.toml");
+/** The peer's own config (bench/peer/): one KV namespace, no Durable Object. */
+export const PEER_CONFIG = join(ROOT, "bench/peer/wrangler.toml");
 
-/** Bundles `entry` (default: wrangler.toml's main) into `outdir` as `wrangler deploy` would. */
-export function build(outdir = OUT, entry?: string): { script: string; gzipBytes: number } {
-  const args = [WRANGLER, "deploy", ...(entry ? [entry] : []), "--dry-run", "--outdir", outdir];
+export type BuildOptions = {
+  /** The entry module (default: wrangler.toml's main, src/index.ts). */
+  entry?: string;
+  config?: string;
+  /** Compatibility flags on top of the config's. */
+  flags?: string[];
+};
+
+/** Bundles an entry into `outdir` (absolute) as `wrangler deploy` would; the bundle is named after the entry. */
+export function build(outdir = OUT, { entry, config = CONFIG, flags = [] }: BuildOptions = {}): { script: string; gzipBytes: number } {
+  const args = [WRANGLER, "deploy", ...(entry ? [entry] : []), "--config", config, "--dry-run", "--outdir", outdir, ...flags.flatMap((f) => ["--compatibility-flag", f])];
   const r = spawnSync(process.execPath, args, { cwd: ROOT, encoding: "utf8", env: { ...process.env, WRANGLER_SEND_METRICS: "false" } });
   if (r.status !== 0) throw new Error(`wrangler deploy --dry-run failed:\n${r.stdout}\n${r.stderr}`);
-  const script = join(outdir, "index.js");
+  const script = join(outdir, `${basename(entry ?? "index.ts", ".ts")}.js`);
   return { script, gzipBytes: gzipSync(readFileSync(script)).length };
 }
 
@@ -39,44 +49,67 @@ async function loadMiniflare(): Promise<typeof import("miniflare")> {
   return import(pathToFileURL(fromWrangler.resolve("miniflare")).href);
 }
 
-let configOptions: ReturnType<typeof unstable_getMiniflareWorkerOptions>["workerOptions"] | undefined;
+type WorkerOptions = ReturnType<typeof unstable_getMiniflareWorkerOptions>["workerOptions"];
+const configOptions = new Map<string, WorkerOptions>();
 
 export type Worker = { url: URL; mf: Miniflare; secret: string; dispose: () => Promise<void> };
 
+export type StartOptions = {
+  /** The wrangler config whose bindings, vars and compatibility settings apply (wrangler.toml). */
+  config?: string;
+  /** Vars on top of the config's (and of the sandbox settings, for the gateway's own config). */
+  bindings?: Record<string, string>;
+  /** Compatibility flags on top of the config's (the model entries need `nodejs_als`). */
+  compatibilityFlags?: string[];
+  inspectorPort?: number;
+  /** Receives what the runtime logs (the soak counts request-context problems in it). */
+  onLog?: (line: LogLine) => void;
+};
+
+/** The gateway's settings for the bench: the built-in sandbox upstream, which answers at once. */
+const sandboxSettings = (secret: string) => ({
+  SERVICE_SECRET: secret,
+  UPSTREAMS: "sandbox",
+  JUHE_KEY: "",
+  JUHE_OPENID: "",
+  JUHE_MODE: "encrypted",
+  UPSTREAM_TIMEOUT_MS: "5000",
+});
+
 /**
- * Starts `script` with wrangler.toml's compatibility date/flags and bindings (KV, Durable Objects,
- * Analytics Engine, vars), the sandbox upstream and a random SERVICE_SECRET. Requests go to the
- * worker's own socket, not through Miniflare's entry worker (which adds ~0.7 ms a request).
+ * Starts `script` with its config's compatibility date/flags and bindings (KV, Durable Objects,
+ * Analytics Engine, vars) and a random SERVICE_SECRET; the gateway's own config also gets the
+ * sandbox upstream unless `bindings` says otherwise. Requests go to the worker's own socket, not
+ * through Miniflare's entry worker (which adds ~0.7 ms a request).
  */
 /** What the runtime logs: the worker's console lines and its own warnings and uncaught errors. */
 export type LogLine = { level: string; message: string };
 
-export async function startWorker(script: string, inspectorPort?: number, onLog: (line: LogLine) => void = () => {}): Promise<Worker> {
+export async function startWorker(script: string, start: StartOptions = {}): Promise<Worker> {
   const { Miniflare, convertV4MiniflareOptions } = await loadMiniflare();
-  configOptions ??= unstable_getMiniflareWorkerOptions(CONFIG).workerOptions;
-  const { modulesRules: _rules, ...fromConfig } = configOptions;
+  const config = start.config ?? CONFIG;
+  let fromConfig = configOptions.get(config);
+  if (!fromConfig) configOptions.set(config, (fromConfig = unstable_getMiniflareWorkerOptions(config).workerOptions));
+  const { modulesRules: _rules, ...options } = fromConfig;
   const secret = randomSecret();
   const persist = mkdtempSync(join(STATE_ROOT, "vm-bench-"));
-  const options = convertV4MiniflareOptions({
-    ...fromConfig,
+  const miniflareOptions = convertV4MiniflareOptions({
+    ...options,
     name: "bench",
     modules: [{ type: "ESModule", path: script, contents: readFileSync(script, "utf8") }],
     modulesRoot: dirname(script),
+    compatibilityFlags: [...((options.compatibilityFlags as string[] | undefined) ?? []), ...(start.compatibilityFlags ?? [])],
     bindings: {
-      ...(fromConfig.bindings as Record<string, unknown>), // wrangler.toml's vars (and .dev.vars), overridden below
-      SERVICE_SECRET: secret,
-      UPSTREAMS: "sandbox", // the built-in sandbox answers at once
-      JUHE_KEY: "",
-      JUHE_OPENID: "",
-      JUHE_MODE: "encrypted",
-      UPSTREAM_TIMEOUT_MS: "5000",
+      ...(options.bindings as Record<string, unknown>), // the config's vars (and .dev.vars), overridden below
+      ...(config === CONFIG ? sandboxSettings(secret) : {}),
+      ...start.bindings,
     },
     unsafeDirectSockets: [{ host: "127.0.0.1", port: 0 }],
     resourcePersistencePath: persist,
-    handleStructuredLogs: onLog, // the worker's one log line per request: produced, not printed (unless asked for)
-    ...(inspectorPort ? { inspectorPort } : {}),
+    handleStructuredLogs: start.onLog ?? (() => {}), // the worker's one log line per request: produced, not printed (unless asked for)
+    ...(start.inspectorPort ? { inspectorPort: start.inspectorPort } : {}),
   });
-  const mf = new Miniflare(options);
+  const mf = new Miniflare(miniflareOptions);
   let url: URL;
   try {
     await mf.ready;
@@ -119,4 +152,10 @@ export async function seedAccount(worker: Worker, name: string, policy: "reject"
   await kv.put(tokenKey(record.tokenHash), JSON.stringify(tokenEntry(record)));
   await kv.put(accountKey(record.id), JSON.stringify(record));
   return { id: record.id, token, logonKey };
+}
+
+/** Gives the peer (bench/peer/) a gateway account: the same token and logon key, in its own KV. */
+export async function seedPeerAccount(peer: Worker, account: Account): Promise<void> {
+  const kv = await peer.mf.getKVNamespace("KV", "bench");
+  await kv.put(`token:${account.token}`, JSON.stringify({ accountId: account.id, logonKey: account.logonKey }));
 }

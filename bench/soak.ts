@@ -22,7 +22,7 @@ const CONNECTIONS = positive(process.env.SOAK_CONNECTIONS, 14, "SOAK_CONNECTIONS
 console.log(`building with wrangler deploy --dry-run; soak of ${MINUTES} min at ${RATE} requests/s, at most ${CONNECTIONS} in flight`);
 const { script } = build();
 const logs = new LogCounter();
-const worker = await startWorker(script, undefined, logs.onLog);
+const worker = await startWorker(script, { onLog: logs.onLog });
 process.once("SIGINT", () => void worker.dispose().finally(() => process.exit(130)));
 const mix = await Mix.seed(worker);
 

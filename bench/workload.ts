@@ -5,7 +5,7 @@ import { withCheckDigit } from "../test/fixtures/identities.ts";
 import type { Account } from "./server.ts";
 
 export const VERIFY_PATH = "/api/personalInfo/verifyMobile";
-const FORM = { "content-type": "application/x-www-form-urlencoded" };
+export const FORM = { "content-type": "application/x-www-form-urlencoded" };
 
 /** Sandbox phone with a fixed answer for any valid name and ID: 200 / returnCode 10001 (matchCode 24). */
 const FIXED_PHONE = "13800138009";
@@ -48,7 +48,7 @@ export class IdentityPool {
   private at = 0;
   made = 0;
   lateMade = 0;
-  private readonly accounts: Account[];
+  readonly accounts: Account[];
   constructor(accounts: Account[]) {
     this.accounts = accounts;
   }
@@ -88,13 +88,16 @@ export function classify(status: number, body: string): string {
 export const ORDER = ["floor", "verify", "duplicate", "duplicateReplay", "error"] as const;
 export type PathName = (typeof ORDER)[number];
 
+/** A new identity every request, each answered by the upstream: 200/10001. */
+export const verifyPath = (pool: IdentityPool): Path => ({ name: "verify", method: "POST", path: VERIFY_PATH, body: () => pool.next(), expect: "200/10001" });
+
 export function paths(reject: Account, replay: Account, pool: IdentityPool): Record<PathName, Path> {
   // One identity per duplicate path, primed once (see prime()) so every measured request repeats it.
   const repeated = nextIdentity();
   const wrongKey = randomBytes(12).toString("base64"); // 16 characters, not the account's key
   return {
     floor: { name: "floor", method: "GET", path: "/healthz", expect: "healthz ok" },
-    verify: { name: "verify", method: "POST", path: VERIFY_PATH, body: () => pool.next(), expect: "200/10001" },
+    verify: verifyPath(pool),
     duplicate: { name: "duplicate", method: "POST", path: VERIFY_PATH, body: formBody(reject, repeated), expect: "309" },
     duplicateReplay: { name: "duplicateReplay", method: "POST", path: VERIFY_PATH, body: formBody(replay, repeated), expect: "200/10001 duplicate" },
     error: { name: "error", method: "POST", path: VERIFY_PATH, body: formBody(reject, repeated, wrongKey), expect: "307" },

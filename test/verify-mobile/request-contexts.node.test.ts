@@ -16,7 +16,7 @@ const logs = new LogCounter();
 let worker: Worker;
 
 beforeAll(async () => {
-  worker = await startWorker(build(out).script, undefined, logs.onLog);
+  worker = await startWorker(build(out).script, { onLog: logs.onLog });
 }, 120_000);
 afterAll(async () => {
   await worker?.dispose();
