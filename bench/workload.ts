@@ -12,7 +12,7 @@ const FIXED_PHONE = "13800138009";
 
 type Fields = { idCard: string; userName: string; loginphone: string };
 
-/** AES-CBC/PKCS#7 under the UTF-8 bytes of key and iv, base64 (CONTRACT.md §1). */
+/** AES-CBC/PKCS#7 under the UTF-8 bytes of key and iv, base64 (docs/contract.md §1). */
 export function encryptLogon(logonKey: string, iv: string, fields: Fields): string {
   const key = Buffer.from(logonKey, "utf8");
   const cipher = createCipheriv(key.length === 32 ? "aes-256-cbc" : "aes-128-cbc", key, Buffer.from(iv, "utf8"));

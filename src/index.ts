@@ -17,7 +17,7 @@ app.use(securityHeaders);
 
 app.post("/api/personalInfo/verifyMobile", (c) => verifyMobile(c.req.raw, c.env, c.executionCtx));
 
-// Everything under /api answers in the envelope (CONTRACT.md §2), even a wrong method or path.
+// Everything under /api answers in the envelope (docs/contract.md §3), even a wrong method or path.
 app.all("/api/personalInfo/verifyMobile", () => refuse("315", "仅支持POST"));
 app.all("/api/*", () => refuse("305", "接口不存在"));
 

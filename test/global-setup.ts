@@ -78,7 +78,7 @@ function juheKeys(): AesVectors["juheKeys"] {
 const ALPHANUMERIC = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
 const randomText = (length: number) => Array.from({ length }, () => ALPHANUMERIC[randomInt(ALPHANUMERIC.length)]).join("");
 
-/** Caller-side `logon` values, made the way a Java/Node caller would (CONTRACT.md §1). */
+/** Caller-side `logon` values, made the way a Java/Node caller would (docs/contract.md §1). */
 function logonVectors(): LogonVector[] {
   const people = [
     { idCard: "110101199003071233", userName: "张三", loginphone: "13800138000" },

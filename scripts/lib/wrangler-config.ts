@@ -1,6 +1,6 @@
 // The two facts the scripts need from wrangler.toml: each KV binding's namespace id, and whether
 // it is still the placeholder the repo ships. Read as text because importing wrangler's own config
-// reader costs a second per account verb; test/scripts/wrangler-config.node.test.ts checks that
+// reader costs a second per account verb; test/scripts/setup.node.test.ts checks that
 // this reader and wrangler's agree.
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";

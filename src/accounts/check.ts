@@ -1,4 +1,4 @@
-// Pure account checks at the token check (CONTRACT.md §3). `today` is passed in: no clock here.
+// Pure account checks at the token check (docs/contract.md §4). `today` is passed in: no clock here.
 // Price and counts are checked by the account's Durable Object (billing/).
 import { fail, ok, type Outcome } from "../wire/outcome.ts";
 import type { AccountRecord } from "./record.ts";

@@ -1,5 +1,5 @@
 // The account record as stored in the ACCOUNTS namespace, shared by the Worker and the account
-// command. KV holds no usable secret (CONTRACT.md §7): the token only as its SHA-256, the logon
+// command. KV holds no usable secret (docs/contract.md §9): the token only as its SHA-256, the logon
 // key only sealed under the service secret.
 import * as z from "zod/mini";
 import { randomBase64Url } from "../crypto/bytes.ts";
@@ -9,7 +9,7 @@ export const SERVICE = "verifyMobile";
 export const STATUSES = ["active", "frozen", "offline"] as const;
 export const DUPLICATE_POLICIES = ["reject", "replay"] as const;
 
-/** KV's minimum expirationTtl and a day (CONTRACT.md §5). */
+/** KV's minimum expirationTtl and a day (docs/contract.md §6). */
 export const DEDUP_TTL_MIN = 60;
 export const DEDUP_TTL_MAX = 86_400;
 

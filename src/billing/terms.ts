@@ -1,4 +1,4 @@
-// Pure money-and-count rules (CONTRACT.md §3, issue "exact quotas"): evaluated inside the account's
+// Pure money-and-count rules (docs/contract.md §4, issue "exact quotas"): evaluated inside the account's
 // Durable Object against its own exact state, never against a cached copy.
 
 export type Available = {

@@ -1,5 +1,5 @@
 // AES with WebCrypto. Callers' logon uses AES-CBC/PKCS#7; juhe's encrypted API wants AES-ECB,
-// which WebCrypto lacks, so ECB is built from single-block AES-CBC (PLATFORM-NOTES.md).
+// which WebCrypto lacks, so ECB is built from single-block AES-CBC (an AES-CBC call per block under a zero IV is byte-identical to ECB).
 
 export const BLOCK = 16;
 const ZERO_IV = new Uint8Array(BLOCK);

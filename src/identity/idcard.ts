@@ -1,4 +1,4 @@
-// Resident identity card numbers (GB 11643-1999), CONTRACT.md §1: a wrong shape is `306`,
+// Resident identity card numbers (GB 11643-1999), docs/contract.md §1: a wrong shape is `306`,
 // a well-formed number that cannot exist is `310`. Reasons never echo any digit of the number.
 import { chinaDay } from "../platform/time.ts";
 import { badParam, fail, ok, type Outcome } from "../wire/outcome.ts";

@@ -1,4 +1,4 @@
-/** The three elements, validated and normalised (CONTRACT.md §1). Personal data: never log it. */
+/** The three elements, validated and normalised (docs/contract.md §1). Personal data: never log it. */
 export type Identity = {
   /** 18 characters, check character upper-case `X`. */
   readonly idCard: string;

@@ -1,4 +1,4 @@
-// The mainland mobile number (CONTRACT.md §1). Segments are not checked: numbers move
+// The mainland mobile number (docs/contract.md §1). Segments are not checked: numbers move
 // between carriers, and the upstream says when it cannot answer.
 import { badParam, ok, type Outcome } from "../wire/outcome.ts";
 

@@ -6,7 +6,7 @@ import type { Outcome } from "./outcome.ts";
 // The envelope's shape as zod schemas: the TS types below and the OpenAPI document
 // (src/openapi/) both come from these, so the published shape cannot drift from the code.
 
-/** Upstream match-detail code (juhe `rescode`, CONTRACT.md §2). */
+/** Upstream match-detail code (juhe `rescode`, docs/contract.md §3). */
 export const MatchCode = z.enum(["11", "21", "22", "23", "24"]).check(
   z.describe("Carrier match detail: 11 匹配, 21 姓名不匹配, 22 身份证不匹配, 23 均不匹配, 24 不匹配具体未知; null when the carrier gave none."),
 );
@@ -45,7 +45,7 @@ export const Envelope = z.object({
 });
 export type Envelope = Readonly<z.infer<typeof Envelope>>;
 
-/** The one mapping from an outcome to the wire envelope (CONTRACT.md §2). */
+/** The one mapping from an outcome to the wire envelope (docs/contract.md §3). */
 export function toEnvelope(outcome: Outcome<Verified>): Envelope {
   if (outcome.ok) {
     const { returnCode, info } = outcome.value;

@@ -1,4 +1,4 @@
-// The juhe twins speak juhe's protocol (seed 004): the answers a juhe client sees on the wire.
+// The juhe twins speak juhe's protocol (docs/contract.md §5): the answers a juhe client sees on the wire.
 import { describe, expect, it } from "vitest";
 import { SANDBOX_PEOPLE } from "../../src/sandbox/identities.ts";
 import { SANDBOX_KEYS, SANDBOX_OPENID, sandboxJuheFetch } from "../../src/sandbox/juhe.ts";

@@ -5,7 +5,7 @@ export type EcbVector = { keyHex: string; plainHex: string; cipherHex: string };
 export type CbcVector = { keyHex: string; ivHex: string; plainHex: string; cipherHex: string; wrongKeyHex: string };
 /** md5-derived juhe key text (first 16 lowercase hex chars) and one field encrypted under it. */
 export type JuheKeyVector = { openid: string; keyText: string; plain: string; base64: string };
-/** A caller's `logon` (CONTRACT.md §1): AES-CBC/PKCS#7 of the JSON under a 16/32-char key, base64. */
+/** A caller's `logon` (docs/contract.md §1): AES-CBC/PKCS#7 of the JSON under a 16/32-char key, base64. */
 export type LogonVector = {
   key: string;
   iv: string;

@@ -60,7 +60,7 @@ export function juheJson(body: unknown, status = 200): Response {
   return new Response(JSON.stringify(body), { status, headers: { "Content-Type": "application/json;charset=utf-8" } });
 }
 
-/** A successful juhe query result, as in seed 004's example. */
+/** A successful juhe query result, as in juhe's documented example. */
 export function juheMatch(res: number | string, rescode?: string | number, orderid = "J2732018111616502005782a"): Response {
   const result = { realname: "***", mobile: "*****", idcard: "*****", orderid, res, resmsg: "三要素身份验证不一致", ...(rescode === undefined ? {} : { rescode }) };
   return juheJson({ reason: "查询成功", result, error_code: 0 });

@@ -1,5 +1,5 @@
 // The whole service through the Worker's fetch handler: real KV, real WebCrypto, the built-in
-// sandbox upstream (JUHE_KEY empty), one test per code of CONTRACT.md §3.
+// sandbox upstream (UPSTREAMS=sandbox), one test per code of docs/contract.md §4.
 import { env } from "cloudflare:workers";
 import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
 import { beforeEach, describe, expect, it, vi } from "vitest";

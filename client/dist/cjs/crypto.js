@@ -1,5 +1,5 @@
 "use strict";
-// The caller's side of CONTRACT.md §1 with nothing but WebCrypto, TextEncoder and btoa, so it runs
+// The caller's side of docs/contract.md §1 with nothing but WebCrypto, TextEncoder and btoa, so it runs
 // unchanged on Node ≥ 18, Cloudflare Workers, Deno and browsers.
 Object.defineProperty(exports, "__esModule", { value: true });
 exports.newIv = newIv;

@@ -36,7 +36,7 @@ export declare class VerifyMobileError extends Error {
     /** The service's order number (X-Order-No) when an answer arrived: quote it to support. */
     readonly orderNo: string | null;
     constructor(family: ErrorFamily, code: string, detail: string, reason: string | null, orderNo: string | null, cause?: unknown);
-    /** Not billed and worth sending again at once (CONTRACT.md §4): the upstream family only. */
+    /** Not billed and worth sending again at once (docs/contract.md §5): the upstream family only. */
     get retryable(): boolean;
 }
 /** Any fetch: the global one, a Worker's service binding's `fetch`, a test double. */

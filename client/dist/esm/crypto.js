@@ -1,4 +1,4 @@
-// The caller's side of CONTRACT.md §1 with nothing but WebCrypto, TextEncoder and btoa, so it runs
+// The caller's side of docs/contract.md §1 with nothing but WebCrypto, TextEncoder and btoa, so it runs
 // unchanged on Node ≥ 18, Cloudflare Workers, Deno and browsers.
 const ALPHANUMERIC = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
 const utf8 = new TextEncoder();

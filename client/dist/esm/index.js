@@ -1,4 +1,4 @@
-// A client for POST /api/personalInfo/verifyMobile (CONTRACT.md). No dependencies and no `node:`
+// A client for POST /api/personalInfo/verifyMobile (docs/contract.md). No dependencies and no `node:`
 // imports: fetch, WebCrypto, TextEncoder and AbortController only, so the same file runs on
 // Node ≥ 18, Cloudflare Workers, Deno and browsers.
 import { encryptLogon, importLogonKey, newIv } from "./crypto.js";
@@ -24,7 +24,7 @@ export class VerifyMobileError extends Error {
         this.reason = reason;
         this.orderNo = orderNo;
     }
-    /** Not billed and worth sending again at once (CONTRACT.md §4): the upstream family only. */
+    /** Not billed and worth sending again at once (docs/contract.md §5): the upstream family only. */
     get retryable() {
         return this.family === "upstream";
     }
@@ -82,7 +82,7 @@ export function createClient(options) {
                     return await once(identity);
                 }
                 catch (error) {
-                    // Resend only what the service says it did not bill: a 501–504 envelope (CONTRACT.md §4,
+                    // Resend only what the service says it did not bill: a 501–504 envelope (docs/contract.md §5,
                     // "only 200 results are billable … everything else can be retried at once"; such answers
                     // also leave no duplicate fingerprint, so the resend cannot meet a 309). A timeout or a
                     // network error is never resent: fetch cannot tell "never sent" from "sent, answer lost",

@@ -13,7 +13,7 @@ const KEY_PROBLEM = fault("500", REASONS.keyRefused);
 /** `227304`: 手机号格式有误或非电信号码. */
 export const NOT_TELECOM = 227304;
 
-/** juhe `error_code` (seed 004 §3) → our failure, and whether another upstream may answer. */
+/** juhe `error_code` (docs/contract.md §5) → our failure, and whether another upstream may answer. */
 export const JUHE_ERRORS: Readonly<Record<number, FailureRow>> = {
   227301: fault("504", "上游服务商网络异常"),
   227302: fault("502", "上游查询失败"),
