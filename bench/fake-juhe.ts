@@ -39,6 +39,10 @@ export async function startFakeJuhe(): Promise<FakeJuhe> {
   const { port } = server.address() as AddressInfo;
   return {
     baseUrl: (delayMs) => `http://127.0.0.1:${port}/delay/${delayMs}`,
-    close: () => new Promise((resolve) => (server.closeAllConnections(), server.close(() => resolve()))),
+    close: () =>
+      new Promise((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }

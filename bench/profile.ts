@@ -83,7 +83,10 @@ function analyse(profile: Profile, map: SourceMap, bundle: string): { steps: Tab
 /** One Chrome DevTools Protocol session to a workerd inspector target. */
 async function session(url: string) {
   const ws = new WebSocket(url);
-  await new Promise((ok, fail) => ((ws.onopen = ok), (ws.onerror = fail)));
+  await new Promise((ok, fail) => {
+    ws.onopen = ok;
+    ws.onerror = fail;
+  });
   let id = 0;
   const waiting = new Map<number, (r: unknown) => void>();
   ws.onmessage = (e) => {
@@ -91,7 +94,10 @@ async function session(url: string) {
     if (m.id !== undefined) waiting.get(m.id)?.(m.result);
   };
   const send = <T>(method: string, params: object = {}) =>
-    new Promise<T>((ok) => (waiting.set(++id, ok as (r: unknown) => void), ws.send(JSON.stringify({ id, method, params }))));
+    new Promise<T>((ok) => {
+      waiting.set(++id, ok as (r: unknown) => void);
+      ws.send(JSON.stringify({ id, method, params }));
+    });
   return { send, close: () => ws.close() };
 }
 

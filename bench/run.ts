@@ -83,7 +83,8 @@ process.once("SIGINT", () => void (current?.dispose() ?? Promise.resolve()).fina
 
 /** The local reference paths and the worst-case corpus, on one fresh worker. */
 async function pathsAndWorstCase(script: string, n: number): Promise<Pick<Run, "paths" | "worstCase">> {
-  const worker = (current = await startWorker(script));
+  current = await startWorker(script);
+  const worker = current;
   try {
     const reject = await seedAccount(worker, "Bench reject", "reject");
     const replay = await seedAccount(worker, "Bench replay", "replay");
@@ -153,7 +154,10 @@ try {
 const spread: Record<string, Spread> = {};
 const results: Record<string, unknown> = {};
 const lines: string[] = [];
-const say = (line = "") => (console.log(line), lines.push(line));
+const say = (line = "") => {
+  console.log(line);
+  lines.push(line);
+};
 
 if (main) {
   const floorRps = median(runs.map((r) => r.paths!.floor.rps));

@@ -89,7 +89,10 @@ export async function startWorker(script: string, start: StartOptions = {}): Pro
   const { Miniflare, convertV4MiniflareOptions } = await loadMiniflare();
   const config = start.config ?? CONFIG;
   let fromConfig = configOptions.get(config);
-  if (!fromConfig) configOptions.set(config, (fromConfig = unstable_getMiniflareWorkerOptions(config).workerOptions));
+  if (!fromConfig) {
+    fromConfig = unstable_getMiniflareWorkerOptions(config).workerOptions;
+    configOptions.set(config, fromConfig);
+  }
   const { modulesRules: _rules, ...options } = fromConfig;
   const secret = randomSecret();
   const persist = mkdtempSync(join(STATE_ROOT, "vm-bench-"));

@@ -1,6 +1,7 @@
 // What each measured path sends and what it must answer. Request bodies are made with Node's own
 // crypto (as a real caller would), never by the Worker's code.
-import { createCipheriv, randomBytes } from "node:crypto";
+import { randomBytes } from "node:crypto";
+import { encryptLogon, type Fields } from "../scripts/lib/logon.ts";
 import { withCheckDigit } from "../test/fixtures/identities.ts";
 import type { Account } from "./server.ts";
 
@@ -9,15 +10,6 @@ export const FORM = { "content-type": "application/x-www-form-urlencoded" };
 
 /** Sandbox phone with a fixed answer for any valid name and ID: 200 / returnCode 10001 (matchCode 24). */
 const FIXED_PHONE = "13800138009";
-
-type Fields = { idCard: string; userName: string; loginphone: string };
-
-/** AES-CBC/PKCS#7 under the UTF-8 bytes of key and iv, base64 (docs/contract.md §1). */
-export function encryptLogon(logonKey: string, iv: string, fields: Fields): string {
-  const key = Buffer.from(logonKey, "utf8");
-  const cipher = createCipheriv(key.length === 32 ? "aes-256-cbc" : "aes-128-cbc", key, Buffer.from(iv, "utf8"));
-  return Buffer.concat([cipher.update(JSON.stringify(fields), "utf8"), cipher.final()]).toString("base64");
-}
 
 /** A form body with a fresh 16-character iv. */
 export function formBody(account: Account, fields: Fields, logonKey = account.logonKey): string {

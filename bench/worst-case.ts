@@ -46,7 +46,10 @@ function saturate(base: URL, input: Input, amount: number): Promise<InputCost> {
             path: VERIFY_PATH,
             headers: FORM,
             body: input.body,
-            onResponse: (status: number, text: string) => void (answers[classify(status, text)] = (answers[classify(status, text)] ?? 0) + 1),
+            onResponse: (status: number, text: string) => {
+              const answer = classify(status, text);
+              answers[answer] = (answers[answer] ?? 0) + 1;
+            },
           },
         ],
       },

@@ -70,7 +70,7 @@ export async function checkDocsPage(browser: string, base: string, out: string):
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  const arg = (name: string) => process.argv.find((a, i) => process.argv[i - 1] === name);
+  const arg = (name: string) => process.argv.find((_, i) => process.argv[i - 1] === name);
   const browser = findCommand(...BROWSER_NAMES);
   if (!browser) {
     console.log(`skipped: no browser on PATH (${BROWSER_NAMES.join(", ")}; apt-get install -y chromium fonts-noto-cjk)`);

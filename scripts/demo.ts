@@ -2,21 +2,15 @@
 // [--token T --logon-key K]: one verification as a real caller makes it, by default with the demo
 // account (see demo-account.ts), the
 // logon encrypted by Node's own crypto (independent of the Worker's WebCrypto code).
-import { createCipheriv, randomInt } from "node:crypto";
+import { randomInt } from "node:crypto";
 import { parseArgs } from "node:util";
 import { ORDER_HEADER } from "../src/wire/envelope.ts";
 import { SANDBOX_PEOPLE } from "../src/sandbox/identities.ts";
 import { DEMO } from "./demo-account.ts";
+import { encryptLogon } from "./lib/logon.ts";
 
 const PATH = "/api/personalInfo/verifyMobile";
 const ALPHANUMERIC = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
-
-/** AES-CBC/PKCS#7 under the UTF-8 bytes of key and iv, base64: what docs/contract.md §1 asks callers for. */
-export function encryptLogon(logonKey: string, iv: string, fields: { idCard: string; userName: string; loginphone: string }): string {
-  const key = Buffer.from(logonKey, "utf8");
-  const cipher = createCipheriv(key.length === 32 ? "aes-256-cbc" : "aes-128-cbc", key, Buffer.from(iv, "utf8"));
-  return Buffer.concat([cipher.update(JSON.stringify(fields), "utf8"), cipher.final()]).toString("base64");
-}
 
 export const newIv = () => Array.from({ length: 16 }, () => ALPHANUMERIC[randomInt(ALPHANUMERIC.length)]).join("");
 
@@ -27,7 +21,7 @@ function fail(message: string): never {
 
 async function main() {
   const person = SANDBOX_PEOPLE[0];
-  let values;
+  let values: Record<"url" | "name" | "id-card" | "phone" | "token" | "logon-key", string>;
   try {
     ({ values } = parseArgs({
       options: {

@@ -182,7 +182,8 @@ export function modelled<E extends object>(handler: ExportedHandler<E>, bindings
       const replaced: Record<string, unknown> = {};
       for (const name of bindings.kv) replaced[name] = modelKv(source[name] as KVNamespace, name, delays);
       for (const name of bindings.objects) replaced[name] = modelObjects(source[name] as DurableObjectNamespace, name, delays);
-      envs.set(env, (model = { ...env, ...replaced }));
+      model = { ...env, ...replaced };
+      envs.set(env, model);
     }
     return model;
   };

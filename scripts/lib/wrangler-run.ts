@@ -18,7 +18,9 @@ export function runWrangler(args: readonly string[], input?: string): Promise<Wr
   });
 }
 
-const stripAnsi = (s: string) => s.replace(/\x1b\[[0-9;]*[A-Za-z]/g, "");
+const ESC = "\u001b"; // starts every ANSI escape sequence
+const ANSI_ESCAPE = new RegExp(`${ESC}\\[[0-9;]*[A-Za-z]`, "g");
+const stripAnsi = (s: string) => s.replace(ANSI_ESCAPE, "");
 
 /** wrangler's complaint, without its banner, boxes and log-file pointers. */
 export function complaint(output: string): string {
@@ -27,7 +29,8 @@ export function complaint(output: string): string {
   const lines = plain
     .split("\n")
     .map((l) => l.trim())
-    .filter((l) => l && !/^[⛅─▲✘🪵]|^Resource location|^If you think this is a bug|Logs were written to/.test(l));
+    // 🪵 as the former class without the u flag read it: a line starting with either UTF-16 half
+    .filter((l) => l && !/^(?:[⛅─▲✘]|\uD83E|\uDEB5)|^Resource location|^If you think this is a bug|Logs were written to/.test(l));
   return (errorLine ?? lines.slice(-3).join(" ")).slice(0, 500) || "no output";
 }
 

@@ -6,7 +6,7 @@ import { bearerAuth } from "hono/bearer-auth";
 import * as z from "zod/mini";
 import { AccountRecord, SERVICE, accountKey } from "../accounts/record.ts";
 import { accountObject, openingOf, rememberBalance } from "../billing/gateway.ts";
-import { type LedgerCursor, type LedgerEntry, MAX_CREDIT_FEN, type UsageRow } from "../billing/types.ts";
+import { type LedgerCursor, MAX_CREDIT_FEN } from "../billing/types.ts";
 import { fromLenientBase64, fromUtf8, toBase64Url, utf8 } from "../crypto/bytes.ts";
 import { sha256Hex } from "../crypto/secrets.ts";
 import { readAdminConfig } from "../platform/config.ts";

@@ -134,5 +134,6 @@ let text: string | undefined;
 
 /** The document as JSON text, built on first use and kept for the isolate's life. */
 export function openApiJson(): string {
-  return (text ??= JSON.stringify(build()));
+  text ??= JSON.stringify(build());
+  return text;
 }

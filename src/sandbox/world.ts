@@ -55,7 +55,14 @@ function hang(signal: AbortSignal): Promise<Response> {
   return new Promise((resolve, reject) => {
     if (signal.aborted) return reject(signal.reason);
     const cap = setTimeout(() => resolve(new Response("Gateway Timeout", { status: 504 })), HANG_CAP_MS);
-    signal.addEventListener("abort", () => (clearTimeout(cap), reject(signal.reason)), { once: true });
+    signal.addEventListener(
+      "abort",
+      () => {
+        clearTimeout(cap);
+        reject(signal.reason);
+      },
+      { once: true },
+    );
   });
 }
 

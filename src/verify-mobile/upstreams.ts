@@ -13,7 +13,10 @@ const built = new WeakMap<Config, readonly Upstream[]>();
 
 export function upstreamsFor(config: Config): readonly Upstream[] {
   let upstreams = built.get(config);
-  if (!upstreams) built.set(config, (upstreams = build(config)));
+  if (!upstreams) {
+    upstreams = build(config);
+    built.set(config, upstreams);
+  }
   return upstreams;
 }
 

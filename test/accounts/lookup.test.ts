@@ -88,7 +88,7 @@ describe("lookupAccount", () => {
 
   it("answers 500 when the logon key was sealed under another secret", async () => {
     const account = await createAccount();
-    expect(await settled(await lookupAccount(env.ACCOUNTS, TEST_SECRET + "-other", account.token, NOW))).toEqual({ ok: false, code: "500" });
+    expect(await settled(await lookupAccount(env.ACCOUNTS, `${TEST_SECRET}-other`, account.token, NOW))).toEqual({ ok: false, code: "500" });
   });
 
   it("serves a change only after the isolate cache expires", async () => {

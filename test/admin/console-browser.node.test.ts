@@ -5,7 +5,7 @@
 /// <reference types="node" />
 import { writeFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createClient, VerifyMobileError, type Identity } from "../../client/index.ts";
+import { createClient, type VerifyMobileError, type Identity } from "../../client/index.ts";
 import { SANDBOX_PEOPLE } from "../../src/sandbox/identities.ts";
 import { browserFor, openPage, type Page } from "../support/browser.ts";
 import { type LocalWorker, startWorker } from "../support/local-worker.ts";

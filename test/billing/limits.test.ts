@@ -20,7 +20,11 @@ const settled = (orderNo: string, billable: boolean, at = NOW): Settlement => ({
   stored: billable ? { returnCode: "10000", matchCode: "11", orderNo, at } : null,
 });
 const failure = (now = NOW): DecryptionFailure => ({ service: "verifyMobile", opening: { balanceFen: null, remaining: null }, tokenHash: TOKEN, now });
-const kinds = (answers: { kind: string }[]) => answers.reduce<Record<string, number>>((c, a) => ({ ...c, [a.kind]: (c[a.kind] ?? 0) + 1 }), {});
+const kinds = (answers: { kind: string }[]) => {
+  const counts: Record<string, number> = {};
+  for (const a of answers) counts[a.kind] = (counts[a.kind] ?? 0) + 1;
+  return counts;
+};
 
 describe("the rate limit", () => {
   it("admits exactly ten seconds' worth at once, however many arrive together", async () => {

@@ -93,7 +93,13 @@ describe("the request it sends", () => {
   it("POSTs a form of token, iv and logon to /api/personalInfo/verifyMobile", async () => {
     const account = await createAccount();
     const requests: Request[] = [];
-    await clientFor(account, { baseUrl: `${BASE_URL}/`, fetch: (url, init) => (requests.push(new Request(url, init)), toWorker(url, init)) }).verify(ZHANG);
+    await clientFor(account, {
+      baseUrl: `${BASE_URL}/`,
+      fetch: (url, init) => {
+        requests.push(new Request(url, init));
+        return toWorker(url, init);
+      },
+    }).verify(ZHANG);
     const [request] = requests;
     const fields = await request!.formData();
     expect([request!.method, request!.url, request!.headers.get("Content-Type")]).toEqual([
@@ -132,7 +138,7 @@ describe("errors by family", () => {
   it("token: 105 for an unknown token", async () => {
     const account = await createAccount();
     const wire = recording();
-    const error = await failure(clientFor({ ...account, token: "vmt_" + "x".repeat(32) }, { fetch: wire.fetch }).verify(ZHANG));
+    const error = await failure(clientFor({ ...account, token: `vmt_${"x".repeat(32)}` }, { fetch: wire.fetch }).verify(ZHANG));
     expect(error).toEqual({ family: "token", code: "105", detail: "无效token", reason: ERROR_CODES["105"].reason, orderNo: wire.orderNos[0] });
   });
 

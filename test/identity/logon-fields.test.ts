@@ -66,7 +66,8 @@ describe("parseLogonFields: missing or wrong-typed fields", () => {
     ["idCard empty", { ...VALID_LOGON, idCard: "" }, "idCard"],
     ["idCard null", { ...VALID_LOGON, idCard: null }, "idCard"],
     ["idCard an object", { ...VALID_LOGON, idCard: { v: VALID_LOGON.idCard } }, "idCard"],
-    ["idCard an unsafe integer", { ...VALID_LOGON, idCard: 110101199003074514 }, "idCard"],
+    // an ID number beyond 2^53, as JSON.parse reads it (already rounded: hence built from text)
+    ["idCard an unsafe integer", { ...VALID_LOGON, idCard: Number("110101199003074514") }, "idCard"],
     ["idCard a fraction", { ...VALID_LOGON, idCard: 1.5 }, "idCard"],
     ["idCard malformed", { ...VALID_LOGON, idCard: "1234" }, "idCard"],
     ["userName missing", { idCard: VALID_LOGON.idCard, loginphone: VALID_LOGON.loginphone }, "userName"],

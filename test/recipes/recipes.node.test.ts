@@ -105,7 +105,8 @@ for (const recipe of RECIPES) {
     });
 
     it(`${language}.md shows ${file} in full`, () => {
-      expect(read(`${language}.md`)).toContain("```" + fence + "\n" + read(file) + "```\n");
+      const ticks = "```";
+      expect(read(`${language}.md`)).toContain(`${ticks}${fence}\n${read(file)}${ticks}\n`);
     });
 
     it.skipIf(missing !== null).concurrent.for(vectors)(`prints the logon of: $name`, { timeout: 60_000 }, async (vector, { expect }) => {

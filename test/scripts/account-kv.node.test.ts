@@ -23,8 +23,14 @@ const LIMIT_MS = 2_000;
 function recording(kv: KvStore, log: string[]): KvStore {
   return {
     ...kv,
-    put: (key, value) => (log.push(`put ${key}`), kv.put(key, value)),
-    delete: (key) => (log.push(`delete ${key}`), kv.delete(key)),
+    put: (key, value) => {
+      log.push(`put ${key}`);
+      return kv.put(key, value);
+    },
+    delete: (key) => {
+      log.push(`delete ${key}`);
+      return kv.delete(key);
+    },
   };
 }
 
@@ -34,7 +40,9 @@ describe("local verbs on wrangler dev's state", () => {
   const persistTo = mkdtempSync(join(tmpdir(), "vm-accounts-"));
   const target = { mode: "local", persistTo } as const;
   let kv: KvStore;
-  beforeAll(async () => void (kv = await openLocalKv(persistTo)));
+  beforeAll(async () => {
+    kv = await openLocalKv(persistTo);
+  });
   afterAll(() => kv.close());
 
   it("creates, shows, updates, rotates and disables", async () => {
@@ -101,8 +109,14 @@ describe("remote verbs through the Cloudflare API", () => {
       requests.push({ method, url, auth: new Headers(init?.headers).get("Authorization"), body: typeof init?.body === "string" ? init.body : null });
       const key = decodeURIComponent(url.slice(base.length));
       const ok = () => new Response(JSON.stringify({ success: true, errors: [], messages: [], result: null }));
-      if (method === "PUT") return stored.set(key, String(init!.body)), ok();
-      if (method === "DELETE") return stored.delete(key), ok();
+      if (method === "PUT") {
+        stored.set(key, String(init!.body));
+        return ok();
+      }
+      if (method === "DELETE") {
+        stored.delete(key);
+        return ok();
+      }
       const value = stored.get(key);
       return value === undefined
         ? new Response(JSON.stringify({ success: false, errors: [{ code: 10009, message: "get: 'key not found'" }] }), { status: 404 })

@@ -50,7 +50,9 @@ describe("carrierOfNumber", () => {
 
   it("170 splits by its fourth digit across three host networks, all MVNO", () => {
     const hosts = ["CTCC", "CTCC", "CTCC", "CMCC", "CUCC", "CMCC", "CMCC", "CUCC", "CUCC", "CUCC"];
-    hosts.forEach((carrier, d) => expect(carrierOfNumber(`170${d}1234567`), `170${d}`).toEqual({ carrier, mvno: true }));
+    hosts.forEach((carrier, d) => {
+      expect(carrierOfNumber(`170${d}1234567`), `170${d}`).toEqual({ carrier, mvno: true });
+    });
   });
 
   it.each(["140", "141", "142", "143", "144", "154", "160", "161", "163", "164", "168", "169", "179", "194"])(

@@ -29,8 +29,14 @@ async function post(account: TestAccount, payload: unknown, key = account.logonK
   return { envelope: (await response.json()) as Envelope, retryAfter: response.headers.get("Retry-After") };
 }
 
-const tally = <T>(items: T[], by: (item: T) => string | null) =>
-  items.reduce<Record<string, number>>((c, item) => ({ ...c, [String(by(item))]: (c[String(by(item))] ?? 0) + 1 }), {});
+const tally = <T>(items: T[], by: (item: T) => string | null) => {
+  const counts: Record<string, number> = {};
+  for (const item of items) {
+    const key = String(by(item));
+    counts[key] = (counts[key] ?? 0) + 1;
+  }
+  return counts;
+};
 
 beforeEach(freshIsolate);
 

@@ -106,7 +106,7 @@ describe("results (200)", () => {
 describe("token and account errors", () => {
   it("105: unknown token", async () => {
     const account = await createAccount();
-    const { envelope } = await verify({ ...account, token: "vmt_" + "x".repeat(32) }, person(zhang));
+    const { envelope } = await verify({ ...account, token: `vmt_${"x".repeat(32)}` }, person(zhang));
     expect(envelope).toEqual({ errorCode: "105", errorDetail: "无效token", errorReason: "token无效：请核对token（vmt_开头共36个字符，不含空格、换行或引号）；轮换或停用后旧token立即失效", info: null, returnCode: "", returnDesc: "" });
   });
 
@@ -152,7 +152,7 @@ describe("request errors", () => {
   });
 
   it("306: a missing parameter is named", async () => {
-    const { envelope } = await sendForm({ token: "vmt_" + "x".repeat(32), logon: "AAAA" });
+    const { envelope } = await sendForm({ token: `vmt_${"x".repeat(32)}`, logon: "AAAA" });
     expect(envelope).toEqual({ errorCode: "306", errorDetail: "请求参数iv为空或格式错误", errorReason: "缺少参数", info: null, returnCode: "0", returnDesc: null });
   });
 
@@ -301,7 +301,7 @@ describe("upstream errors", () => {
 
 describe("check order (docs/contract.md §4)", () => {
   it("checks parameters before the token", async () => {
-    expect((await sendForm({ token: "vmt_" + "x".repeat(32), iv: "short", logon: "AAAA" })).envelope.errorCode).toBe("306");
+    expect((await sendForm({ token: `vmt_${"x".repeat(32)}`, iv: "short", logon: "AAAA" })).envelope.errorCode).toBe("306");
   });
 
   it("refuses an empty balance (104) at the token check, before decrypting", async () => {

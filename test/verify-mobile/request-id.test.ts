@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import { IV, send } from "../support/caller.ts";
 
 const FORM = "application/x-www-form-urlencoded";
-const body = (fields: Record<string, string>) => new URLSearchParams({ token: "vmt_" + "x".repeat(32), iv: IV, logon: "AAAA", ...fields }).toString();
+const body = (fields: Record<string, string>) => new URLSearchParams({ token: `vmt_${"x".repeat(32)}`, iv: IV, logon: "AAAA", ...fields }).toString();
 const bad = (reason: string) => ({ errorCode: "306", errorDetail: "请求参数requestId为空或格式错误", errorReason: reason, info: null, returnCode: "0", returnDesc: null });
 
 describe("requestId", () => {
@@ -24,7 +24,7 @@ describe("requestId", () => {
   });
 
   it("answers a JSON requestId that is not a string with 306 requestId", async () => {
-    const { envelope } = await send(JSON.stringify({ token: "vmt_" + "x".repeat(32), iv: IV, logon: "AAAA", requestId: 7 }), "application/json");
+    const { envelope } = await send(JSON.stringify({ token: `vmt_${"x".repeat(32)}`, iv: IV, logon: "AAAA", requestId: 7 }), "application/json");
     expect(envelope).toEqual(bad("参数须为字符串"));
   });
 });

@@ -74,6 +74,17 @@ async function readCapped(request: Request, deadlineMs: number): Promise<Outcome
   }
 }
 
+/** At most this many fields in a form body (docs/contract.md §1). */
+export const MAX_FORM_FIELDS = 64;
+const TOO_MANY_FIELDS = `表单字段过多：最多${MAX_FORM_FIELDS}个`;
+
+/** Whether `form` has more than `max` `&`-separated fields; stops counting at the first one over. */
+function fieldCountOver(form: string, max: number): boolean {
+  let fields = 1;
+  for (let at = form.indexOf("&"); at !== -1; at = form.indexOf("&", at + 1)) if (++fields > max) return true;
+  return false;
+}
+
 /** The body's fields; `deadlineMs` is the time allowed for reading it (a parameter so tests need not wait 10 s). */
 export async function readFields(request: Request, deadlineMs = BODY_DEADLINE_MS): Promise<Outcome<RawFields>> {
   const contentType = request.headers.get("Content-Type");
@@ -82,8 +93,12 @@ export async function readFields(request: Request, deadlineMs = BODY_DEADLINE_MS
   const body = await readCapped(request, deadlineMs);
   if (!body.ok) return body;
   switch (kind) {
-    case "form":
-      return ok(lastOf(new URLSearchParams(text.decode(body.value))));
+    case "form": {
+      const form = text.decode(body.value);
+      // A caller sends a handful of fields; tens of thousands of empty ones only cost CPU to list.
+      if (fieldCountOver(form, MAX_FORM_FIELDS)) return fail("315", TOO_MANY_FIELDS);
+      return ok(lastOf(new URLSearchParams(form)));
+    }
     case "multipart":
       if (!/;\s*boundary=/i.test(contentType!)) return fail("315", "multipart/form-data缺少boundary");
       try {

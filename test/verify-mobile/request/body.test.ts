@@ -28,6 +28,13 @@ describe("readFields", () => {
     expect(lookUp(r, ["token", "iv", "logon", "requestId"])).toEqual({ ok: true, value: { token: "t", iv: "i", logon: "ab cd", requestId: undefined } });
   });
 
+  it("reads a form body of 64 fields, and refuses one of 65 with 315 before listing them", async () => {
+    const fields = (n: number) => ["token=t", ...Array.from({ length: n - 1 }, (_, i) => `f${i}=`)].join("&");
+    const read = await readFields(post(fields(64), "application/x-www-form-urlencoded"));
+    expect(lookUp(read, ["token"])).toEqual({ ok: true, value: { token: "t" } });
+    expect(await readFields(post(fields(65), "application/x-www-form-urlencoded"))).toEqual({ ok: false, code: "315", reason: "表单字段过多：最多64个" });
+  });
+
   it("takes the last value of a repeated form field, and decodes percent-encoded names", async () => {
     const r = await readFields(post("token=a&%74oken=b&iv=&iv=i", "application/x-www-form-urlencoded"));
     expect(lookUp(r, ["token", "iv"])).toEqual({ ok: true, value: { token: "b", iv: "i" } });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { MAX_LOGON_LENGTH, parseParams } from "../../../src/verify-mobile/request/params.ts";
 
-const TOKEN = "vmt_" + "a".repeat(32);
+const TOKEN = `vmt_${"a".repeat(32)}`;
 const IV = "0123456789abcdef";
 // base64 of 16 bytes 0x00..0x0f
 const LOGON = "AAECAwQFBgcICQoLDA0ODw==";
@@ -100,7 +100,7 @@ describe("parseParams: requestId", () => {
   });
 
   it.each([
-    ["64 printable ASCII characters", "~".repeat(32) + " ".repeat(31) + "!"],
+    ["64 printable ASCII characters", `${"~".repeat(32)}${" ".repeat(31)}!`],
     ["one character", "x"],
   ])("accepts %s", (_label, requestId) => {
     expect(requestIdOf(parseParams(fields({ ...base, requestId }), null))).toBe(requestId);
