@@ -22,16 +22,31 @@ export async function startFakeJuhe(): Promise<FakeJuhe> {
       const body =
         !match || request.method !== "POST" || form.get("key") !== FAKE_JUHE_KEY
           ? { reason: "错误的请求KEY", result: null, error_code: 10001 }
-          : { reason: "查询成功", result: { realname: "***", mobile: "*****", idcard: "*****", orderid: `JB${++orders}`, res: 2, resmsg: "三要素身份验证不一致", rescode: "24" }, error_code: 0 };
-      setTimeout(() => {
-        const text = JSON.stringify(body);
-        response.writeHead(200, {
-          "content-type": "application/json;charset=utf-8",
-          "content-length": Buffer.byteLength(text),
-          [UPSTREAM_OWN_HEADER]: (performance.now() - started).toFixed(3),
-        });
-        response.end(text);
-      }, Number(match?.[1] ?? 0));
+          : {
+              reason: "查询成功",
+              result: {
+                realname: "***",
+                mobile: "*****",
+                idcard: "*****",
+                orderid: `JB${++orders}`,
+                res: 2,
+                resmsg: "三要素身份验证不一致",
+                rescode: "24",
+              },
+              error_code: 0,
+            };
+      setTimeout(
+        () => {
+          const text = JSON.stringify(body);
+          response.writeHead(200, {
+            "content-type": "application/json;charset=utf-8",
+            "content-length": Buffer.byteLength(text),
+            [UPSTREAM_OWN_HEADER]: (performance.now() - started).toFixed(3),
+          });
+          response.end(text);
+        },
+        Number(match?.[1] ?? 0),
+      );
     });
   });
   server.keepAliveTimeout = 60_000;

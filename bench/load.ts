@@ -32,22 +32,25 @@ export function measure(base: URL, path: Path, seconds: number, connections: num
   };
   return new Promise((resolve, reject) => {
     // sampleInt 100 ms: the run stops within 0.1 s of its duration, not at the next whole second.
-    const instance = autocannon({ url: base.href, connections, duration: seconds, sampleInt: 100, requests: [request] }, (error, result) => {
-      if (error) return reject(error);
-      if (result.errors) count("transport error", result.errors);
-      if (result.timeouts) count("timeout", result.timeouts);
-      times.sort((a, b) => a - b);
-      const at = (q: number) => round(times[Math.min(times.length - 1, Math.floor(q * times.length))] ?? NaN, 3);
-      const total = Object.values(answers).reduce((a, b) => a + b, 0);
-      resolve({
-        rps: round(times.length / result.duration, 1),
-        p50Ms: at(0.5),
-        p99Ms: at(0.99),
-        requests: times.length,
-        answers,
-        unexpected: total - (answers[path.expect] ?? 0),
-      });
-    });
+    const instance = autocannon(
+      { url: base.href, connections, duration: seconds, sampleInt: 100, requests: [request] },
+      (error, result) => {
+        if (error) return reject(error);
+        if (result.errors) count("transport error", result.errors);
+        if (result.timeouts) count("timeout", result.timeouts);
+        times.sort((a, b) => a - b);
+        const at = (q: number) => round(times[Math.min(times.length - 1, Math.floor(q * times.length))] ?? NaN, 3);
+        const total = Object.values(answers).reduce((a, b) => a + b, 0);
+        resolve({
+          rps: round(times.length / result.duration, 1),
+          p50Ms: at(0.5),
+          p99Ms: at(0.99),
+          requests: times.length,
+          answers,
+          unexpected: total - (answers[path.expect] ?? 0),
+        });
+      },
+    );
     instance.on("response", (_client, _status, _bytes, ms) => times.push(ms));
   });
 }

@@ -3,10 +3,10 @@
 // refusals over several accounts, some callers hanging up mid-request; and the runtime's complaints
 // about work shared across requests, which workerd cancels in production.
 import { randomBytes } from "node:crypto";
-import { accountKey, tokenEntry, tokenKey } from "../src/accounts/record.ts";
 import { buildAccount } from "../scripts/account/records.ts";
+import { accountKey, tokenEntry, tokenKey } from "../src/accounts/record.ts";
 import type { Account, LogLine, Worker } from "./server.ts";
-import { VERIFY_PATH, classify, formBody, nextIdentity } from "./workload.ts";
+import { classify, formBody, nextIdentity, VERIFY_PATH } from "./workload.ts";
 
 export const CROSS_CONTEXT = /Promise will never complete|different request context|hung/i;
 
@@ -69,7 +69,13 @@ export class Mix {
       seed(worker, "Mix limited", { ...OPEN, rateLimit: 2 }),
       seed(worker, "Mix budgeted", { ...OPEN, subjectBudget: 10 }),
     ]);
-    return new Mix(worker, { reject: reject!, replay: replay!, failing: failing!, limited: limited!, budgeted: budgeted! });
+    return new Mix(worker, {
+      reject: reject!,
+      replay: replay!,
+      failing: failing!,
+      limited: limited!,
+      budgeted: budgeted!,
+    });
   }
 
   /** The n-th request of the mix: which account, and what it sends. */
@@ -82,7 +88,10 @@ export class Mix {
     if (roll < 17) return formBody(open, { ...nextIdentity(), idCard: "110101199003074515" }); // check digit: 310
     if (roll < 18) return formBody(this.accounts.limited, nextIdentity()); // 200, or 502 past 2/s
     // Ever new names with one phone and ID: the per-person budget (309) after the first ten.
-    return formBody(this.accounts.budgeted, { ...this.repeated, userName: `张${String.fromCharCode(0x4e00 + (n % 2000))}` });
+    return formBody(this.accounts.budgeted, {
+      ...this.repeated,
+      userName: `张${String.fromCharCode(0x4e00 + (n % 2000))}`,
+    });
   }
 
   /**

@@ -13,8 +13,26 @@ import { join } from "node:path";
 import { ROOT } from "../scripts/lib/paths.ts";
 import { FAKE_JUHE_KEY, type FakeJuhe } from "./fake-juhe.ts";
 import { round } from "./load.ts";
-import { CHAIN_HEADER, COLD_HEADER, HOPS_HEADER, MODEL_VARS, SERIAL_MS_HEADER, TIMER_LATE_HEADER, UPSTREAM_MS_HEADER } from "./model/protocol.ts";
-import { build, OUT, PEER_CONFIG, seedAccount, seedPeerAccount, startWorker, type Account, type StartOptions, type Worker } from "./server.ts";
+import {
+  CHAIN_HEADER,
+  COLD_HEADER,
+  HOPS_HEADER,
+  MODEL_VARS,
+  SERIAL_MS_HEADER,
+  TIMER_LATE_HEADER,
+  UPSTREAM_MS_HEADER,
+} from "./model/protocol.ts";
+import {
+  type Account,
+  build,
+  OUT,
+  PEER_CONFIG,
+  type StartOptions,
+  seedAccount,
+  seedPeerAccount,
+  startWorker,
+  type Worker,
+} from "./server.ts";
 import { classify, formBody, nextIdentity, VERIFY_PATH } from "./workload.ts";
 
 export type Delays = { kvHitMs: number; kvMissMs: number; objectMs: number; upstreamMs: number };
@@ -55,13 +73,29 @@ const MODEL_FLAGS = ["nodejs_als"]; // AsyncLocalStorage keeps concurrent reques
 /** Builds the model entries (once per bench). */
 export function buildModel(): ModelScripts {
   return {
-    floor: build(join(OUT, "forward-model"), { entry: join(ROOT, "bench/model/forward-entry.ts"), config: PEER_CONFIG, flags: MODEL_FLAGS }).script,
+    floor: build(join(OUT, "forward-model"), {
+      entry: join(ROOT, "bench/model/forward-entry.ts"),
+      config: PEER_CONFIG,
+      flags: MODEL_FLAGS,
+    }).script,
     ours: build(join(OUT, "model"), { entry: join(ROOT, "bench/model/entry.ts"), flags: MODEL_FLAGS }).script,
-    peer: build(join(OUT, "peer-model"), { entry: join(ROOT, "bench/peer/model-entry.ts"), config: PEER_CONFIG, flags: MODEL_FLAGS }).script,
+    peer: build(join(OUT, "peer-model"), {
+      entry: join(ROOT, "bench/peer/model-entry.ts"),
+      config: PEER_CONFIG,
+      flags: MODEL_FLAGS,
+    }).script,
   };
 }
 
-type Sample = { ms: number; upstreamMs: number | null; hops: number; chain: string; serialMs: number; timerLateMs: number; answer: string };
+type Sample = {
+  ms: number;
+  upstreamMs: number | null;
+  hops: number;
+  chain: string;
+  serialMs: number;
+  timerLateMs: number;
+  answer: string;
+};
 
 /** One POST on a kept-alive connection, timed from the first byte written to the last read. */
 function post(agent: Agent, url: URL, body: string, headers: Record<string, string>): Promise<Sample> {
@@ -69,7 +103,15 @@ function post(agent: Agent, url: URL, body: string, headers: Record<string, stri
     const started = performance.now();
     const req = httpRequest(
       url,
-      { method: "POST", agent, headers: { "content-type": "application/x-www-form-urlencoded", "content-length": Buffer.byteLength(body), ...headers } },
+      {
+        method: "POST",
+        agent,
+        headers: {
+          "content-type": "application/x-www-form-urlencoded",
+          "content-length": Buffer.byteLength(body),
+          ...headers,
+        },
+      },
       (res) => {
         const chunks: Buffer[] = [];
         res.on("data", (c: Buffer) => chunks.push(c));
@@ -117,7 +159,8 @@ async function drive(worker: Worker, accounts: Account[], load: ModelLoad, cold:
   return summarise(samples);
 }
 
-const quantile = (sorted: number[], q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? NaN;
+const quantile = (sorted: number[], q: number) =>
+  sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? NaN;
 
 function summarise(samples: Sample[]): Latency {
   const answers: Record<string, number> = {};
@@ -154,9 +197,18 @@ const modelVars = (delays: Delays) => ({
 });
 
 /** Starts the model entries side by side: the floor, then warm and cold, alternating gateway and peer. */
-export async function measureModel(scripts: ModelScripts, juhe: FakeJuhe, delays: Delays, load: ModelLoad): Promise<ModelRun> {
+export async function measureModel(
+  scripts: ModelScripts,
+  juhe: FakeJuhe,
+  delays: Delays,
+  load: ModelLoad,
+): Promise<ModelRun> {
   const upstream = juhe.baseUrl(delays.upstreamMs);
-  const plain = { config: PEER_CONFIG, bindings: { ...modelVars(delays), JUHE_URL: upstream, JUHE_KEY: FAKE_JUHE_KEY }, compatibilityFlags: MODEL_FLAGS };
+  const plain = {
+    config: PEER_CONFIG,
+    bindings: { ...modelVars(delays), JUHE_URL: upstream, JUHE_KEY: FAKE_JUHE_KEY },
+    compatibilityFlags: MODEL_FLAGS,
+  };
   const started: Worker[] = [];
   const start = async (script: string, options: StartOptions) => {
     const worker = await startWorker(script, options);
@@ -165,13 +217,21 @@ export async function measureModel(scripts: ModelScripts, juhe: FakeJuhe, delays
   };
   try {
     const ours = await start(scripts.ours, {
-      bindings: { ...modelVars(delays), UPSTREAMS: "juhe", JUHE_MODE: "plain", JUHE_KEY: FAKE_JUHE_KEY, JUHE_BASE_URL: upstream },
+      bindings: {
+        ...modelVars(delays),
+        UPSTREAMS: "juhe",
+        JUHE_MODE: "plain",
+        JUHE_KEY: FAKE_JUHE_KEY,
+        JUHE_BASE_URL: upstream,
+      },
       compatibilityFlags: MODEL_FLAGS,
     });
     const peer = await start(scripts.peer, plain);
     const forward = await start(scripts.floor, plain);
     const warmAccount = await seedAccount(ours, "Model warm", "reject");
-    const coldAccounts = await Promise.all(Array.from({ length: load.connections }, (_, i) => seedAccount(ours, `Model cold ${i + 1}`, "reject")));
+    const coldAccounts = await Promise.all(
+      Array.from({ length: load.connections }, (_, i) => seedAccount(ours, `Model cold ${i + 1}`, "reject")),
+    );
     for (const account of [warmAccount, ...coldAccounts]) await seedPeerAccount(peer, account);
     const floor = await drive(forward, [warmAccount], load, false);
     const oursWarm = await drive(ours, [warmAccount], load, false);

@@ -13,7 +13,7 @@ import { SourceMap } from "node:module";
 import { basename, join } from "node:path";
 import { measure, round } from "./load.ts";
 import { build, OUT, seedAccount, startWorker } from "./server.ts";
-import { IdentityPool, ORDER, paths, prime, type PathName } from "./workload.ts";
+import { IdentityPool, ORDER, type PathName, paths, prime } from "./workload.ts";
 
 /** Files that name a step, most specific first; any other frame passes to its caller. */
 const STEPS: [RegExp, string][] = [
@@ -37,7 +37,11 @@ const STEPS: [RegExp, string][] = [
   [/src\/index\.ts/, "routing"],
 ];
 
-type Node = { id: number; callFrame: { functionName: string; url: string; lineNumber: number; columnNumber: number }; children?: number[] };
+type Node = {
+  id: number;
+  callFrame: { functionName: string; url: string; lineNumber: number; columnNumber: number };
+  children?: number[];
+};
 type Profile = { nodes: Node[]; samples: number[]; timeDeltas: number[] };
 type Table = [string, number][];
 
@@ -48,8 +52,16 @@ function analyse(profile: Profile, map: SourceMap, bundle: string): { steps: Tab
   const nodes = new Map(profile.nodes.map((n) => [n.id, n]));
   const where = ({ callFrame: { url, lineNumber, columnNumber } }: Node) => {
     if (basename(url) !== bundle) return { file: url, line: 0, name: undefined };
-    const e = map.findEntry(lineNumber, columnNumber) as { originalSource?: string; originalLine?: number; name?: string };
-    return { file: (e.originalSource ?? url).replace(/^.*?(src|node_modules)\//, "$1/"), line: (e.originalLine ?? 0) + 1, name: e.name };
+    const e = map.findEntry(lineNumber, columnNumber) as {
+      originalSource?: string;
+      originalLine?: number;
+      name?: string;
+    };
+    return {
+      file: (e.originalSource ?? url).replace(/^.*?(src|node_modules)\//, "$1/"),
+      line: (e.originalLine ?? 0) + 1,
+      name: e.name,
+    };
   };
   const memo = new Map<number, string>();
   const step = (id: number): string => {
@@ -103,7 +115,8 @@ async function session(url: string) {
 
 const DURATION = Number(process.env.BENCH_DURATION ?? 5);
 const WANTED = (process.env.BENCH_PROFILE_PATHS ?? "verify,duplicate,error").split(",") as PathName[];
-for (const name of WANTED) if (!ORDER.includes(name)) throw new Error(`BENCH_PROFILE_PATHS: ${name} is not one of ${ORDER.join(", ")}`);
+for (const name of WANTED)
+  if (!ORDER.includes(name)) throw new Error(`BENCH_PROFILE_PATHS: ${name} is not one of ${ORDER.join(", ")}`);
 const INSPECTOR = 9229 + Math.floor(Math.random() * 500);
 
 const script = process.env.BENCH_SCRIPT ?? build().script;
@@ -114,7 +127,10 @@ try {
   const reject = await seedAccount(worker, "Profile reject", "reject");
   const pool = new IdentityPool([reject]);
   const all = paths(reject, await seedAccount(worker, "Profile replay", "replay"), pool);
-  const targets = (await (await fetch(`http://127.0.0.1:${INSPECTOR}/json`)).json()) as { id: string; webSocketDebuggerUrl: string }[];
+  const targets = (await (await fetch(`http://127.0.0.1:${INSPECTOR}/json`)).json()) as {
+    id: string;
+    webSocketDebuggerUrl: string;
+  }[];
   const cdp = await session(targets.find((t) => t.id === "core:user:bench")!.webSocketDebuggerUrl);
   await cdp.send("Profiler.enable");
   await cdp.send("Profiler.setSamplingInterval", { interval: 200 });
@@ -130,9 +146,12 @@ try {
     const { steps, functions } = analyse(profile, map, basename(script));
     const busy = steps.reduce((a, [, ms]) => a + ms, 0);
     const us = (ms: number) => round((ms * 1000) / m.requests, 1);
-    console.log(`\n${name}: ${m.rps} req/s under the profiler (${m.unexpected} unexpected answers); worker busy ${round(busy, 0)} ms of ${DURATION * 1000}`);
+    console.log(
+      `\n${name}: ${m.rps} req/s under the profiler (${m.unexpected} unexpected answers); worker busy ${round(busy, 0)} ms of ${DURATION * 1000}`,
+    );
     console.log(`${"step".padEnd(38)}${"µs/request".padStart(11)}${"share".padStart(8)}`);
-    for (const [s, ms] of steps) console.log(`${s.padEnd(38)}${String(us(ms)).padStart(11)}${`${round((ms / busy) * 100, 1)}%`.padStart(8)}`);
+    for (const [s, ms] of steps)
+      console.log(`${s.padEnd(38)}${String(us(ms)).padStart(11)}${`${round((ms / busy) * 100, 1)}%`.padStart(8)}`);
     console.log("top functions by self time (µs/request):");
     for (const [f, ms] of functions.slice(0, 10)) console.log(`${String(us(ms)).padStart(9)}  ${f}`);
     report[name] = {

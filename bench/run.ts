@@ -18,11 +18,11 @@ import { join, relative } from "node:path";
 import { gzipSync } from "node:zlib";
 import { ROOT } from "../scripts/lib/paths.ts";
 import { startFakeJuhe } from "./fake-juhe.ts";
-import { measure, round, type Measured } from "./load.ts";
-import { buildModel, DEFAULT_DELAYS, measureModel, type Delays, type Latency, type ModelRun } from "./model.ts";
-import { build, OUT, seedAccount, STATE_ROOT, startWorker, type Worker } from "./server.ts";
+import { type Measured, measure, round } from "./load.ts";
+import { buildModel, DEFAULT_DELAYS, type Delays, type Latency, type ModelRun, measureModel } from "./model.ts";
+import { build, OUT, STATE_ROOT, seedAccount, startWorker, type Worker } from "./server.ts";
 import { buildPeer, measureSideBySide, type SideBySide } from "./side-by-side.ts";
-import { IdentityPool, ORDER, paths, prime, type PathName } from "./workload.ts";
+import { IdentityPool, ORDER, type PathName, paths, prime } from "./workload.ts";
 import { measureWorstCase, type WorstCase } from "./worst-case.ts";
 
 const argv = process.argv.slice(2);
@@ -35,7 +35,8 @@ const quick = process.env.BENCH_QUICK === "1" || argv.includes("--quick");
 const modelOnly = argv.includes("--model");
 const positive = (name: string, text: string | undefined, fallback: number, zeroOk = false) => {
   const v = Number(text ?? fallback);
-  if (!(v > 0 || (zeroOk && v === 0))) throw new Error(`${name} must be a ${zeroOk ? "non-negative" : "positive"} number`);
+  if (!(v > 0 || (zeroOk && v === 0)))
+    throw new Error(`${name} must be a ${zeroOk ? "non-negative" : "positive"} number`);
   return v;
 };
 const setting = (name: string, fallback: number) => positive(name, process.env[name], fallback);
@@ -75,7 +76,12 @@ const TARGET = {
   bundleBytes: 64 * 1024,
 };
 
-type Run = { paths: Record<PathName, Measured> | null; worstCase: WorstCase | null; sideBySide: SideBySide | null; model: ModelRun };
+type Run = {
+  paths: Record<PathName, Measured> | null;
+  worstCase: WorstCase | null;
+  sideBySide: SideBySide | null;
+  model: ModelRun;
+};
 
 let current: Worker | null = null;
 let verifyRate = 0; // the last run's, to size the next run's identity pool
@@ -89,13 +95,16 @@ async function pathsAndWorstCase(script: string, n: number): Promise<Pick<Run, "
     const reject = await seedAccount(worker, "Bench reject", "reject");
     const replay = await seedAccount(worker, "Bench replay", "replay");
     // verify spreads over BENCH_ACCOUNTS accounts (each has its own Durable Object); 1 by default.
-    const others = await Promise.all(Array.from({ length: ACCOUNTS - 1 }, (_, i) => seedAccount(worker, `Bench verify ${i + 2}`, "reject")));
+    const others = await Promise.all(
+      Array.from({ length: ACCOUNTS - 1 }, (_, i) => seedAccount(worker, `Bench verify ${i + 2}`, "reject")),
+    );
     const pool = new IdentityPool([reject, ...others]);
     const all = paths(reject, replay, pool);
     const run: Partial<Record<PathName, Measured>> = {};
     for (const name of ORDER) {
       // Enough fresh identities: twice the last run's verify rate, or the floor's rate at first.
-      if (name === "verify") pool.fill(Math.ceil((verifyRate ? 2 * verifyRate : 1.2 * run.floor!.rps) * (WARMUP + DURATION)) + 1000);
+      if (name === "verify")
+        pool.fill(Math.ceil((verifyRate ? 2 * verifyRate : 1.2 * run.floor!.rps) * (WARMUP + DURATION)) + 1000);
       if (name === "duplicate" || name === "duplicateReplay") await prime(worker.url, all[name]);
       const warm = await measure(worker.url, all[name], WARMUP, CONNECTIONS);
       const m = await measure(worker.url, all[name], DURATION, CONNECTIONS);
@@ -103,10 +112,14 @@ async function pathsAndWorstCase(script: string, n: number): Promise<Pick<Run, "
       run[name] = m;
       if (name === "verify") verifyRate = m.rps;
       const late = name === "verify" && pool.lateMade ? ` (${pool.lateMade} identities made during the run)` : "";
-      console.log(`run ${n} ${name.padEnd(15)} ${String(m.rps).padStart(8)} req/s  p50 ${m.p50Ms} ms  p99 ${m.p99Ms} ms  ${JSON.stringify(m.answers)}${late}`);
+      console.log(
+        `run ${n} ${name.padEnd(15)} ${String(m.rps).padStart(8)} req/s  p50 ${m.p50Ms} ms  p99 ${m.p99Ms} ms  ${JSON.stringify(m.answers)}${late}`,
+      );
     }
     const worstCase = await measureWorstCase(worker.url, WORST_SECONDS);
-    console.log(`run ${n} worst case      ${worstCase.ratio} × typical: ${worstCase.worst} ${worstCase.worstUs} µs, typical ${worstCase.typicalUs} µs`);
+    console.log(
+      `run ${n} worst case      ${worstCase.ratio} × typical: ${worstCase.worst} ${worstCase.worstUs} µs, typical ${worstCase.typicalUs} µs`,
+    );
     return { paths: run as Record<PathName, Measured>, worstCase };
   } finally {
     await worker.dispose();
@@ -117,16 +130,29 @@ async function pathsAndWorstCase(script: string, n: number): Promise<Pick<Run, "
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)]!;
 type Spread = { min: number; median: number; max: number };
 const spreadOf = (xs: number[]): Spread => ({ min: Math.min(...xs), median: median(xs), max: Math.max(...xs) });
-const describe = (l: Latency) => `added p50 ${l.addedP50Ms} ms (round trips ${l.serialP50Ms} + local ${l.localP50Ms}), p99 ${l.addedP99Ms} ms; ${l.hops} hop(s): ${l.chain}`;
+const describe = (l: Latency) =>
+  `added p50 ${l.addedP50Ms} ms (round trips ${l.serialP50Ms} + local ${l.localP50Ms}), p99 ${l.addedP99Ms} ms; ${l.hops} hop(s): ${l.chain}`;
 
 const loadAtStart = round(loadavg()[0]!, 2);
-if (loadAtStart > 0.5) console.log(`note: load average ${loadAtStart} before starting; other processes on this machine make the figures noisier`);
+if (loadAtStart > 0.5)
+  console.log(
+    `note: load average ${loadAtStart} before starting; other processes on this machine make the figures noisier`,
+  );
 const mode = modelOnly ? "the latency model only" : quick ? "a quick run" : "the full bench";
-console.log(`${mode}: ${RUNS} run(s); model round trips ${JSON.stringify(DELAYS)} ms, ${MODEL_LOAD.requests} requests per workload over ${MODEL_LOAD.connections} connections`);
-if (!modelOnly) console.log(`paths: ${CONNECTIONS} connections, ${DURATION} s after ${WARMUP} s warm-up each; building with wrangler deploy --dry-run`);
+console.log(
+  `${mode}: ${RUNS} run(s); model round trips ${JSON.stringify(DELAYS)} ms, ${MODEL_LOAD.requests} requests per workload over ${MODEL_LOAD.connections} connections`,
+);
+if (!modelOnly)
+  console.log(
+    `paths: ${CONNECTIONS} connections, ${DURATION} s after ${WARMUP} s warm-up each; building with wrangler deploy --dry-run`,
+  );
 
 // BENCH_SCRIPT: measure an already built bundle (e.g. another branch's bench/out/index.js) instead.
-const main = modelOnly ? null : process.env.BENCH_SCRIPT ? { script: process.env.BENCH_SCRIPT, gzipBytes: gzipSync(readFileSync(process.env.BENCH_SCRIPT)).length } : build();
+const main = modelOnly
+  ? null
+  : process.env.BENCH_SCRIPT
+    ? { script: process.env.BENCH_SCRIPT, gzipBytes: gzipSync(readFileSync(process.env.BENCH_SCRIPT)).length }
+    : build();
 const peerScript = modelOnly ? null : buildPeer();
 const modelScripts = buildModel();
 const juhe = await startFakeJuhe();
@@ -136,14 +162,27 @@ try {
     const local = main ? await pathsAndWorstCase(main.script, n) : { paths: null, worstCase: null };
     let sideBySide: SideBySide | null = null;
     if (main && peerScript) {
-      sideBySide = await measureSideBySide(main.script, peerScript, juhe, { seconds: DURATION, warmupSeconds: WARMUP, connections: CONNECTIONS }, verifyRate);
-      console.log(`run ${n} peer verify     gateway ${sideBySide.ours.rps} req/s, peer ${sideBySide.peer.rps} req/s (same fake juhe, answering at once)`);
+      sideBySide = await measureSideBySide(
+        main.script,
+        peerScript,
+        juhe,
+        { seconds: DURATION, warmupSeconds: WARMUP, connections: CONNECTIONS },
+        verifyRate,
+      );
+      console.log(
+        `run ${n} peer verify     gateway ${sideBySide.ours.rps} req/s, peer ${sideBySide.peer.rps} req/s (same fake juhe, answering at once)`,
+      );
     }
     const model = await measureModel(modelScripts, juhe, DELAYS, MODEL_LOAD);
     for (const side of ["ours", "peer"] as const) {
-      for (const path of ["warm", "cold"] as const) console.log(`run ${n} model ${side === "ours" ? "gateway" : "peer   "} ${path}: ${describe(model[side][path])}`);
+      for (const path of ["warm", "cold"] as const)
+        console.log(
+          `run ${n} model ${side === "ours" ? "gateway" : "peer   "} ${path}: ${describe(model[side][path])}`,
+        );
     }
-    console.log(`run ${n} model floor        added p50 ${model.floor.addedP50Ms} ms, p99 ${model.floor.addedP99Ms} ms (a Worker that only forwards); timers fire ${model.ours.warm.timerLateMs} ms late`);
+    console.log(
+      `run ${n} model floor        added p50 ${model.floor.addedP50Ms} ms, p99 ${model.floor.addedP99Ms} ms (a Worker that only forwards); timers fire ${model.ours.warm.timerLateMs} ms late`,
+    );
     runs.push({ ...local, sideBySide, model });
   }
 } finally {
@@ -166,8 +205,15 @@ if (main) {
     const rps = runs.map((r) => r.paths![name].rps);
     spread[name] = spreadOf(rps);
     const at = runs.find((r) => r.paths![name].rps === spread[name]!.median)!.paths![name]; // the median run's latencies
-    results[name] = { rps: spread[name]!.median, p50Ms: at.p50Ms, p99Ms: at.p99Ms, ratio: round(spread[name]!.median / floorRps, 3) };
-    say(`| ${name} | ${spread[name]!.min} / ${spread[name]!.median} / ${spread[name]!.max} | ${at.p50Ms} | ${at.p99Ms} | ${round(spread[name]!.median / floorRps, 2)} |`);
+    results[name] = {
+      rps: spread[name]!.median,
+      p50Ms: at.p50Ms,
+      p99Ms: at.p99Ms,
+      ratio: round(spread[name]!.median / floorRps, 3),
+    };
+    say(
+      `| ${name} | ${spread[name]!.min} / ${spread[name]!.median} / ${spread[name]!.max} | ${at.p50Ms} | ${at.p99Ms} | ${round(spread[name]!.median / floorRps, 2)} |`,
+    );
   }
   results.bundleGzipBytes = main.gzipBytes;
 }
@@ -206,8 +252,16 @@ results.model = {
 const peer = {
   ...(main ? { verifyRatio: figure("verifyRatio", (r) => r.sideBySide!.ours.rps / r.sideBySide!.peer.rps) } : {}),
   addedLatencyRatio: figure("addedLatencyRatio", (r) => r.model.ours.warm.addedP50Ms / r.model.peer.warm.addedP50Ms),
-  coldAddedLatencyRatio: figure("coldAddedLatencyRatio", (r) => r.model.ours.cold.addedP50Ms / r.model.peer.cold.addedP50Ms),
-  ...(main ? { oursVerifyRps: figure("oursVerifyRps", (r) => r.sideBySide!.ours.rps, 1), peerVerifyRps: figure("peerVerifyRps", (r) => r.sideBySide!.peer.rps, 1) } : {}),
+  coldAddedLatencyRatio: figure(
+    "coldAddedLatencyRatio",
+    (r) => r.model.ours.cold.addedP50Ms / r.model.peer.cold.addedP50Ms,
+  ),
+  ...(main
+    ? {
+        oursVerifyRps: figure("oursVerifyRps", (r) => r.sideBySide!.ours.rps, 1),
+        peerVerifyRps: figure("peerVerifyRps", (r) => r.sideBySide!.peer.rps, 1),
+      }
+    : {}),
 };
 results.peer = peer;
 if (main) {
@@ -223,7 +277,12 @@ if (main) {
 // ---- the table and the targets ------------------------------------------------------------------
 type Target = { target: string; actual: number; pass: boolean };
 const targets: Record<string, Target> = {};
-const row = (label: string, key: string, unit: string, target?: { name: string; text: string; pass: (v: number) => boolean; miss: (v: number) => string }) => {
+const row = (
+  label: string,
+  key: string,
+  unit: string,
+  target?: { name: string; text: string; pass: (v: number) => boolean; miss: (v: number) => string },
+) => {
   const s = spread[key]!;
   let verdict = "";
   if (target) {
@@ -235,30 +294,78 @@ const row = (label: string, key: string, unit: string, target?: { name: string; 
 };
 const over = (limit: number, unit: string) => (v: number) => `by ${round(v - limit, 2)}${unit}`;
 const under = (limit: number) => (v: number) => `by ${round(limit - v, 2)}`;
-say(`\nModelled round trips: KV hit ${DELAYS.kvHitMs} ms, KV miss ${DELAYS.kvMissMs} ms, object call ${DELAYS.objectMs} ms, upstream ${DELAYS.upstreamMs} ms; ${RUNS} run(s).\n`);
+say(
+  `\nModelled round trips: KV hit ${DELAYS.kvHitMs} ms, KV miss ${DELAYS.kvMissMs} ms, object call ${DELAYS.objectMs} ms, upstream ${DELAYS.upstreamMs} ms; ${RUNS} run(s).\n`,
+);
 say(`| figure | min / median / max | target | |\n|---|---|---|---|`);
-row("gateway, warm: added latency p50", "warmAddedP50Ms", " ms", { name: "modelWarm", text: `≤ ${TARGET.warmAddedMs} ms`, pass: (v) => v <= TARGET.warmAddedMs, miss: over(TARGET.warmAddedMs, " ms") });
+row("gateway, warm: added latency p50", "warmAddedP50Ms", " ms", {
+  name: "modelWarm",
+  text: `≤ ${TARGET.warmAddedMs} ms`,
+  pass: (v) => v <= TARGET.warmAddedMs,
+  miss: over(TARGET.warmAddedMs, " ms"),
+});
 row("gateway, warm: added latency p99", "warmAddedP99Ms", " ms");
-row("gateway, warm: serial round trips before the upstream", "warmHops", "", { name: "hopsWarm", text: `${TARGET.hopsWarm}`, pass: (v) => v <= TARGET.hopsWarm, miss: over(TARGET.hopsWarm, "") });
-row("gateway, cold: added latency p50", "coldAddedP50Ms", " ms", { name: "modelCold", text: `≤ ${TARGET.coldAddedMs} ms`, pass: (v) => v <= TARGET.coldAddedMs, miss: over(TARGET.coldAddedMs, " ms") });
+row("gateway, warm: serial round trips before the upstream", "warmHops", "", {
+  name: "hopsWarm",
+  text: `${TARGET.hopsWarm}`,
+  pass: (v) => v <= TARGET.hopsWarm,
+  miss: over(TARGET.hopsWarm, ""),
+});
+row("gateway, cold: added latency p50", "coldAddedP50Ms", " ms", {
+  name: "modelCold",
+  text: `≤ ${TARGET.coldAddedMs} ms`,
+  pass: (v) => v <= TARGET.coldAddedMs,
+  miss: over(TARGET.coldAddedMs, " ms"),
+});
 row("gateway, cold: added latency p99", "coldAddedP99Ms", " ms");
-row("gateway, cold: serial round trips before the upstream", "coldHops", "", { name: "hopsCold", text: `≤ ${TARGET.hopsCold}`, pass: (v) => v <= TARGET.hopsCold, miss: over(TARGET.hopsCold, "") });
+row("gateway, cold: serial round trips before the upstream", "coldHops", "", {
+  name: "hopsCold",
+  text: `≤ ${TARGET.hopsCold}`,
+  pass: (v) => v <= TARGET.hopsCold,
+  miss: over(TARGET.hopsCold, ""),
+});
 row("floor (a Worker that only forwards): added latency p50", "floorAddedP50Ms", " ms");
 row("peer, warm: added latency p50", "peerWarmAddedP50Ms", " ms");
 row("peer, cold: added latency p50", "peerColdAddedP50Ms", " ms");
-row("added latency p50, gateway / peer (warm)", "addedLatencyRatio", "", { name: "peerLatency", text: `≤ ${TARGET.addedLatencyRatio}`, pass: (v) => v <= TARGET.addedLatencyRatio, miss: over(TARGET.addedLatencyRatio, "") });
+row("added latency p50, gateway / peer (warm)", "addedLatencyRatio", "", {
+  name: "peerLatency",
+  text: `≤ ${TARGET.addedLatencyRatio}`,
+  pass: (v) => v <= TARGET.addedLatencyRatio,
+  miss: over(TARGET.addedLatencyRatio, ""),
+});
 row("added latency p50, gateway / peer (cold)", "coldAddedLatencyRatio", "");
 if (main) {
-  row("verify req/s, gateway / peer (local, no model)", "verifyRatio", "", { name: "peerVerify", text: `≥ ${TARGET.verifyRatio}`, pass: (v) => v >= TARGET.verifyRatio, miss: under(TARGET.verifyRatio) });
-  row("worst / typical CPU per request (adversarial corpus)", "worstCaseRatio", "", { name: "worstCase", text: `≤ ${TARGET.worstCaseRatio}`, pass: (v) => v <= TARGET.worstCaseRatio, miss: over(TARGET.worstCaseRatio, "") });
+  row("verify req/s, gateway / peer (local, no model)", "verifyRatio", "", {
+    name: "peerVerify",
+    text: `≥ ${TARGET.verifyRatio}`,
+    pass: (v) => v >= TARGET.verifyRatio,
+    miss: under(TARGET.verifyRatio),
+  });
+  row("worst / typical CPU per request (adversarial corpus)", "worstCaseRatio", "", {
+    name: "worstCase",
+    text: `≤ ${TARGET.worstCaseRatio}`,
+    pass: (v) => v <= TARGET.worstCaseRatio,
+    miss: over(TARGET.worstCaseRatio, ""),
+  });
   const bundlePass = main.gzipBytes <= TARGET.bundleBytes;
   targets.bundle = { target: `<= ${TARGET.bundleBytes} bytes gzipped`, actual: main.gzipBytes, pass: bundlePass };
   say(`| bundle, gzipped | ${round(main.gzipBytes / 1024, 1)} KiB | ≤ 64 KiB | ${bundlePass ? "met" : "**missed**"} |`);
 }
-say(`\nWhere the added latency goes (medians): round trips = the modelled serial calls before the upstream; local = the rest, of which the floor is what a Worker that only forwards adds here (loopback, waking up after the upstream's wait) and the remainder the Worker's own work:\n`);
-say(`| workload | added p50 | round trips | local | local above the floor | serial calls before the upstream |\n|---|---|---|---|---|---|`);
-for (const [label, l] of [["gateway, warm", model.warm], ["gateway, cold", model.cold], ["peer, warm", peerModel.warm], ["peer, cold", peerModel.cold]] as const) {
-  say(`| ${label} | ${l.addedP50Ms} ms | ${l.serialP50Ms} ms | ${l.localP50Ms} ms | ${round(l.localP50Ms - floor.addedP50Ms, 2)} ms | ${l.hops}: ${l.chain} |`);
+say(
+  `\nWhere the added latency goes (medians): round trips = the modelled serial calls before the upstream; local = the rest, of which the floor is what a Worker that only forwards adds here (loopback, waking up after the upstream's wait) and the remainder the Worker's own work:\n`,
+);
+say(
+  `| workload | added p50 | round trips | local | local above the floor | serial calls before the upstream |\n|---|---|---|---|---|---|`,
+);
+for (const [label, l] of [
+  ["gateway, warm", model.warm],
+  ["gateway, cold", model.cold],
+  ["peer, warm", peerModel.warm],
+  ["peer, cold", peerModel.cold],
+] as const) {
+  say(
+    `| ${label} | ${l.addedP50Ms} ms | ${l.serialP50Ms} ms | ${l.localP50Ms} ms | ${round(l.localP50Ms - floor.addedP50Ms, 2)} ms | ${l.hops}: ${l.chain} |`,
+  );
 }
 if (main) {
   const w = results.worstCase as { worst: string; worstUs: number; typicalUs: number };
@@ -267,18 +374,38 @@ if (main) {
 
 // ---- validity and output ------------------------------------------------------------------------
 const unexpected = runs.flatMap((r, i) => [
-  ...(r.paths ? ORDER.filter((name) => r.paths![name].unexpected > 0).map((name) => `run ${i + 1} ${name}: ${JSON.stringify(r.paths![name].answers)}`) : []),
-  ...(r.sideBySide ? (["ours", "peer"] as const).filter((s) => r.sideBySide![s].unexpected > 0).map((s) => `run ${i + 1} ${s} verify (fake juhe): ${JSON.stringify(r.sideBySide![s].answers)}`) : []),
+  ...(r.paths
+    ? ORDER.filter((name) => r.paths![name].unexpected > 0).map(
+        (name) => `run ${i + 1} ${name}: ${JSON.stringify(r.paths![name].answers)}`,
+      )
+    : []),
+  ...(r.sideBySide
+    ? (["ours", "peer"] as const)
+        .filter((s) => r.sideBySide![s].unexpected > 0)
+        .map((s) => `run ${i + 1} ${s} verify (fake juhe): ${JSON.stringify(r.sideBySide![s].answers)}`)
+    : []),
   ...(["ours", "peer"] as const).flatMap((s) =>
-    (["warm", "cold"] as const).filter((p) => r.model[s][p].unexpected > 0).map((p) => `run ${i + 1} model ${s} ${p}: ${JSON.stringify(r.model[s][p].answers)}`),
+    (["warm", "cold"] as const)
+      .filter((p) => r.model[s][p].unexpected > 0)
+      .map((p) => `run ${i + 1} model ${s} ${p}: ${JSON.stringify(r.model[s][p].answers)}`),
   ),
   ...(r.model.floor.unexpected > 0 ? [`run ${i + 1} model floor: ${JSON.stringify(r.model.floor.answers)}`] : []),
   // Every adversarial answer is a refusal before the token check (1xx) or of the request (3xx).
-  ...(r.worstCase ? Object.entries(r.worstCase.inputs).filter(([, c]) => Object.keys(c.answers).some((a) => !/^[13]\d\d$/.test(a))).map(([name, c]) => `run ${i + 1} worst case ${name}: ${JSON.stringify(c.answers)}`) : []),
+  ...(r.worstCase
+    ? Object.entries(r.worstCase.inputs)
+        .filter(([, c]) => Object.keys(c.answers).some((a) => !/^[13]\d\d$/.test(a)))
+        .map(([name, c]) => `run ${i + 1} worst case ${name}: ${JSON.stringify(c.answers)}`)
+    : []),
 ]);
 const out = {
   ...results,
-  machine: { cpu: cpus()[0]?.model ?? "unknown", cores: availableParallelism(), node: process.version, loadAverageAtStart: loadAtStart, loadAverageAtEnd: round(loadavg()[0]!, 2) },
+  machine: {
+    cpu: cpus()[0]?.model ?? "unknown",
+    cores: availableParallelism(),
+    node: process.version,
+    loadAverageAtStart: loadAtStart,
+    loadAverageAtEnd: round(loadavg()[0]!, 2),
+  },
   runs: RUNS,
   spread,
   settings: {
@@ -293,14 +420,37 @@ const out = {
   targets,
   valid: unexpected.length === 0,
   perRun: runs.map((r) => ({
-    ...(r.paths ? Object.fromEntries(ORDER.map((name) => [name, { rps: r.paths![name].rps, p50Ms: r.paths![name].p50Ms, p99Ms: r.paths![name].p99Ms, answers: r.paths![name].answers }])) : {}),
-    ...(r.sideBySide ? { sideBySide: { ours: { rps: r.sideBySide.ours.rps, answers: r.sideBySide.ours.answers }, peer: { rps: r.sideBySide.peer.rps, answers: r.sideBySide.peer.answers } } } : {}),
+    ...(r.paths
+      ? Object.fromEntries(
+          ORDER.map((name) => [
+            name,
+            {
+              rps: r.paths![name].rps,
+              p50Ms: r.paths![name].p50Ms,
+              p99Ms: r.paths![name].p99Ms,
+              answers: r.paths![name].answers,
+            },
+          ]),
+        )
+      : {}),
+    ...(r.sideBySide
+      ? {
+          sideBySide: {
+            ours: { rps: r.sideBySide.ours.rps, answers: r.sideBySide.ours.answers },
+            peer: { rps: r.sideBySide.peer.rps, answers: r.sideBySide.peer.answers },
+          },
+        }
+      : {}),
     model: r.model,
     ...(r.worstCase ? { worstCase: r.worstCase } : {}),
   })),
   date: new Date().toISOString(),
 };
-const file = modelOnly ? join(OUT, "model.json") : quick ? join(OUT, "results.json") : join(import.meta.dirname, "results.json");
+const file = modelOnly
+  ? join(OUT, "model.json")
+  : quick
+    ? join(OUT, "results.json")
+    : join(import.meta.dirname, "results.json");
 mkdirSync(OUT, { recursive: true });
 writeFileSync(file, `${JSON.stringify(out, null, 2)}\n`);
 writeFileSync(join(OUT, "summary.md"), `${lines.join("\n").trim()}\n`);

@@ -10,9 +10,9 @@ import { pathToFileURL } from "node:url";
 import { gzipSync } from "node:zlib";
 import type { Miniflare } from "miniflare";
 import { unstable_getMiniflareWorkerOptions } from "wrangler";
-import { accountKey, tokenEntry, tokenKey } from "../src/accounts/record.ts";
 import { buildAccount } from "../scripts/account/records.ts";
 import { ROOT, WRANGLER } from "../scripts/lib/paths.ts";
+import { accountKey, tokenEntry, tokenKey } from "../src/accounts/record.ts";
 
 export const OUT = join(ROOT, "bench/out");
 
@@ -35,9 +35,26 @@ export type BuildOptions = {
 };
 
 /** Bundles an entry into `outdir` (absolute) as `wrangler deploy` would; the bundle is named after the entry. */
-export function build(outdir = OUT, { entry, config = CONFIG, flags = [] }: BuildOptions = {}): { script: string; gzipBytes: number } {
-  const args = [WRANGLER, "deploy", ...(entry ? [entry] : []), "--config", config, "--dry-run", "--outdir", outdir, ...flags.flatMap((f) => ["--compatibility-flag", f])];
-  const r = spawnSync(process.execPath, args, { cwd: ROOT, encoding: "utf8", env: { ...process.env, WRANGLER_SEND_METRICS: "false" } });
+export function build(
+  outdir = OUT,
+  { entry, config = CONFIG, flags = [] }: BuildOptions = {},
+): { script: string; gzipBytes: number } {
+  const args = [
+    WRANGLER,
+    "deploy",
+    ...(entry ? [entry] : []),
+    "--config",
+    config,
+    "--dry-run",
+    "--outdir",
+    outdir,
+    ...flags.flatMap((f) => ["--compatibility-flag", f]),
+  ];
+  const r = spawnSync(process.execPath, args, {
+    cwd: ROOT,
+    encoding: "utf8",
+    env: { ...process.env, WRANGLER_SEND_METRICS: "false" },
+  });
   if (r.status !== 0) throw new Error(`wrangler deploy --dry-run failed:\n${r.stdout}\n${r.stderr}`);
   const script = join(outdir, `${basename(entry ?? "index.ts", ".ts")}.js`);
   return { script, gzipBytes: gzipSync(readFileSync(script)).length };
@@ -101,7 +118,10 @@ export async function startWorker(script: string, start: StartOptions = {}): Pro
     name: "bench",
     modules: [{ type: "ESModule", path: script, contents: readFileSync(script, "utf8") }],
     modulesRoot: dirname(script),
-    compatibilityFlags: [...((options.compatibilityFlags as string[] | undefined) ?? []), ...(start.compatibilityFlags ?? [])],
+    compatibilityFlags: [
+      ...((options.compatibilityFlags as string[] | undefined) ?? []),
+      ...(start.compatibilityFlags ?? []),
+    ],
     bindings: {
       ...(options.bindings as Record<string, unknown>), // the config's vars (and .dev.vars), overridden below
       ...(config === CONFIG ? sandboxSettings(secret) : {}),
@@ -146,7 +166,14 @@ export type Account = { id: string; token: string; logonKey: string };
  */
 export async function seedAccount(worker: Worker, name: string, policy: "reject" | "replay"): Promise<Account> {
   const { record, token, logonKey } = await buildAccount({
-    settings: { name, services: ["verifyMobile"], duplicatePolicy: policy, dedupTtl: 60, rateLimit: null, subjectBudget: 10_000 },
+    settings: {
+      name,
+      services: ["verifyMobile"],
+      duplicatePolicy: policy,
+      dedupTtl: 60,
+      rateLimit: null,
+      subjectBudget: 10_000,
+    },
     keyLength: 16,
     secret: worker.secret,
     now: new Date(),

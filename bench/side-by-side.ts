@@ -4,7 +4,7 @@
 import { join } from "node:path";
 import { ROOT } from "../scripts/lib/paths.ts";
 import { FAKE_JUHE_KEY, type FakeJuhe } from "./fake-juhe.ts";
-import { measure, type Measured } from "./load.ts";
+import { type Measured, measure } from "./load.ts";
 import { build, OUT, PEER_CONFIG, seedAccount, seedPeerAccount, startWorker, type Worker } from "./server.ts";
 import { IdentityPool, verifyPath } from "./workload.ts";
 
@@ -25,9 +25,17 @@ async function verifyRate(worker: Worker, pool: IdentityPool, load: Load, expect
   return measured;
 }
 
-export async function measureSideBySide(script: string, peerScript: string, juhe: FakeJuhe, load: Load, expectedRps: number): Promise<SideBySide> {
+export async function measureSideBySide(
+  script: string,
+  peerScript: string,
+  juhe: FakeJuhe,
+  load: Load,
+  expectedRps: number,
+): Promise<SideBySide> {
   const upstream = { JUHE_MODE: "plain", JUHE_KEY: FAKE_JUHE_KEY };
-  const ours = await startWorker(script, { bindings: { ...upstream, UPSTREAMS: "juhe", JUHE_BASE_URL: juhe.baseUrl(0) } });
+  const ours = await startWorker(script, {
+    bindings: { ...upstream, UPSTREAMS: "juhe", JUHE_BASE_URL: juhe.baseUrl(0) },
+  });
   let oursMeasured: Measured;
   let pool: IdentityPool;
   try {
@@ -36,7 +44,10 @@ export async function measureSideBySide(script: string, peerScript: string, juhe
   } finally {
     await ours.dispose();
   }
-  const peer = await startWorker(peerScript, { config: PEER_CONFIG, bindings: { JUHE_URL: juhe.baseUrl(0), JUHE_KEY: FAKE_JUHE_KEY } });
+  const peer = await startWorker(peerScript, {
+    config: PEER_CONFIG,
+    bindings: { JUHE_URL: juhe.baseUrl(0), JUHE_KEY: FAKE_JUHE_KEY },
+  });
   try {
     await seedPeerAccount(peer, pool.accounts[0]!);
     return { ours: oursMeasured, peer: await verifyRate(peer, pool, load, expectedRps) };

@@ -19,7 +19,9 @@ const MINUTES = positive(arg("minutes"), 2, "--minutes");
 const RATE = positive(process.env.SOAK_RATE, 120, "SOAK_RATE");
 const CONNECTIONS = positive(process.env.SOAK_CONNECTIONS, 14, "SOAK_CONNECTIONS");
 
-console.log(`building with wrangler deploy --dry-run; soak of ${MINUTES} min at ${RATE} requests/s, at most ${CONNECTIONS} in flight`);
+console.log(
+  `building with wrangler deploy --dry-run; soak of ${MINUTES} min at ${RATE} requests/s, at most ${CONNECTIONS} in flight`,
+);
 const { script } = build();
 const logs = new LogCounter();
 const worker = await startWorker(script, { onLog: logs.onLog });
@@ -27,14 +29,24 @@ process.once("SIGINT", () => void worker.dispose().finally(() => process.exit(13
 const mix = await Mix.seed(worker);
 
 const started = Date.now();
-await mix.run(MINUTES * 60_000, RATE, CONNECTIONS, (sent) => console.log(`${round((Date.now() - started) / 60_000, 1)} min: ${sent} requests, ${logs.problems} problem lines`));
+await mix.run(MINUTES * 60_000, RATE, CONNECTIONS, (sent) =>
+  console.log(`${round((Date.now() - started) / 60_000, 1)} min: ${sent} requests, ${logs.problems} problem lines`),
+);
 // The last requests' settlements and ledger flushes run after their answers.
 await new Promise((resolve) => setTimeout(resolve, 2_000));
 await worker.dispose();
 
 const seconds = (Date.now() - started) / 1000;
-console.log(`\n${mix.sent} requests in ${round(seconds, 1)} s (${round(mix.sent / seconds, 1)}/s): ${JSON.stringify(mix.answers)}`);
-console.log(`runtime log lines: ${logs.total}; "Promise will never complete" / "different request context" / "hung": ${logs.problems}`);
+console.log(
+  `\n${mix.sent} requests in ${round(seconds, 1)} s (${round(mix.sent / seconds, 1)}/s): ${JSON.stringify(mix.answers)}`,
+);
+console.log(
+  `runtime log lines: ${logs.total}; "Promise will never complete" / "different request context" / "hung": ${logs.problems}`,
+);
 for (const sample of logs.samples) console.log(`  ${sample}`);
-console.log(logs.problems === 0 ? "zero: no request awaited another request's work" : "NON-ZERO: requests shared work across request contexts");
+console.log(
+  logs.problems === 0
+    ? "zero: no request awaited another request's work"
+    : "NON-ZERO: requests shared work across request contexts",
+);
 process.exit(logs.problems === 0 ? 0 : 1);

@@ -26,7 +26,10 @@ export function nextIdentity(): Fields {
   const n = serial++;
   const region = REGIONS[n % REGIONS.length]!;
   const rest = Math.floor(n / REGIONS.length);
-  const birth = new Date(FIRST_BIRTH + Math.floor(rest / 1000) * 86_400_000).toISOString().slice(0, 10).replaceAll("-", "");
+  const birth = new Date(FIRST_BIRTH + Math.floor(rest / 1000) * 86_400_000)
+    .toISOString()
+    .slice(0, 10)
+    .replaceAll("-", "");
   const idCard = withCheckDigit(`${region}${birth}${String(rest % 1000).padStart(3, "0")}`);
   return { idCard, userName: "张三", loginphone: FIXED_PHONE };
 }
@@ -81,7 +84,13 @@ export const ORDER = ["floor", "verify", "duplicate", "duplicateReplay", "error"
 export type PathName = (typeof ORDER)[number];
 
 /** A new identity every request, each answered by the upstream: 200/10001. */
-export const verifyPath = (pool: IdentityPool): Path => ({ name: "verify", method: "POST", path: VERIFY_PATH, body: () => pool.next(), expect: "200/10001" });
+export const verifyPath = (pool: IdentityPool): Path => ({
+  name: "verify",
+  method: "POST",
+  path: VERIFY_PATH,
+  body: () => pool.next(),
+  expect: "200/10001",
+});
 
 export function paths(reject: Account, replay: Account, pool: IdentityPool): Record<PathName, Path> {
   // One identity per duplicate path, primed once (see prime()) so every measured request repeats it.
@@ -90,9 +99,27 @@ export function paths(reject: Account, replay: Account, pool: IdentityPool): Rec
   return {
     floor: { name: "floor", method: "GET", path: "/healthz", expect: "healthz ok" },
     verify: verifyPath(pool),
-    duplicate: { name: "duplicate", method: "POST", path: VERIFY_PATH, body: formBody(reject, repeated), expect: "309" },
-    duplicateReplay: { name: "duplicateReplay", method: "POST", path: VERIFY_PATH, body: formBody(replay, repeated), expect: "200/10001 duplicate" },
-    error: { name: "error", method: "POST", path: VERIFY_PATH, body: formBody(reject, repeated, wrongKey), expect: "307" },
+    duplicate: {
+      name: "duplicate",
+      method: "POST",
+      path: VERIFY_PATH,
+      body: formBody(reject, repeated),
+      expect: "309",
+    },
+    duplicateReplay: {
+      name: "duplicateReplay",
+      method: "POST",
+      path: VERIFY_PATH,
+      body: formBody(replay, repeated),
+      expect: "200/10001 duplicate",
+    },
+    error: {
+      name: "error",
+      method: "POST",
+      path: VERIFY_PATH,
+      body: formBody(reject, repeated, wrongKey),
+      expect: "307",
+    },
   };
 }
 

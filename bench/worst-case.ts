@@ -4,7 +4,7 @@
 // one probe so that each input takes about a second, is sent and every answer awaited: an input
 // that costs seconds is measured, not cut off while the worker still chews on it.
 import autocannon from "autocannon";
-import { ADVERSARIAL, TYPICAL, type Input } from "./adversarial.ts";
+import { ADVERSARIAL, type Input, TYPICAL } from "./adversarial.ts";
 import { round } from "./load.ts";
 import { classify, FORM, VERIFY_PATH } from "./workload.ts";
 
@@ -83,8 +83,18 @@ export async function measureWorstCase(base: URL, seconds: number): Promise<Wors
   const after = await cost(TYPICAL);
   const typicalUs = round((before.usPerRequest + after.usPerRequest) / 2, 1);
   const [worst, worstCost] = Object.entries(inputs).sort((a, b) => b[1].usPerRequest - a[1].usPerRequest)[0]!;
-  inputs[TYPICAL.name] = { usPerRequest: typicalUs, requests: before.requests + after.requests, answers: mergeCounts(before.answers, after.answers) };
-  return { ratio: round(worstCost.usPerRequest / typicalUs, 2), typicalUs, worstUs: worstCost.usPerRequest, worst, inputs };
+  inputs[TYPICAL.name] = {
+    usPerRequest: typicalUs,
+    requests: before.requests + after.requests,
+    answers: mergeCounts(before.answers, after.answers),
+  };
+  return {
+    ratio: round(worstCost.usPerRequest / typicalUs, 2),
+    typicalUs,
+    worstUs: worstCost.usPerRequest,
+    worst,
+    inputs,
+  };
 }
 
 function mergeCounts(a: Record<string, number>, b: Record<string, number>): Record<string, number> {

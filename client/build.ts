@@ -12,8 +12,13 @@ const TSC = join(CLIENT, "../node_modules/typescript/bin/tsc");
 const outIndex = process.argv.indexOf("--out");
 const out = outIndex === -1 ? join(CLIENT, "dist") : resolve(process.argv[outIndex + 1] ?? "");
 
-for (const [config, dir] of [["tsconfig.json", "esm"], ["tsconfig.cjs.json", "cjs"]] as const) {
-  const tsc = spawnSync(process.execPath, [TSC, "-p", join(CLIENT, config), "--outDir", join(out, dir)], { stdio: "inherit" });
+for (const [config, dir] of [
+  ["tsconfig.json", "esm"],
+  ["tsconfig.cjs.json", "cjs"],
+] as const) {
+  const tsc = spawnSync(process.execPath, [TSC, "-p", join(CLIENT, config), "--outDir", join(out, dir)], {
+    stdio: "inherit",
+  });
   if (tsc.status !== 0) process.exit(tsc.status ?? 1);
 }
 // The package is "type": "module"; this marks the .js files under cjs/ (and their .d.ts) as CommonJS.

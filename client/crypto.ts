@@ -33,7 +33,9 @@ export async function encryptLogon(webCrypto: WebCrypto, key: CryptoKey, iv: str
   const ivBytes = utf8.encode(iv);
   if (ivBytes.length !== 16) throw new TypeError(`iv must be 16 bytes in UTF-8, got ${ivBytes.length}`);
   // WebCrypto's AES-CBC always applies PKCS#7 padding.
-  const cipherText = new Uint8Array(await webCrypto.subtle.encrypt({ name: "AES-CBC", iv: ivBytes }, key, utf8.encode(json)));
+  const cipherText = new Uint8Array(
+    await webCrypto.subtle.encrypt({ name: "AES-CBC", iv: ivBytes }, key, utf8.encode(json)),
+  );
   let binary = "";
   for (const byte of cipherText) binary += String.fromCharCode(byte);
   return btoa(binary);

@@ -3,8 +3,8 @@
 // Node ≥ 18, Cloudflare Workers, Deno and browsers.
 import { encryptLogon, importLogonKey, newIv, type WebCrypto } from "./crypto.ts";
 
-export { encryptLogon, importLogonKey, newIv };
 export type { WebCrypto };
+export { encryptLogon, importLogonKey, newIv };
 
 export const PATH = "/api/personalInfo/verifyMobile";
 export const ORDER_HEADER = "X-Order-No";
@@ -42,7 +42,14 @@ export class VerifyMobileError extends Error {
   /** The service's order number (X-Order-No) when an answer arrived: quote it to support. */
   readonly orderNo: string | null;
 
-  constructor(family: ErrorFamily, code: string, detail: string, reason: string | null, orderNo: string | null, cause?: unknown) {
+  constructor(
+    family: ErrorFamily,
+    code: string,
+    detail: string,
+    reason: string | null,
+    orderNo: string | null,
+    cause?: unknown,
+  ) {
     super(`${code} ${detail}${reason ? ` (${reason})` : ""}`, cause === undefined ? undefined : { cause });
     this.family = family;
     this.code = code;
@@ -81,12 +88,17 @@ export type ClientOptions = {
 
 export type VerifyMobileClient = { verify(identity: Identity): Promise<VerifyResult> };
 
-const RESULTS: Record<string, VerifyResult["result"]> = { "10000": "consistent", "10001": "inconsistent", "10002": "unknown" };
+const RESULTS: Record<string, VerifyResult["result"]> = {
+  "10000": "consistent",
+  "10001": "inconsistent",
+  "10002": "unknown",
+};
 
 export function createClient(options: ClientOptions): VerifyMobileClient {
   const { token, timeoutMs = 10_000, retries = 0 } = options;
   const found = options.crypto ?? (globalThis as { crypto?: WebCrypto }).crypto;
-  if (!found?.subtle) throw new TypeError("no WebCrypto here: pass { crypto: (await import('node:crypto')).webcrypto } on Node 18");
+  if (!found?.subtle)
+    throw new TypeError("no WebCrypto here: pass { crypto: (await import('node:crypto')).webcrypto } on Node 18");
   const webCrypto: WebCrypto = found;
   const url = options.baseUrl.replace(/\/+$/, "") + PATH;
   new URL(url); // throws a TypeError on a malformed baseUrl, now rather than at the first request
@@ -99,7 +111,11 @@ export function createClient(options: ClientOptions): VerifyMobileClient {
 
   async function once(identity: Identity): Promise<VerifyResult> {
     const iv = newIv(webCrypto); // a new iv for every request, retries included
-    const json = JSON.stringify({ idCard: identity.idCard, userName: identity.userName, loginphone: identity.loginphone });
+    const json = JSON.stringify({
+      idCard: identity.idCard,
+      userName: identity.userName,
+      loginphone: identity.loginphone,
+    });
     const body = new URLSearchParams({ token, iv, logon: await encryptLogon(webCrypto, await key, iv, json) });
     const controller = new AbortController();
     const timer = setTimeout(() => controller.abort(), timeoutMs);
@@ -115,8 +131,16 @@ export function createClient(options: ClientOptions): VerifyMobileClient {
       text = await response.text();
     } catch (error) {
       const orderNo = response?.headers.get(ORDER_HEADER) ?? null;
-      if (controller.signal.aborted) throw new VerifyMobileError("transport", "timeout", `no answer within ${timeoutMs} ms`, null, orderNo, error);
-      throw new VerifyMobileError("transport", "network", "the request failed before an answer arrived", errorText(error), orderNo, error);
+      if (controller.signal.aborted)
+        throw new VerifyMobileError("transport", "timeout", `no answer within ${timeoutMs} ms`, null, orderNo, error);
+      throw new VerifyMobileError(
+        "transport",
+        "network",
+        "the request failed before an answer arrived",
+        errorText(error),
+        orderNo,
+        error,
+      );
     } finally {
       clearTimeout(timer);
     }
@@ -150,16 +174,44 @@ function readEnvelope(text: string, status: number, orderNo: string | null): Ver
   } catch {
     throw new VerifyMobileError("transport", "bad-response", `HTTP ${status}: the answer is not JSON`, null, orderNo);
   }
-  const envelope = body as { errorCode?: unknown; errorDetail?: unknown; errorReason?: unknown; info?: unknown; returnCode?: unknown };
+  const envelope = body as {
+    errorCode?: unknown;
+    errorDetail?: unknown;
+    errorReason?: unknown;
+    info?: unknown;
+    returnCode?: unknown;
+  };
   const { errorCode, errorDetail, errorReason } = envelope ?? {};
-  if (typeof errorCode !== "string" || typeof errorDetail !== "string" || !(errorReason === null || typeof errorReason === "string")) {
-    throw new VerifyMobileError("transport", "bad-response", `HTTP ${status}: the answer is not a verifyMobile envelope`, null, orderNo);
+  if (
+    typeof errorCode !== "string" ||
+    typeof errorDetail !== "string" ||
+    !(errorReason === null || typeof errorReason === "string")
+  ) {
+    throw new VerifyMobileError(
+      "transport",
+      "bad-response",
+      `HTTP ${status}: the answer is not a verifyMobile envelope`,
+      null,
+      orderNo,
+    );
   }
-  if (errorCode !== "200") throw new VerifyMobileError(familyOf(errorCode), errorCode, errorDetail, errorReason, orderNo);
+  if (errorCode !== "200")
+    throw new VerifyMobileError(familyOf(errorCode), errorCode, errorDetail, errorReason, orderNo);
   const result = RESULTS[String(envelope.returnCode)];
   const info = envelope.info as Partial<Record<keyof VerifyResult, unknown>> | null | undefined;
-  if (!result || typeof info?.orderNo !== "string" || typeof info.billable !== "boolean" || typeof info.duplicate !== "boolean") {
-    throw new VerifyMobileError("transport", "bad-response", `HTTP ${status}: a 200 envelope without a result`, null, orderNo);
+  if (
+    !result ||
+    typeof info?.orderNo !== "string" ||
+    typeof info.billable !== "boolean" ||
+    typeof info.duplicate !== "boolean"
+  ) {
+    throw new VerifyMobileError(
+      "transport",
+      "bad-response",
+      `HTTP ${status}: a 200 envelope without a result`,
+      null,
+      orderNo,
+    );
   }
   const matchCode = typeof info.matchCode === "string" ? info.matchCode : null;
   return { result, matchCode, orderNo: info.orderNo, billable: info.billable, duplicate: info.duplicate };

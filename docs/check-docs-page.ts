@@ -9,6 +9,8 @@
 // Without --url it starts its own `wrangler dev` (temporary state, free port) and stops it after.
 // The browser is looked up on PATH (chromium, chromium-browser, google-chrome); without one the
 // check is skipped (exit 0) and says so.
+
+import { writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { RequestFields } from "../src/verify-mobile/request/params.ts";
 import { ERROR_CODES } from "../src/wire/codes.ts";
@@ -16,7 +18,6 @@ import { BROWSER_NAMES, openPage } from "../test/support/browser.ts";
 import { startWorker } from "../test/support/local-worker.ts";
 import { inkOf } from "../test/support/png.ts";
 import { findCommand } from "../test/support/toolchain.ts";
-import { writeFileSync } from "node:fs";
 
 /** One table row per field of the request schema the OpenAPI document is made from. */
 const FIELDS = Object.keys(RequestFields.shape).length;
@@ -35,8 +36,17 @@ export async function checkDocsPage(browser: string, base: string, out: string):
   try {
     const problems: string[] = [];
     const look = async (lang: keyof typeof HEADINGS, screenshot: string) => {
-      await page.waitFor(`document.querySelectorAll("#codes td").length > 0 || document.getElementById("error").textContent`, "the page to render");
-      const seen = await page.evaluate<{ lang: string; error: string; fields: number; headings: string[]; cells: string[] }>(`({
+      await page.waitFor(
+        `document.querySelectorAll("#codes td").length > 0 || document.getElementById("error").textContent`,
+        "the page to render",
+      );
+      const seen = await page.evaluate<{
+        lang: string;
+        error: string;
+        fields: number;
+        headings: string[];
+        cells: string[];
+      }>(`({
         lang: document.documentElement.lang,
         error: document.getElementById("error").textContent,
         fields: document.querySelectorAll("#fields tr").length,
@@ -51,9 +61,13 @@ export async function checkDocsPage(browser: string, base: string, out: string):
           seen.lang === (lang === "zh" ? "zh-CN" : "en") ? "" : `${lang}: <html lang> is ${seen.lang}`,
           seen.error ? `${lang}: the page reports an error: ${seen.error}` : "",
           seen.fields === FIELDS ? "" : `${lang}: the request fields table has ${seen.fields} rows, want ${FIELDS}`,
-          JSON.stringify(seen.headings) === JSON.stringify(HEADINGS[lang]) ? "" : `${lang}: headings are ${JSON.stringify(seen.headings)}`,
+          JSON.stringify(seen.headings) === JSON.stringify(HEADINGS[lang])
+            ? ""
+            : `${lang}: headings are ${JSON.stringify(seen.headings)}`,
           ink.inked > 0.03 && ink.colours > 50 ? "" : `${lang}: the screenshot looks blank (${JSON.stringify(ink)})`,
-          ...Object.entries(ERROR_CODES).map(([code, { text }]) => (seen.cells.includes(`${code} ${text}`) ? "" : `${lang}: code ${code} is not shown`)),
+          ...Object.entries(ERROR_CODES).map(([code, { text }]) =>
+            seen.cells.includes(`${code} ${text}`) ? "" : `${lang}: code ${code} is not shown`,
+          ),
         ].filter(Boolean),
       );
     };
@@ -73,7 +87,9 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const arg = (name: string) => process.argv.find((_, i) => process.argv[i - 1] === name);
   const browser = findCommand(...BROWSER_NAMES);
   if (!browser) {
-    console.log(`skipped: no browser on PATH (${BROWSER_NAMES.join(", ")}; apt-get install -y chromium fonts-noto-cjk)`);
+    console.log(
+      `skipped: no browser on PATH (${BROWSER_NAMES.join(", ")}; apt-get install -y chromium fonts-noto-cjk)`,
+    );
     process.exit(0);
   }
   const out = arg("--out") ?? "/tmp/docs.png";
@@ -83,7 +99,9 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
     const base = given ?? worker!.base;
     const problems = await checkDocsPage(browser, base, out);
     if (problems.length) throw new Error(problems.join("; "));
-    console.log(`ok: ${base}/docs rendered every code and field in English and Chinese; screenshots in ${out} and ${out.replace(/(\.png)?$/, "-zh.png")}`);
+    console.log(
+      `ok: ${base}/docs rendered every code and field in English and Chinese; screenshots in ${out} and ${out.replace(/(\.png)?$/, "-zh.png")}`,
+    );
   } catch (e) {
     console.error(`failed: ${e instanceof Error ? e.message : String(e)}`);
     process.exitCode = 1;

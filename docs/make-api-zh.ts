@@ -6,7 +6,6 @@
 /// <reference types="node" />
 import { readFileSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { ERROR_CODES, RETURN_CODES, type ErrorCode } from "../src/wire/codes.ts";
 import {
   SANDBOX_ERROR_PHONE,
   SANDBOX_FIXED_ANSWERS,
@@ -17,6 +16,7 @@ import {
 } from "../src/sandbox/identities.ts";
 import { carrierOfNumber } from "../src/upstream/carrier.ts";
 import { juheErrorRow } from "../src/upstream/juhe/codes.ts";
+import { ERROR_CODES, type ErrorCode, RETURN_CODES } from "../src/wire/codes.ts";
 
 export const GUIDE_PATH = fileURLToPath(new URL("api.zh-CN.md", import.meta.url));
 
@@ -24,27 +24,60 @@ type Guide = { readonly 原因: string; readonly 处理建议: string };
 
 /** Every code's cause and what the caller should do, for callers reading Chinese. */
 export const CODE_GUIDE = {
-  "200": { 原因: "运营商给出了核验结果，见 `returnCode`（一致 / 不一致 / 未知）与 `info.matchCode`", 处理建议: "按 `returnCode` 处理；`info.billable` 表示本次是否计费" },
+  "200": {
+    原因: "运营商给出了核验结果，见 `returnCode`（一致 / 不一致 / 未知）与 `info.matchCode`",
+    处理建议: "按 `returnCode` 处理；`info.billable` 表示本次是否计费",
+  },
   "103": { 原因: "账户已下线（停用）", 处理建议: "联系运营方确认账户状态；下线账户的 token 不再可用" },
   "104": { 原因: "令牌校验时账户余额 ≤ 0", 处理建议: "联系运营方充值；充值后几秒内恢复，期间不要反复重试" },
-  "105": { 原因: "token 不存在：拼写或格式不对（应为 `vmt_` 加 32 个字符），或已被轮换、停用", 处理建议: "核对配置中的 token（不要带空格、换行或引号）；轮换后旧 token 立即失效，请向运营方索取新 token" },
-  "301": { 原因: "token、iv、logon 三个参数都没有收到，或请求体无法解析", 处理建议: "确认以表单或 JSON 发送了请求体，且 `Content-Type` 与请求体一致" },
+  "105": {
+    原因: "token 不存在：拼写或格式不对（应为 `vmt_` 加 32 个字符），或已被轮换、停用",
+    处理建议: "核对配置中的 token（不要带空格、换行或引号）；轮换后旧 token 立即失效，请向运营方索取新 token",
+  },
+  "301": {
+    原因: "token、iv、logon 三个参数都没有收到，或请求体无法解析",
+    处理建议: "确认以表单或 JSON 发送了请求体，且 `Content-Type` 与请求体一致",
+  },
   "302": { 原因: "token 对应的账户已不存在", 处理建议: "联系运营方" },
   "304": { 原因: "账户已被冻结", 处理建议: "联系运营方解冻" },
-  "305": { 原因: "账户未开通本接口，或请求的 `/api/` 路径不存在", 处理建议: "核对路径 `/api/personalInfo/verifyMobile`；需要开通请联系运营方" },
-  "306": { 原因: "`{name}` 所指的参数缺失或格式不符：请求体的 token、iv、logon、requestId，或 logon 里的 idCard、userName、loginphone；`errorReason` 说明违反的规则", 处理建议: "按本文“请求参数”“logon 里的字段”两节修正；iv 须恰为 16 个字节" },
-  "307": { 原因: "logon 无法用账户的 logonKey 和本次的 iv 解密，或解密结果不是 JSON 对象", 处理建议: "按 `errorReason` 的提示检查：logonKey、加密与发送用同一个 iv、base64（不是十六进制，不要编码两次）、AES/CBC/PKCS5Padding；先用 `docs/recipes/vectors.json` 的向量自测" },
+  "305": {
+    原因: "账户未开通本接口，或请求的 `/api/` 路径不存在",
+    处理建议: "核对路径 `/api/personalInfo/verifyMobile`；需要开通请联系运营方",
+  },
+  "306": {
+    原因: "`{name}` 所指的参数缺失或格式不符：请求体的 token、iv、logon、requestId，或 logon 里的 idCard、userName、loginphone；`errorReason` 说明违反的规则",
+    处理建议: "按本文“请求参数”“logon 里的字段”两节修正；iv 须恰为 16 个字节",
+  },
+  "307": {
+    原因: "logon 无法用账户的 logonKey 和本次的 iv 解密，或解密结果不是 JSON 对象",
+    处理建议:
+      "按 `errorReason` 的提示检查：logonKey、加密与发送用同一个 iv、base64（不是十六进制，不要编码两次）、AES/CBC/PKCS5Padding；先用 `docs/recipes/vectors.json` 的向量自测",
+  },
   "308": { 原因: "运营商库中没有这个号码的记录", 处理建议: "请用户核对手机号；不计费" },
-  "309": { 原因: "同一账户在重复窗口内（默认 60 秒）再次查询同一身份；同一身份的请求正在处理中；或一个手机号、身份证号在 24 小时内被核验的不同身份过多（防枚举）", 处理建议: "使用第一次的结果（`errorReason` 给出原订单号）；确需重查请在窗口过后再发；网络重试请带同一个 `requestId`，会拿到原结果" },
-  "310": { 原因: "格式正确但取值不可能：身份证校验位错、出生日期不存在或地区码未知；或运营商判定号码、姓名、身份证不合法", 处理建议: "请用户核对身份信息后再提交；不计费" },
+  "309": {
+    原因: "同一账户在重复窗口内（默认 60 秒）再次查询同一身份；同一身份的请求正在处理中；或一个手机号、身份证号在 24 小时内被核验的不同身份过多（防枚举）",
+    处理建议:
+      "使用第一次的结果（`errorReason` 给出原订单号）；确需重查请在窗口过后再发；网络重试请带同一个 `requestId`，会拿到原结果",
+  },
+  "310": {
+    原因: "格式正确但取值不可能：身份证校验位错、出生日期不存在或地区码未知；或运营商判定号码、姓名、身份证不合法",
+    处理建议: "请用户核对身份信息后再提交；不计费",
+  },
   "311": { 原因: "账户没有开通任何服务", 处理建议: "联系运营方开通" },
   "312": { 原因: "账户余额（扣除处理中请求的预留）低于本接口单价", 处理建议: "联系运营方充值" },
   "313": { 原因: "本接口剩余次数为 0", 处理建议: "联系运营方增加次数" },
   "314": { 原因: "账户合同已过截止日（截止日当天仍有效，北京时间）", 处理建议: "联系运营方续约" },
-  "315": { 原因: "`Content-Type` 缺失或不支持、请求体超过 64 KiB、10 秒内未收完请求体，或用了 POST 以外的方法", 处理建议: "用 POST，`Content-Type` 为 `application/x-www-form-urlencoded`、`multipart/form-data` 或 `application/json`" },
+  "315": {
+    原因: "`Content-Type` 缺失或不支持、请求体超过 64 KiB、10 秒内未收完请求体，或用了 POST 以外的方法",
+    处理建议:
+      "用 POST，`Content-Type` 为 `application/x-www-form-urlencoded`、`multipart/form-data` 或 `application/json`",
+  },
   "500": { 原因: "服务端故障（包括上游密钥配置错误）", 处理建议: "不计费；记下 `X-Order-No` 联系运营方，稍后再试" },
   "501": { 原因: "上游在时限内（默认 5 秒）没有应答", 处理建议: "不计费，可立即重试（每次换新 iv）" },
-  "502": { 原因: "上游 HTTP 错误、响应异常或上游限流；或本账户超过每秒请求上限（此时带 `Retry-After` 头）", 处理建议: "不计费，可重试；有 `Retry-After` 时等待相应秒数后再发" },
+  "502": {
+    原因: "上游 HTTP 错误、响应异常或上游限流；或本账户超过每秒请求上限（此时带 `Retry-After` 头）",
+    处理建议: "不计费，可重试；有 `Retry-After` 时等待相应秒数后再发",
+  },
   "503": { 原因: "上游无法连接、维护中或已停用，或全部上游暂被熔断", 处理建议: "不计费，可重试；持续出现请联系运营方" },
   "504": { 原因: "上游网络异常、内部错误或返回了未知错误码", 处理建议: "不计费，可立即重试（每次换新 iv）" },
 } as const satisfies Record<ErrorCode, Guide>;
@@ -59,7 +92,11 @@ function familyOf(code: ErrorCode): string {
 
 const cell = (text: string) => text.replace(/\|/g, "\\|");
 const table = (head: string[], rows: string[][]) =>
-  [`| ${head.join(" | ")} |`, `|${head.map(() => "---").join("|")}|`, ...rows.map((r) => `| ${r.map(cell).join(" | ")} |`)].join("\n");
+  [
+    `| ${head.join(" | ")} |`,
+    `|${head.map(() => "---").join("|")}|`,
+    ...rows.map((r) => `| ${r.map(cell).join(" | ")} |`),
+  ].join("\n");
 
 function codesSection(): string {
   // Success first, then the failures in numeric order (object keys that are numbers come sorted).
@@ -109,11 +146,20 @@ function routeNote(phone: string): string {
 
 function sandboxSection(): string {
   const examplePhone = (juhe: number) => `13900${String(juhe).padStart(6, "0")}`;
-  if (!ERROR_PHONE_EXAMPLES.every((juhe) => SANDBOX_ERROR_PHONE.exec(examplePhone(juhe))?.[1] === String(juhe).padStart(6, "0"))) {
+  if (
+    !ERROR_PHONE_EXAMPLES.every(
+      (juhe) => SANDBOX_ERROR_PHONE.exec(examplePhone(juhe))?.[1] === String(juhe).padStart(6, "0"),
+    )
+  ) {
     throw new Error("the sandbox's error phones changed shape: update ERROR_PHONE_EXAMPLES");
   }
   const rows = [
-    ...SANDBOX_PEOPLE.map((p) => [p.phone, p.name, p.idCard, `\`10000\` 一致，matchCode \`11\`，carrier \`${carrierOf(p.phone)}\`${routeNote(p.phone)}`]),
+    ...SANDBOX_PEOPLE.map((p) => [
+      p.phone,
+      p.name,
+      p.idCard,
+      `\`10000\` 一致，matchCode \`11\`，carrier \`${carrierOf(p.phone)}\`${routeNote(p.phone)}`,
+    ]),
     ["以上号码之一", "姓名错 / 身份证错 / 都错", "", "`10001` 不一致，matchCode `21` / `22` / `23`"],
     ...Object.entries(SANDBOX_FIXED_ANSWERS).map(([phone, answer]) => [
       phone,
@@ -121,8 +167,18 @@ function sandboxSection(): string {
       "任意合法",
       answer.res === 2 ? `\`10001\` 不一致，matchCode \`${answer.rescode}\`` : "`10002` 未知",
     ]),
-    ...Object.entries(SANDBOX_TRANSPORT_FAILURES).map(([phone, kind]) => [phone, "任意合法", "任意合法", TRANSPORT_TEXT[kind]]),
-    ...ERROR_PHONE_EXAMPLES.map((juhe) => [examplePhone(juhe), "任意合法", "任意合法", `聚合错误码 ${juhe} → \`${juheErrorRow(juhe, "telecomCmcc").code}\``]),
+    ...Object.entries(SANDBOX_TRANSPORT_FAILURES).map(([phone, kind]) => [
+      phone,
+      "任意合法",
+      "任意合法",
+      TRANSPORT_TEXT[kind],
+    ]),
+    ...ERROR_PHONE_EXAMPLES.map((juhe) => [
+      examplePhone(juhe),
+      "任意合法",
+      "任意合法",
+      `聚合错误码 ${juhe} → \`${juheErrorRow(juhe, "telecomCmcc").code}\``,
+    ]),
     ["其他号码", "任意合法", "任意合法", "库中无此记录 → `308`"],
   ];
   return table(["loginphone", "userName", "idCard", "沙箱的回答"], rows);

@@ -2,7 +2,7 @@
 // Prints one line of JSON on success; on failure one line {"error":...} on stderr, exit 2 for a
 // wrong command line and 1 for anything else.
 import { callAdmin } from "./account/admin-api.ts";
-import { USAGE, parseCommand } from "./account/args.ts";
+import { parseCommand, USAGE } from "./account/args.ts";
 import { execute } from "./account/commands.ts";
 import { openKv } from "./lib/accounts-kv.ts";
 import { CliError } from "./lib/errors.ts";
@@ -38,7 +38,9 @@ async function main(argv: string[]): Promise<number> {
       process.stderr.write(`${JSON.stringify({ error: e.message })}\n`);
       return e.exitCode;
     }
-    process.stderr.write(`${JSON.stringify({ error: `unexpected failure: ${e instanceof Error ? e.message : String(e)}` })}\n`);
+    process.stderr.write(
+      `${JSON.stringify({ error: `unexpected failure: ${e instanceof Error ? e.message : String(e)}` })}\n`,
+    );
     if (process.env.DEBUG) console.error(e);
     return 1;
   }

@@ -1,6 +1,6 @@
 // A fixed demo account in local KV, so `npm run dev` + `npm run demo` work on a fresh clone.
 // Its credentials are public by design: local use only, never on --remote.
-import { accountKey, tokenEntry, tokenKey, TOKEN_SHAPE, type AccountRecord } from "../src/accounts/record.ts";
+import { type AccountRecord, accountKey, TOKEN_SHAPE, tokenEntry, tokenKey } from "../src/accounts/record.ts";
 import { sha256Hex, unseal } from "../src/crypto/secrets.ts";
 import { buildAccount, parseRecord } from "./account/records.ts";
 import { ensureDevVars } from "./dev-vars.ts";
@@ -14,7 +14,8 @@ export const DEMO = {
   logonKey: "demo-logon-key16",
 } as const;
 
-if (!TOKEN_SHAPE.test(DEMO.token) || DEMO.logonKey.length !== 16) throw new Error("demo credentials have the wrong shape");
+if (!TOKEN_SHAPE.test(DEMO.token) || DEMO.logonKey.length !== 16)
+  throw new Error("demo credentials have the wrong shape");
 
 /**
  * Writes the demo account into the local KV state wrangler dev will use when it is absent,
@@ -41,14 +42,24 @@ async function ensureIn(kv: KvStore): Promise<"present" | "created" | "repaired"
   } catch {
     record = null; // malformed: rewrite it
   }
-  if (record?.diagnostics && record.tokenHash === hash && (await unseal(secret, record.id, record.sealedLogonKey)) === DEMO.logonKey) {
+  if (
+    record?.diagnostics &&
+    record.tokenHash === hash &&
+    (await unseal(secret, record.id, record.sealedLogonKey)) === DEMO.logonKey
+  ) {
     if ((await kv.get(tKey)) != null || record.status === "offline") return "present";
     await kv.put(tKey, JSON.stringify(tokenEntry(record)));
     return "repaired";
   }
   const { record: fresh } = await buildAccount({
     // Diagnostics on: the demo is where integrators meet their decryption mistakes (docs/contract.md §2).
-    settings: { name: DEMO.name, services: ["verifyMobile"], duplicatePolicy: "reject", dedupTtl: 60, diagnostics: true },
+    settings: {
+      name: DEMO.name,
+      services: ["verifyMobile"],
+      duplicatePolicy: "reject",
+      dedupTtl: 60,
+      diagnostics: true,
+    },
     keyLength: 16,
     secret,
     now: new Date(),

@@ -4,8 +4,8 @@
 // logon encrypted by Node's own crypto (independent of the Worker's WebCrypto code).
 import { randomInt } from "node:crypto";
 import { parseArgs } from "node:util";
-import { ORDER_HEADER } from "../src/wire/envelope.ts";
 import { SANDBOX_PEOPLE } from "../src/sandbox/identities.ts";
+import { ORDER_HEADER } from "../src/wire/envelope.ts";
 import { DEMO } from "./demo-account.ts";
 import { encryptLogon } from "./lib/logon.ts";
 
@@ -34,7 +34,9 @@ async function main() {
       },
     }));
   } catch (e) {
-    fail(`${e instanceof Error ? e.message : String(e)}; usage: npm run demo -- [--url URL] [--name NAME --id-card ID --phone PHONE] [--token TOKEN --logon-key KEY]`);
+    fail(
+      `${e instanceof Error ? e.message : String(e)}; usage: npm run demo -- [--url URL] [--name NAME --id-card ID --phone PHONE] [--token TOKEN --logon-key KEY]`,
+    );
   }
   let url: URL;
   try {
@@ -43,7 +45,11 @@ async function main() {
     fail(`--url must be a URL such as http://127.0.0.1:8787`);
   }
   const iv = newIv();
-  const logon = encryptLogon(values["logon-key"], iv, { idCard: values["id-card"], userName: values.name, loginphone: values.phone });
+  const logon = encryptLogon(values["logon-key"], iv, {
+    idCard: values["id-card"],
+    userName: values.name,
+    loginphone: values.phone,
+  });
   const body = new URLSearchParams({ token: values.token, iv, logon });
   let response: Response;
   try {
@@ -59,7 +65,9 @@ async function main() {
   } catch {
     fail(`HTTP ${response.status} from ${url.href} was not JSON: ${text.slice(0, 200)}`);
   }
-  console.error(`POST ${url.href} as ${values.token === DEMO.token ? DEMO.accountId : "the given token"} (HTTP ${response.status}, order ${response.headers.get(ORDER_HEADER) ?? "-"})`);
+  console.error(
+    `POST ${url.href} as ${values.token === DEMO.token ? DEMO.accountId : "the given token"} (HTTP ${response.status}, order ${response.headers.get(ORDER_HEADER) ?? "-"})`,
+  );
   console.log(JSON.stringify(envelope, null, 2));
 }
 

@@ -3,9 +3,9 @@
 // deploy would bind namespaces that do not exist). `npm run setup` replaces them.
 import { spawn } from "node:child_process";
 import { resolve } from "node:path";
+import { ROOT, WRANGLER } from "./lib/paths.ts";
 import { CONFIG_PATH, isPlaceholder, kvNamespaces, readConfig } from "./lib/wrangler-config.ts";
 import { flagValue } from "./lib/wrangler-run.ts";
-import { ROOT, WRANGLER } from "./lib/paths.ts";
 
 const args = process.argv.slice(2);
 const given = flagValue(args, "--config", "-c");

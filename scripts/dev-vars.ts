@@ -3,8 +3,8 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { randomBase64Url } from "../src/crypto/bytes.ts";
-import { ROOT } from "./lib/paths.ts";
 import { CliError } from "./lib/errors.ts";
+import { ROOT } from "./lib/paths.ts";
 
 export const DEV_VARS_PATH = join(ROOT, ".dev.vars");
 
@@ -56,7 +56,11 @@ export function ensureDevVars(): Record<string, string> {
   let text = readText();
   if (text === null) {
     try {
-      const lines = [...GENERATED.map((name) => `${name}=${randomBase64Url(32)}`), "UPSTREAMS=sandbox", ...UPSTREAM_SECRETS.map((name) => `${name}=`)];
+      const lines = [
+        ...GENERATED.map((name) => `${name}=${randomBase64Url(32)}`),
+        "UPSTREAMS=sandbox",
+        ...UPSTREAM_SECRETS.map((name) => `${name}=`),
+      ];
       writeFileSync(DEV_VARS_PATH, `${HEADER}${lines.join("\n")}\n`, { flag: "wx", mode: 0o600 });
     } catch (e) {
       // Another process (dev or account) won the race: use its file.
@@ -68,7 +72,9 @@ export function ensureDevVars(): Record<string, string> {
     if (parseDotenv(text)[name]) continue;
     const line = `${name}=${randomBase64Url(32)}`;
     const emptyLine = new RegExp(`^[ \\t]*(?:export[ \\t]+)?${name}[ \\t]*=[ \\t]*(?:""|'')?[ \\t]*$`, "m");
-    text = emptyLine.test(text) ? text.replace(emptyLine, line) : `${text}${text === "" || text.endsWith("\n") ? "" : "\n"}${line}\n`;
+    text = emptyLine.test(text)
+      ? text.replace(emptyLine, line)
+      : `${text}${text === "" || text.endsWith("\n") ? "" : "\n"}${line}\n`;
     writeFileSync(DEV_VARS_PATH, text, { mode: 0o600 });
   }
   // A file from before UPSTREAMS existed meant "the sandbox" by an empty JUHE_KEY: say so explicitly.
@@ -79,7 +85,9 @@ export function ensureDevVars(): Record<string, string> {
   const vars = parseDotenv(text);
   for (const name of GENERATED) {
     if (vars[name]!.length < 32) {
-      throw new CliError(`${name} in ${DEV_VARS_PATH} must be at least 32 characters (delete the line to get a new one)`);
+      throw new CliError(
+        `${name} in ${DEV_VARS_PATH} must be at least 32 characters (delete the line to get a new one)`,
+      );
     }
   }
   return vars;

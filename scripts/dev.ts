@@ -14,10 +14,14 @@ try {
     await ensureDemoAccount(args);
     const port = args.find((a, i) => args[i - 1] === "--port" || a.startsWith("--port="))?.replace(/^--port=/, "");
     const url = port && port !== "8787" ? ` -- --url http://127.0.0.1:${port}` : "";
-    console.error(`[dev] demo account ${DEMO.accountId}: token ${DEMO.token}, logonKey ${DEMO.logonKey}; try \`npm run demo${url}\``);
+    console.error(
+      `[dev] demo account ${DEMO.accountId}: token ${DEMO.token}, logonKey ${DEMO.logonKey}; try \`npm run demo${url}\``,
+    );
   }
 } catch (e) {
-  console.error(`[dev] could not prepare the demo account (${e instanceof Error ? e.message : String(e)}); starting anyway`);
+  console.error(
+    `[dev] could not prepare the demo account (${e instanceof Error ? e.message : String(e)}); starting anyway`,
+  );
 }
 
 /**
@@ -27,7 +31,11 @@ try {
  */
 const QUIET_ENV = { CLOUDFLARE_CF_FETCH_ENABLED: "false", WRANGLER_SEND_METRICS: "false" } as const;
 
-const child = spawn(process.execPath, [WRANGLER, "dev", ...args], { cwd: ROOT, stdio: "inherit", env: { ...QUIET_ENV, ...process.env } });
+const child = spawn(process.execPath, [WRANGLER, "dev", ...args], {
+  cwd: ROOT,
+  stdio: "inherit",
+  env: { ...QUIET_ENV, ...process.env },
+});
 
 const forward = (signal: NodeJS.Signals) => () => {
   if (child.exitCode === null && child.signalCode === null) child.kill(signal);

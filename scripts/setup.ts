@@ -8,21 +8,27 @@ import { existsSync } from "node:fs";
 import { relative, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { randomBase64Url } from "../src/crypto/bytes.ts";
-import { DEPLOY_SECRET_NAMES, type DeploySecretName, deploySecretsPath, readDeploySecrets, writeDeploySecrets } from "./lib/deploy-secrets.ts";
+import {
+  DEPLOY_SECRET_NAMES,
+  type DeploySecretName,
+  deploySecretsPath,
+  readDeploySecrets,
+  writeDeploySecrets,
+} from "./lib/deploy-secrets.ts";
 import { CliError } from "./lib/errors.ts";
 import { ROOT } from "./lib/paths.ts";
 import {
   CONFIG_PATH,
-  PLACEHOLDER_IDS,
   isPlaceholder,
   kvNamespaces,
+  PLACEHOLDER_IDS,
   r2Buckets,
   readConfig,
   withNamespaceId,
   workerName,
   writeConfig,
 } from "./lib/wrangler-config.ts";
-import { type WranglerResult, complaint, runWrangler } from "./lib/wrangler-run.ts";
+import { complaint, runWrangler, type WranglerResult } from "./lib/wrangler-run.ts";
 
 export type SetupOptions = {
   configPath: string;
@@ -45,7 +51,8 @@ const shownPath = (path: string) => (path.startsWith(ROOT) ? relative(ROOT, path
 export async function setup({ configPath, dryRun, wrangler, print }: SetupOptions): Promise<void> {
   const shown = shownPath(configPath);
   const configArgs = configPath === CONFIG_PATH ? [] : ["--config", configPath];
-  const command = (args: readonly string[], note = "") => print(`$ npx wrangler ${[...args, ...configArgs].join(" ")}${note}`);
+  const command = (args: readonly string[], note = "") =>
+    print(`$ npx wrangler ${[...args, ...configArgs].join(" ")}${note}`);
   const run = async (args: readonly string[], input?: string) => {
     const result = await wrangler([...args, ...configArgs], input);
     if (result.code !== 0) throw failed(`wrangler ${args.slice(0, 3).join(" ")}`, result.output);
@@ -68,8 +75,10 @@ export async function setup({ configPath, dryRun, wrangler, print }: SetupOption
     print(`# then write its id into ${shown} (binding ${binding})`);
     if (dryRun) continue;
     const created = await wrangler([...create, ...configArgs]);
-    const id = created.code === 0 ? NAMESPACE_ID.exec(created.output)?.[1] : await existingNamespace(created, title, run);
-    if (!id) throw new CliError(`wrangler kv namespace create ${title} printed no namespace id: ${complaint(created.output)}`);
+    const id =
+      created.code === 0 ? NAMESPACE_ID.exec(created.output)?.[1] : await existingNamespace(created, title, run);
+    if (!id)
+      throw new CliError(`wrangler kv namespace create ${title} printed no namespace id: ${complaint(created.output)}`);
     toml = withNamespaceId(toml, binding, id);
     writeConfig(toml, configPath);
   }
@@ -87,7 +96,10 @@ export async function setup({ configPath, dryRun, wrangler, print }: SetupOption
   const secretsPath = deploySecretsPath(configPath);
   const kept = readDeploySecrets(secretsPath);
   const missing = DEPLOY_SECRET_NAMES.filter((n) => !kept[n]);
-  const secrets = Object.fromEntries(DEPLOY_SECRET_NAMES.map((n) => [n, kept[n] || randomBase64Url(32)])) as Record<DeploySecretName, string>;
+  const secrets = Object.fromEntries(DEPLOY_SECRET_NAMES.map((n) => [n, kept[n] || randomBase64Url(32)])) as Record<
+    DeploySecretName,
+    string
+  >;
   const secretsShown = shownPath(secretsPath);
   if (missing.length > 0) {
     // Kept before they are put: a failed put must not leave the Worker with secrets nobody has.
@@ -121,16 +133,26 @@ async function existingNamespace(
 ): Promise<string | undefined> {
   if (!/already exists/i.test(created.output)) throw failed(`wrangler kv namespace create ${title}`, created.output);
   const listed = await run(["kv", "namespace", "list"]);
-  const namespaces = JSON.parse(listed.slice(listed.indexOf("["), listed.lastIndexOf("]") + 1)) as { id: string; title: string }[];
+  const namespaces = JSON.parse(listed.slice(listed.indexOf("["), listed.lastIndexOf("]") + 1)) as {
+    id: string;
+    title: string;
+  }[];
   return namespaces.find((n) => n.title === title)?.id;
 }
 
 async function main(): Promise<number> {
   try {
-    const { values } = parseArgs({ options: { "dry-run": { type: "boolean", default: false }, config: { type: "string", short: "c" } } });
+    const { values } = parseArgs({
+      options: { "dry-run": { type: "boolean", default: false }, config: { type: "string", short: "c" } },
+    });
     const configPath = values.config === undefined ? CONFIG_PATH : resolve(values.config);
     if (!existsSync(configPath)) throw new CliError(`no ${configPath}`, 2);
-    await setup({ configPath, dryRun: values["dry-run"], wrangler: runWrangler, print: (line) => process.stdout.write(`${line}\n`) });
+    await setup({
+      configPath,
+      dryRun: values["dry-run"],
+      wrangler: runWrangler,
+      print: (line) => process.stdout.write(`${line}\n`),
+    });
     return 0;
   } catch (e) {
     process.stderr.write(`${JSON.stringify({ error: e instanceof Error ? e.message : String(e) })}\n`);

@@ -2,14 +2,14 @@ import { Hono } from "hono";
 import { HTTPException } from "hono/http-exception";
 import { consoleResponse } from "./admin/console.ts";
 import { admin } from "./admin/routes.ts";
-import { envelopeResponse, toEnvelope } from "./wire/envelope.ts";
+import { docsResponse, openApiResponse } from "./openapi/index.ts";
 import { health } from "./platform/health.ts";
 import { logEvent } from "./platform/log.ts";
 import { securityHeaders } from "./platform/security-headers.ts";
-import { docsResponse, openApiResponse } from "./openapi/index.ts";
+import { verifyMobile } from "./verify-mobile/route.ts";
+import { envelopeResponse, toEnvelope } from "./wire/envelope.ts";
 import { newOrderNo } from "./wire/order-number.ts";
 import { fail } from "./wire/outcome.ts";
-import { verifyMobile } from "./verify-mobile/route.ts";
 
 const app = new Hono<{ Bindings: Env }>();
 

@@ -5,7 +5,14 @@ import { createCipheriv, createDecipheriv, createHash, randomBytes, randomInt } 
 import type { TestProject } from "vitest/node";
 import type { AesVectors, CbcVector, EcbVector, LogonVector } from "./support/aes-vectors.ts";
 
-const TEXTS = ["张三", "阿依古丽·买买提", "110101199003071233", "13800138000", "王五 Smith", "一二三四五六七八九十一二三四五六"];
+const TEXTS = [
+  "张三",
+  "阿依古丽·买买提",
+  "110101199003071233",
+  "13800138000",
+  "王五 Smith",
+  "一二三四五六七八九十一二三四五六",
+];
 
 /** Plaintexts: random bytes of every length 0..50 (block multiples included) and UTF-8 texts. */
 function plaintexts(): Buffer[] {
@@ -35,18 +42,29 @@ function failingKey(algorithm: string, bytes: number, iv: Buffer, cipherText: Bu
 function ecbVectors(): EcbVector[] {
   return plaintexts().map((plain) => {
     const key = randomBytes(16);
-    return { keyHex: key.toString("hex"), plainHex: plain.toString("hex"), cipherHex: encrypt("aes-128-ecb", key, null, plain).toString("hex") };
+    return {
+      keyHex: key.toString("hex"),
+      plainHex: plain.toString("hex"),
+      cipherHex: encrypt("aes-128-ecb", key, null, plain).toString("hex"),
+    };
   });
 }
 
 /** Raw ECB of blocks whose last byte is no valid PKCS#7 padding: 0x00, 0x11, and 0x02 after 0x03. */
 function ecbBadPadding(): AesVectors["ecbBadPadding"] {
-  const lastBlocks = [Buffer.alloc(16, 0), Buffer.alloc(16, 0x11), Buffer.concat([Buffer.alloc(14, 0x41), Buffer.from([3, 2])])];
+  const lastBlocks = [
+    Buffer.alloc(16, 0),
+    Buffer.alloc(16, 0x11),
+    Buffer.concat([Buffer.alloc(14, 0x41), Buffer.from([3, 2])]),
+  ];
   return lastBlocks.map((block) => {
     const key = randomBytes(16);
     const cipher = createCipheriv("aes-128-ecb", key, null).setAutoPadding(false);
     const data = Buffer.concat([randomBytes(16), block]);
-    return { keyHex: key.toString("hex"), cipherHex: Buffer.concat([cipher.update(data), cipher.final()]).toString("hex") };
+    return {
+      keyHex: key.toString("hex"),
+      cipherHex: Buffer.concat([cipher.update(data), cipher.final()]).toString("hex"),
+    };
   });
 }
 
@@ -70,13 +88,16 @@ function juheKeys(): AesVectors["juheKeys"] {
   return openids.map((openid, i) => {
     const keyText = createHash("md5").update(openid, "utf8").digest("hex").slice(0, 16);
     const plain = TEXTS[i % TEXTS.length]!;
-    const base64 = encrypt("aes-128-ecb", Buffer.from(keyText, "utf8"), null, Buffer.from(plain, "utf8")).toString("base64");
+    const base64 = encrypt("aes-128-ecb", Buffer.from(keyText, "utf8"), null, Buffer.from(plain, "utf8")).toString(
+      "base64",
+    );
     return { openid, keyText, plain, base64 };
   });
 }
 
 const ALPHANUMERIC = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
-const randomText = (length: number) => Array.from({ length }, () => ALPHANUMERIC[randomInt(ALPHANUMERIC.length)]).join("");
+const randomText = (length: number) =>
+  Array.from({ length }, () => ALPHANUMERIC[randomInt(ALPHANUMERIC.length)]).join("");
 
 /** Caller-side `logon` values, made the way a Java/Node caller would (docs/contract.md §1). */
 function logonVectors(): LogonVector[] {
@@ -90,7 +111,12 @@ function logonVectors(): LogonVector[] {
       const iv = randomText(16);
       const json = JSON.stringify(fields);
       const algorithm = keyLength === 16 ? "aes-128-cbc" : "aes-256-cbc";
-      const logon = encrypt(algorithm, Buffer.from(key, "utf8"), Buffer.from(iv, "utf8"), Buffer.from(json, "utf8")).toString("base64");
+      const logon = encrypt(
+        algorithm,
+        Buffer.from(key, "utf8"),
+        Buffer.from(iv, "utf8"),
+        Buffer.from(json, "utf8"),
+      ).toString("base64");
       return { key, iv, fields, json, logon };
     }),
   );

@@ -7,7 +7,16 @@
 // and their background work keep apart, and the response says how many calls ran one after
 // another before the upstream was asked.
 import { AsyncLocalStorage } from "node:async_hooks";
-import { CHAIN_HEADER, COLD_HEADER, HOPS_HEADER, MODEL_VARS, SERIAL_MS_HEADER, TIMER_LATE_HEADER, UPSTREAM_MS_HEADER, UPSTREAM_OWN_HEADER } from "./protocol.ts";
+import {
+  CHAIN_HEADER,
+  COLD_HEADER,
+  HOPS_HEADER,
+  MODEL_VARS,
+  SERIAL_MS_HEADER,
+  TIMER_LATE_HEADER,
+  UPSTREAM_MS_HEADER,
+  UPSTREAM_OWN_HEADER,
+} from "./protocol.ts";
 
 type Delays = { readonly kvHitMs: number; readonly kvMissMs: number; readonly objectMs: number };
 
@@ -89,24 +98,32 @@ function holdUntil(started: number, ms: number): Promise<void> {
 function modelKv(kv: KVNamespace, name: string, delays: Delays): KVNamespace {
   const methods = kv as unknown as Record<string, Method>;
   type Charge = { ms: number; detail?: string };
-  const timed = (method: string, charge: (result: unknown) => Charge) => async (...args: unknown[]) => {
-    const done = current.getStore()?.begin(`${name}.${method}`);
-    const started = Date.now();
-    const result = await methods[method]!.apply(kv, args).catch((error: unknown) => {
-      done?.(0, "failed");
-      throw error;
-    });
-    const { ms, detail } = charge(result);
-    await holdUntil(started, ms);
-    done?.(ms, detail);
-    return result;
-  };
+  const timed =
+    (method: string, charge: (result: unknown) => Charge) =>
+    async (...args: unknown[]) => {
+      const done = current.getStore()?.begin(`${name}.${method}`);
+      const started = Date.now();
+      const result = await methods[method]!.apply(kv, args).catch((error: unknown) => {
+        done?.(0, "failed");
+        throw error;
+      });
+      const { ms, detail } = charge(result);
+      await holdUntil(started, ms);
+      done?.(ms, detail);
+      return result;
+    };
   const byResult = (isMiss: (r: unknown) => boolean) => (r: unknown) =>
     isMiss(r) ? { ms: delays.kvMissMs, detail: "miss" } : { ms: delays.kvHitMs, detail: "hit" };
   const write = () => ({ ms: delays.kvMissMs });
   const wrapped: Record<string, Method> = {
-    get: timed("get", byResult((r) => r === null)),
-    getWithMetadata: timed("getWithMetadata", byResult((r) => (r as { value: unknown }).value === null)),
+    get: timed(
+      "get",
+      byResult((r) => r === null),
+    ),
+    getWithMetadata: timed(
+      "getWithMetadata",
+      byResult((r) => (r as { value: unknown }).value === null),
+    ),
     put: timed("put", write),
     delete: timed("delete", write),
     list: timed("list", write),
@@ -141,7 +158,8 @@ function modelObjects(namespace: DurableObjectNamespace, name: string, delays: D
       const member = members[prop];
       if (typeof member !== "function") return member;
       // Getting a stub costs no round trip; its calls do.
-      if (prop === "get" || prop === "getByName") return (...args: unknown[]) => modelStub(member.apply(namespace, args), name, delays);
+      if (prop === "get" || prop === "getByName")
+        return (...args: unknown[]) => modelStub(member.apply(namespace, args), name, delays);
       return member.bind(namespace);
     },
   });
@@ -164,7 +182,11 @@ function delaysOf(env: Record<string, unknown>): Delays {
     if (!(value >= 0)) throw new Error(`model entry: ${name} must be set to a number of ms`);
     return value;
   };
-  return { kvHitMs: read(MODEL_VARS.kvHitMs), kvMissMs: read(MODEL_VARS.kvMissMs), objectMs: read(MODEL_VARS.objectMs) };
+  return {
+    kvHitMs: read(MODEL_VARS.kvHitMs),
+    kvMissMs: read(MODEL_VARS.kvMissMs),
+    objectMs: read(MODEL_VARS.objectMs),
+  };
 }
 
 /**
@@ -172,7 +194,11 @@ function delaysOf(env: Record<string, unknown>): Delays {
  * whatever the Worker memoises per env stays memoised. `coldStart` empties the isolate's caches
  * for a request that asks for it (COLD_HEADER).
  */
-export function modelled<E extends object>(handler: ExportedHandler<E>, bindings: ModelBindings, coldStart: () => void): ExportedHandler<E> {
+export function modelled<E extends object>(
+  handler: ExportedHandler<E>,
+  bindings: ModelBindings,
+  coldStart: () => void,
+): ExportedHandler<E> {
   const envs = new WeakMap<E, E>();
   const modelEnv = (env: E): E => {
     let model = envs.get(env);
@@ -181,7 +207,8 @@ export function modelled<E extends object>(handler: ExportedHandler<E>, bindings
       const delays = delaysOf(source);
       const replaced: Record<string, unknown> = {};
       for (const name of bindings.kv) replaced[name] = modelKv(source[name] as KVNamespace, name, delays);
-      for (const name of bindings.objects) replaced[name] = modelObjects(source[name] as DurableObjectNamespace, name, delays);
+      for (const name of bindings.objects)
+        replaced[name] = modelObjects(source[name] as DurableObjectNamespace, name, delays);
       model = { ...env, ...replaced };
       envs.set(env, model);
     }

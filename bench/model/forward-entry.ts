@@ -7,7 +7,10 @@ import { modelled } from "./bindings.ts";
 export default modelled<Bindings>(
   {
     async fetch(_request, env) {
-      const upstream = await fetch(`${env.JUHE_URL}/telecomCmcc/query`, { method: "POST", body: new URLSearchParams({ key: env.JUHE_KEY }) });
+      const upstream = await fetch(`${env.JUHE_URL}/telecomCmcc/query`, {
+        method: "POST",
+        body: new URLSearchParams({ key: env.JUHE_KEY }),
+      });
       const { error_code } = await upstream.json<{ error_code: number }>();
       return Response.json(error_code === 0 ? { errorCode: "200", returnCode: "10001" } : { errorCode: "502" });
     },

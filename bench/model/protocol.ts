@@ -3,7 +3,11 @@
 // response carries back. Plain constants, so both sides' tsconfigs can import them.
 
 /** Vars of a model entry: modelled round trips in ms. */
-export const MODEL_VARS = { kvHitMs: "MODEL_KV_HIT_MS", kvMissMs: "MODEL_KV_MISS_MS", objectMs: "MODEL_OBJECT_MS" } as const;
+export const MODEL_VARS = {
+  kvHitMs: "MODEL_KV_HIT_MS",
+  kvMissMs: "MODEL_KV_MISS_MS",
+  objectMs: "MODEL_OBJECT_MS",
+} as const;
 
 /** Request header: "1" clears the isolate's caches before the request (a cold isolate). */
 export const COLD_HEADER = "x-model-cold";

@@ -12,11 +12,13 @@ type JuheAnswer = { error_code: number; result: { res: number; rescode?: string 
 const utf8 = new TextEncoder();
 const app = new Hono<{ Bindings: Bindings }>();
 
-const refuse = (errorCode: string, errorReason: string) => Response.json({ errorCode, errorReason, returnCode: "0", info: null });
+const refuse = (errorCode: string, errorReason: string) =>
+  Response.json({ errorCode, errorReason, returnCode: "0", info: null });
 
 app.post("/api/personalInfo/verifyMobile", async (c) => {
   const { token, iv, logon } = await c.req.parseBody();
-  if (typeof token !== "string" || typeof iv !== "string" || typeof logon !== "string") return refuse("301", "缺少参数");
+  if (typeof token !== "string" || typeof iv !== "string" || typeof logon !== "string")
+    return refuse("301", "缺少参数");
 
   const account = await c.env.KV.get<Account>(`token:${token}`, "json");
   if (!account) return refuse("105", "token无效");
@@ -35,13 +37,22 @@ app.post("/api/personalInfo/verifyMobile", async (c) => {
   if (typeof userName !== "string" || userName.length === 0) return refuse("306", "userName无效");
   if (typeof loginphone !== "string" || !/^1\d{10}$/.test(loginphone)) return refuse("306", "loginphone无效");
 
-  const digest = await crypto.subtle.digest("SHA-256", utf8.encode(`${account.accountId}|${idCard}|${userName}|${loginphone}`));
+  const digest = await crypto.subtle.digest(
+    "SHA-256",
+    utf8.encode(`${account.accountId}|${idCard}|${userName}|${loginphone}`),
+  );
   const duplicateKey = `dup:${account.accountId}:${[...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, "0")).join("")}`;
   if (await c.env.KV.get(duplicateKey)) return refuse("309", "重复请求");
 
   const upstream = await fetch(`${c.env.JUHE_URL}/telecomCmcc/query`, {
     method: "POST",
-    body: new URLSearchParams({ key: c.env.JUHE_KEY, realname: userName, idcard: idCard, mobile: loginphone, detail: "1" }),
+    body: new URLSearchParams({
+      key: c.env.JUHE_KEY,
+      realname: userName,
+      idcard: idCard,
+      mobile: loginphone,
+      detail: "1",
+    }),
     signal: AbortSignal.timeout(5000),
   }).catch(() => null);
   if (!upstream?.ok) return refuse("503", "上游不可用");
@@ -50,7 +61,12 @@ app.post("/api/personalInfo/verifyMobile", async (c) => {
 
   c.executionCtx.waitUntil(c.env.KV.put(duplicateKey, "1", { expirationTtl: 60 }));
   const returnCode = answer.result.res === 1 ? "10000" : answer.result.res === 2 ? "10001" : "10002";
-  return c.json({ errorCode: "200", errorReason: null, returnCode, info: { orderNo: crypto.randomUUID(), matchCode: answer.result.rescode ?? null } });
+  return c.json({
+    errorCode: "200",
+    errorReason: null,
+    returnCode,
+    info: { orderNo: crypto.randomUUID(), matchCode: answer.result.rescode ?? null },
+  });
 });
 
 export default app;

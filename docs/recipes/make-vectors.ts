@@ -40,7 +40,14 @@ const CASES: Case[] = [
   },
 ];
 
-export type Vector = { name: string; cipher: "aes-128-cbc" | "aes-256-cbc"; key: string; iv: string; json: string; logon: string };
+export type Vector = {
+  name: string;
+  cipher: "aes-128-cbc" | "aes-256-cbc";
+  key: string;
+  iv: string;
+  json: string;
+  logon: string;
+};
 
 export function makeVectors(): Vector[] {
   return CASES.map(({ name, key, iv, fields }) => {

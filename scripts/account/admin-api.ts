@@ -22,7 +22,11 @@ const Page = z.object({
 });
 type Report = Omit<z.output<typeof Page>, "next">;
 
-type Api = { origin: string; local: boolean; call(path: string, init?: { method: "POST"; body: string }): Promise<Response> };
+type Api = {
+  origin: string;
+  local: boolean;
+  call(path: string, init?: { method: "POST"; body: string }): Promise<Response>;
+};
 
 function api(command: AdminCommand, fetcher: typeof fetch): Api {
   const local = command.target.mode === "local";
@@ -35,7 +39,11 @@ function api(command: AdminCommand, fetcher: typeof fetch): Api {
     if (!command.url) throw new CliError(`${command.verb} --remote needs --url https://<your worker>`, 2);
     base = command.url;
     token = deploySecret("ADMIN_TOKEN");
-    if (!token) throw new CliError(`--remote needs ADMIN_TOKEN: \`npm run setup\` keeps it in ${DEPLOY_SECRETS_PATH}, or set the env var`, 2);
+    if (!token)
+      throw new CliError(
+        `--remote needs ADMIN_TOKEN: \`npm run setup\` keeps it in ${DEPLOY_SECRETS_PATH}, or set the env var`,
+        2,
+      );
   }
   const origin = new URL(base).origin;
   return {
@@ -50,7 +58,9 @@ function api(command: AdminCommand, fetcher: typeof fetch): Api {
           body: init?.body,
         });
       } catch {
-        throw new CliError(`no Worker answers at ${origin}: ${local ? "start `npm run dev` first, or give --url" : "check --url"}`);
+        throw new CliError(
+          `no Worker answers at ${origin}: ${local ? "start `npm run dev` first, or give --url" : "check --url"}`,
+        );
       }
     },
   };
@@ -59,7 +69,9 @@ function api(command: AdminCommand, fetcher: typeof fetch): Api {
 /** The body of a successful answer; the Worker's complaint otherwise. */
 async function text(api: Api, response: Response): Promise<string> {
   if (response.status === 401) {
-    throw new CliError(`the Worker at ${api.origin} refused ADMIN_TOKEN${api.local ? " (restart npm run dev after changing .dev.vars)" : ""}`);
+    throw new CliError(
+      `the Worker at ${api.origin} refused ADMIN_TOKEN${api.local ? " (restart npm run dev after changing .dev.vars)" : ""}`,
+    );
   }
   const body = await response.text();
   if (!response.ok) {
@@ -88,12 +100,14 @@ async function allPages(api: Api, path: string, query: URLSearchParams): Promise
     const pageQuery = new URLSearchParams(query);
     if (cursor !== null) pageQuery.set("cursor", cursor);
     const page = Page.safeParse(json(await text(api, await api.call(`${path}?${pageQuery}`))));
-    if (!page.success) throw new CliError(`the Worker at ${api.origin} answered ${path} with something other than a report page`);
+    if (!page.success)
+      throw new CliError(`the Worker at ${api.origin} answered ${path} with something other than a report page`);
     first ??= page.data;
     rows.push(...page.data.rows);
     cursor = page.data.next ?? null;
     if (cursor === null) return { accountId: first.accountId, from: first.from, to: first.to, rows };
-    if (seen.has(cursor)) throw new CliError(`the Worker at ${api.origin} repeated a cursor; stopped after ${rows.length} rows`);
+    if (seen.has(cursor))
+      throw new CliError(`the Worker at ${api.origin} repeated a cursor; stopped after ${rows.length} rows`);
     seen.add(cursor);
   }
 }
@@ -102,7 +116,11 @@ async function allPages(api: Api, path: string, query: URLSearchParams): Promise
  * The verb's result: parsed JSON, or CSV text. `usage` and `ledger` cover --from..--to, each
  * defaulting to today in China time (so `--from D` alone means D up to today).
  */
-export async function callAdmin(command: AdminCommand, now = new Date(), fetcher: typeof fetch = fetch): Promise<object | string> {
+export async function callAdmin(
+  command: AdminCommand,
+  now = new Date(),
+  fetcher: typeof fetch = fetch,
+): Promise<object | string> {
   const worker = api(command, fetcher);
   const account = `/admin/accounts/${command.id}`;
   switch (command.verb) {

@@ -3,7 +3,14 @@
 // parser and the usage text, so the two cannot disagree.
 import { type ParseArgsOptionsConfig, parseArgs } from "node:util";
 import { z } from "zod";
-import { ACCOUNT_ID, DEDUP_TTL_MAX, DEDUP_TTL_MIN, DUPLICATE_POLICIES, STATUSES, TOKEN_SHAPE } from "../../src/accounts/record.ts";
+import {
+  ACCOUNT_ID,
+  DEDUP_TTL_MAX,
+  DEDUP_TTL_MIN,
+  DUPLICATE_POLICIES,
+  STATUSES,
+  TOKEN_SHAPE,
+} from "../../src/accounts/record.ts";
 import type { KvTarget } from "../lib/accounts-kv.ts";
 import { usageError } from "../lib/errors.ts";
 
@@ -19,40 +26,53 @@ const wholeNumber = (flag: string, min: number, max = Number.MAX_SAFE_INTEGER) =
     .transform(Number)
     .pipe(z.number().int().min(min, `--${flag} must be at least ${min}`).max(max, `--${flag} must be at most ${max}`));
 const orNone = <T extends z.ZodType>(schema: T) => z.union([z.literal("none").transform(() => null), schema]);
-const oneOf = <T extends readonly [string, ...string[]]>(flag: string, values: T) => z.enum(values, `--${flag} must be one of ${values.join(", ")}`);
+const oneOf = <T extends readonly [string, ...string[]]>(flag: string, values: T) =>
+  z.enum(values, `--${flag} must be one of ${values.join(", ")}`);
 const day = (flag: string) => z.iso.date(`--${flag} must be a real date YYYY-MM-DD`);
 const SERVICE_NAME = /^[A-Za-z][A-Za-z0-9_.-]{0,63}$/;
 
 /** Every flag's value, keyed by the flag; credit reads --balance and --quota as changes instead. */
-const VALUES = z.object({
-  local: z.boolean(),
-  remote: z.boolean(),
-  "persist-to": z.string().min(1, "--persist-to needs a directory"),
-  id: z.string().refine((v) => ACCOUNT_ID.safeParse(v).success, "--id must look like acc_ followed by 16 hex digits"),
-  token: z.string().regex(TOKEN_SHAPE, "--token must look like vmt_ followed by 32 base64url characters"),
-  name: z.string().trim().min(1, "--name must not be empty").max(100, "--name must be at most 100 characters"),
-  status: oneOf("status", STATUSES),
-  services: z
-    .string()
-    .transform((s) => [...new Set(s.split(",").map((x) => x.trim()).filter(Boolean))])
-    .refine((list) => list.every((x) => SERVICE_NAME.test(x)), "--services is a comma-separated list of service names, e.g. verifyMobile"),
-  "contract-end": orNone(day("contract-end")),
-  "duplicate-policy": oneOf("duplicate-policy", DUPLICATE_POLICIES),
-  "dedup-ttl": wholeNumber("dedup-ttl", DEDUP_TTL_MIN, DEDUP_TTL_MAX),
-  price: wholeNumber("price", 0),
-  quota: orNone(wholeNumber("quota", 0)),
-  balance: orNone(wholeNumber("balance", Number.MIN_SAFE_INTEGER)),
-  "rate-limit": orNone(wholeNumber("rate-limit", 1)),
-  "subject-budget": wholeNumber("subject-budget", 1),
-  diagnostics: z.boolean(),
-  start: z.boolean(),
-  "key-length": z.enum(["16", "32"], "--key-length must be 16 or 32").transform((v) => Number(v) as KeyLength),
-  url: z.url({ protocol: /^https?$/, error: "--url must be an http(s) URL" }),
-  from: day("from"),
-  to: day("to"),
-  format: z.enum(["json", "csv"], "--format must be json or csv"),
-  limit: wholeNumber("limit", 1, 10_000),
-}).partial();
+const VALUES = z
+  .object({
+    local: z.boolean(),
+    remote: z.boolean(),
+    "persist-to": z.string().min(1, "--persist-to needs a directory"),
+    id: z.string().refine((v) => ACCOUNT_ID.safeParse(v).success, "--id must look like acc_ followed by 16 hex digits"),
+    token: z.string().regex(TOKEN_SHAPE, "--token must look like vmt_ followed by 32 base64url characters"),
+    name: z.string().trim().min(1, "--name must not be empty").max(100, "--name must be at most 100 characters"),
+    status: oneOf("status", STATUSES),
+    services: z
+      .string()
+      .transform((s) => [
+        ...new Set(
+          s
+            .split(",")
+            .map((x) => x.trim())
+            .filter(Boolean),
+        ),
+      ])
+      .refine(
+        (list) => list.every((x) => SERVICE_NAME.test(x)),
+        "--services is a comma-separated list of service names, e.g. verifyMobile",
+      ),
+    "contract-end": orNone(day("contract-end")),
+    "duplicate-policy": oneOf("duplicate-policy", DUPLICATE_POLICIES),
+    "dedup-ttl": wholeNumber("dedup-ttl", DEDUP_TTL_MIN, DEDUP_TTL_MAX),
+    price: wholeNumber("price", 0),
+    quota: orNone(wholeNumber("quota", 0)),
+    balance: orNone(wholeNumber("balance", Number.MIN_SAFE_INTEGER)),
+    "rate-limit": orNone(wholeNumber("rate-limit", 1)),
+    "subject-budget": wholeNumber("subject-budget", 1),
+    diagnostics: z.boolean(),
+    start: z.boolean(),
+    "key-length": z.enum(["16", "32"], "--key-length must be 16 or 32").transform((v) => Number(v) as KeyLength),
+    url: z.url({ protocol: /^https?$/, error: "--url must be an http(s) URL" }),
+    from: day("from"),
+    to: day("to"),
+    format: z.enum(["json", "csv"], "--format must be json or csv"),
+    limit: wholeNumber("limit", 1, 10_000),
+  })
+  .partial();
 
 type Flag = keyof typeof VALUES.shape;
 
@@ -60,7 +80,9 @@ type Flag = keyof typeof VALUES.shape;
 const SWITCHES: readonly Flag[] = ["local", "remote", "diagnostics", "start"];
 const OPTIONS: ParseArgsOptionsConfig = {
   help: { type: "boolean", short: "h" },
-  ...Object.fromEntries(Object.keys(VALUES.shape).map((flag) => [flag, { type: SWITCHES.includes(flag as Flag) ? "boolean" : "string" }])),
+  ...Object.fromEntries(
+    Object.keys(VALUES.shape).map((flag) => [flag, { type: SWITCHES.includes(flag as Flag) ? "boolean" : "string" }]),
+  ),
 };
 
 const CREDIT_VALUES = VALUES.extend({
@@ -94,7 +116,15 @@ export type Command =
   | { verb: "rotate-token"; target: Target; id: string }
   | { verb: "rotate-key"; target: Target; id: string; keyLength: KeyLength | null }
   | { verb: "disable"; target: Target; id: string }
-  | { verb: "credit"; target: Target; id: string; url: string | null; balanceFen: number; count: number; start: boolean }
+  | {
+      verb: "credit";
+      target: Target;
+      id: string;
+      url: string | null;
+      balanceFen: number;
+      count: number;
+      start: boolean;
+    }
   | { verb: "state"; target: Target; id: string; url: string | null }
   | {
       verb: "usage" | "ledger";
@@ -148,9 +178,17 @@ const SETTINGS = [
 type Spec = { required: readonly Flag[]; optional: readonly Flag[]; about: string };
 
 const VERBS: Record<Verb, Spec> = {
-  create: { required: ["name"], optional: [...SETTINGS, "quota", "balance", "key-length"], about: "new account; prints its token and logonKey once" },
+  create: {
+    required: ["name"],
+    optional: [...SETTINGS, "quota", "balance", "key-length"],
+    about: "new account; prints its token and logonKey once",
+  },
   show: { required: [], optional: ["id", "token"], about: "the account without its secrets" },
-  update: { required: ["id"], optional: ["name", ...SETTINGS], about: "change settings (quota and balance: use credit)" },
+  update: {
+    required: ["id"],
+    optional: ["name", ...SETTINGS],
+    about: "change settings (quota and balance: use credit)",
+  },
   "rotate-token": { required: ["id"], optional: [], about: "new token; the old one stops working" },
   "rotate-key": { required: ["id"], optional: ["key-length"], about: "new logonKey" },
   disable: { required: ["id"], optional: [], about: "offline, and the token entry deleted" },
@@ -168,12 +206,17 @@ const TARGET_FLAGS: readonly Flag[] = ["local", "remote", "persist-to"];
 
 function flagText(flag: Flag): string {
   if (flag === "diagnostics") return "--diagnostics|--no-diagnostics";
-  return flag === "local" || flag === "remote" || flag === "persist-to" || flag === "start" ? `--${flag}` : `--${flag} ${SHOWN[flag]}`;
+  return flag === "local" || flag === "remote" || flag === "persist-to" || flag === "start"
+    ? `--${flag}`
+    : `--${flag} ${SHOWN[flag]}`;
 }
 
 function verbLine(verb: Verb): string {
   const { required, optional, about } = VERBS[verb];
-  const flags = verb === "show" ? ["(--id ACC | --token TOKEN)"] : [...required.map(flagText), ...optional.map((f) => `[${flagText(f)}]`)];
+  const flags =
+    verb === "show"
+      ? ["(--id ACC | --token TOKEN)"]
+      : [...required.map(flagText), ...optional.map((f) => `[${flagText(f)}]`)];
   const lines = [`  ${verb}`];
   for (const flag of flags) {
     if (lines.at(-1)!.length + flag.length + 1 > 100) lines.push(" ".repeat(verb.length + 3) + flag);
@@ -211,7 +254,14 @@ function joinNegativeNumbers(argv: readonly string[]): string[] {
 
 function parse(argv: readonly string[]) {
   try {
-    return parseArgs({ args: joinNegativeNumbers(argv), options: OPTIONS, allowPositionals: true, allowNegative: true, strict: true, tokens: true });
+    return parseArgs({
+      args: joinNegativeNumbers(argv),
+      options: OPTIONS,
+      allowPositionals: true,
+      allowNegative: true,
+      strict: true,
+      tokens: true,
+    });
   } catch (e) {
     // parseArgs says what is wrong in its first sentence; the rest is about `--`, which does not apply here.
     throw usageError(`${(e instanceof Error ? e.message : String(e)).split(/\.\s|\n/)[0]} (see --help)`);
@@ -292,7 +342,16 @@ export function parseCommand(argv: readonly string[]): Command {
       const from = values.from ?? null;
       const to = values.to ?? null;
       if (from !== null && to !== null && from > to) throw usageError("--from must not be after --to");
-      return { verb, target, id: values.id!, url: values.url ?? null, from, to, format: values.format ?? "json", limit: values.limit ?? null };
+      return {
+        verb,
+        target,
+        id: values.id!,
+        url: values.url ?? null,
+        from,
+        to,
+        format: values.format ?? "json",
+        limit: values.limit ?? null,
+      };
     }
   }
 }

@@ -1,13 +1,21 @@
 // The account verbs (docs/contract.md §9): settings against the ACCOUNTS namespace, money and the
 // ledger through the Worker's /admin API. Each returns the one JSON object (or CSV text) to print.
-import { accountKey, tokenEntry, tokenKey, type AccountRecord } from "../../src/accounts/record.ts";
+import { type AccountRecord, accountKey, tokenEntry, tokenKey } from "../../src/accounts/record.ts";
 import { sha256Hex, unseal } from "../../src/crypto/secrets.ts";
 import { ensureDevVars } from "../dev-vars.ts";
+import type { KvStore } from "../lib/accounts-kv.ts";
 import { DEPLOY_SECRETS_PATH, deploySecret } from "../lib/deploy-secrets.ts";
 import { CliError } from "../lib/errors.ts";
-import type { KvStore } from "../lib/accounts-kv.ts";
 import type { Command, KeyLength, Target } from "./args.ts";
-import { applySettings, buildAccount, parseRecord, parseTokenEntry, summary, withNewLogonKey, withNewToken } from "./records.ts";
+import {
+  applySettings,
+  buildAccount,
+  parseRecord,
+  parseTokenEntry,
+  summary,
+  withNewLogonKey,
+  withNewToken,
+} from "./records.ts";
 
 /** The service secret that seals logon keys where `target` is served. */
 export function serviceSecret(target: Target): string {
@@ -19,12 +27,16 @@ export function serviceSecret(target: Target): string {
       2,
     );
   }
-  if (secret.length < 32) throw new CliError("SERVICE_SECRET must be at least 32 characters (as the Worker requires)", 2);
+  if (secret.length < 32)
+    throw new CliError("SERVICE_SECRET must be at least 32 characters (as the Worker requires)", 2);
   return secret;
 }
 
 /** The verbs that read and write the ACCOUNTS namespace; the others go through the Worker. */
-export type KvCommand = Extract<Command, { verb: "create" | "show" | "update" | "rotate-token" | "rotate-key" | "disable" }>;
+export type KvCommand = Extract<
+  Command,
+  { verb: "create" | "show" | "update" | "rotate-token" | "rotate-key" | "disable" }
+>;
 
 // The token entry carries a copy of the record, so a cold isolate finds the account in one read;
 // `account:<id>` stays the source of truth (docs/contract.md §9).
@@ -100,7 +112,11 @@ export async function execute(command: KvCommand, kv: KvStore, now = new Date())
       const record = applySettings(before, command.settings, now);
       await save(kv, record);
       if (before.status === "offline" && record.status !== "offline" && !(await tokenLive(kv, record))) {
-        return { ...summary(record), tokenLive: false, note: "the token was revoked by disable: run rotate-token for a new one" };
+        return {
+          ...summary(record),
+          tokenLive: false,
+          note: "the token was revoked by disable: run rotate-token for a new one",
+        };
       }
       return summary(record);
     }

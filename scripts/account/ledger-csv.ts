@@ -1,7 +1,8 @@
 // The ledger as CSV, rendered by the account command from the /admin API's JSON pages, with the
 // Worker's own columns and CSV rules; test/scripts/ledger-csv.test.ts checks them against real rows.
-import { toCsv } from "../../src/admin/csv.ts";
+
 import { LEDGER_COLUMNS } from "../../src/admin/columns.ts";
+import { toCsv } from "../../src/admin/csv.ts";
 
 export { LEDGER_COLUMNS };
 

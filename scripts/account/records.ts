@@ -1,6 +1,15 @@
 // Building, changing and describing account records. Pure apart from WebCrypto (which workerd and
 // Node 22 both have), so it is tested inside workerd (test/scripts/).
-import { AccountRecord, RATE_LIMIT_DEFAULT, SERVICE, SUBJECT_BUDGET_DEFAULT, TokenEntry, newAccountId, newLogonKey, newToken } from "../../src/accounts/record.ts";
+import {
+  AccountRecord,
+  newAccountId,
+  newLogonKey,
+  newToken,
+  RATE_LIMIT_DEFAULT,
+  SERVICE,
+  SUBJECT_BUDGET_DEFAULT,
+  TokenEntry,
+} from "../../src/accounts/record.ts";
 import { seal, sha256Hex } from "../../src/crypto/secrets.ts";
 import { CliError } from "../lib/errors.ts";
 import type { KeyLength, Settings } from "./args.ts";
@@ -24,7 +33,10 @@ export function buildServices(current: Services | null, settings: Settings): Ser
 /** Parses a record the account command is about to write; a failure here is a bug, not user error. */
 function checked(record: AccountRecord): AccountRecord {
   const r = AccountRecord.safeParse(record);
-  if (!r.success) throw new CliError(`refusing to write an invalid record: ${r.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`);
+  if (!r.success)
+    throw new CliError(
+      `refusing to write an invalid record: ${r.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`,
+    );
   return r.data;
 }
 
@@ -90,7 +102,11 @@ export async function withNewToken(current: AccountRecord, now: Date, token = ne
 
 export async function withNewLogonKey(current: AccountRecord, secret: string, keyLength: KeyLength, now: Date) {
   const logonKey = newLogonKey(keyLength);
-  const record = checked({ ...current, sealedLogonKey: await seal(secret, current.id, logonKey), updatedAt: now.toISOString() });
+  const record = checked({
+    ...current,
+    sealedLogonKey: await seal(secret, current.id, logonKey),
+    updatedAt: now.toISOString(),
+  });
   return { record, logonKey };
 }
 
@@ -126,9 +142,12 @@ function parseJson(text: string, what: string): unknown {
 export function parseRecord(text: string, key: string, expectedId?: string): AccountRecord {
   const r = AccountRecord.safeParse(parseJson(text, key));
   if (!r.success) {
-    throw new CliError(`${key} in KV is not a valid account record (${r.error.issues.map((i) => `${i.path.join(".") || "record"}: ${i.message}`).join("; ")})`);
+    throw new CliError(
+      `${key} in KV is not a valid account record (${r.error.issues.map((i) => `${i.path.join(".") || "record"}: ${i.message}`).join("; ")})`,
+    );
   }
-  if (expectedId !== undefined && r.data.id !== expectedId) throw new CliError(`${key} in KV holds the record of ${r.data.id}`);
+  if (expectedId !== undefined && r.data.id !== expectedId)
+    throw new CliError(`${key} in KV holds the record of ${r.data.id}`);
   return r.data;
 }
 

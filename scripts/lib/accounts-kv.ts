@@ -5,7 +5,7 @@
 import { join, resolve } from "node:path";
 import { CliError } from "./errors.ts";
 import { ROOT } from "./paths.ts";
-import { CONFIG_PATH, accountsNamespaceId, isPlaceholder } from "./wrangler-config.ts";
+import { accountsNamespaceId, CONFIG_PATH, isPlaceholder } from "./wrangler-config.ts";
 
 export type KvTarget = { mode: "local"; persistTo: string | null } | { mode: "remote" };
 
@@ -17,7 +17,8 @@ export interface KvStore {
 }
 
 /** Where wrangler dev keeps local state: `--persist-to DIR` (relative to the working directory) or `.wrangler/state`. */
-const persistRoot = (persistTo: string | null) => (persistTo === null ? join(ROOT, ".wrangler/state") : resolve(persistTo));
+const persistRoot = (persistTo: string | null) =>
+  persistTo === null ? join(ROOT, ".wrangler/state") : resolve(persistTo);
 
 const NO_WORKER = 'addEventListener("fetch", (e) => e.respondWith(new Response(null, { status: 404 })))';
 
@@ -50,7 +51,10 @@ const CLOUDFLARE_API = "https://api.cloudflare.com/client/v4";
 type Credentials = { apiToken: string; accountId: string; namespaceId: string };
 
 /** The deployed namespace's credentials from the environment and wrangler.toml, or a clear refusal. */
-export function remoteCredentials(env: Readonly<Record<string, string | undefined>> = process.env, configPath = CONFIG_PATH): Credentials {
+export function remoteCredentials(
+  env: Readonly<Record<string, string | undefined>> = process.env,
+  configPath = CONFIG_PATH,
+): Credentials {
   const apiToken = env.CLOUDFLARE_API_TOKEN ?? "";
   const accountId = env.CLOUDFLARE_ACCOUNT_ID ?? "";
   if (!apiToken || !accountId) {
@@ -61,20 +65,25 @@ export function remoteCredentials(env: Readonly<Record<string, string | undefine
     );
   }
   const namespaceId = accountsNamespaceId(configPath);
-  if (isPlaceholder(namespaceId)) throw new CliError(`${configPath} still has the placeholder id for ACCOUNTS: run \`npm run setup\` first`, 2);
+  if (isPlaceholder(namespaceId))
+    throw new CliError(`${configPath} still has the placeholder id for ACCOUNTS: run \`npm run setup\` first`, 2);
   return { apiToken, accountId, namespaceId };
 }
 
 /** The KV namespace values endpoints of the Cloudflare API, one request per operation. */
 export function remoteKv(credentials: Credentials, fetcher: typeof fetch = fetch): KvStore {
   const { apiToken, accountId, namespaceId } = credentials;
-  const url = (key: string) => `${CLOUDFLARE_API}/accounts/${accountId}/storage/kv/namespaces/${namespaceId}/values/${encodeURIComponent(key)}`;
+  const url = (key: string) =>
+    `${CLOUDFLARE_API}/accounts/${accountId}/storage/kv/namespaces/${namespaceId}/values/${encodeURIComponent(key)}`;
   const call = async (method: "GET" | "PUT" | "DELETE", key: string, body?: string) => {
     let response: Response;
     try {
       response = await fetcher(url(key), {
         method,
-        headers: { Authorization: `Bearer ${apiToken}`, ...(body === undefined ? {} : { "Content-Type": "text/plain;charset=UTF-8" }) },
+        headers: {
+          Authorization: `Bearer ${apiToken}`,
+          ...(body === undefined ? {} : { "Content-Type": "text/plain;charset=UTF-8" }),
+        },
         body,
       });
     } catch (e) {

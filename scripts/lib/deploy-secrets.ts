@@ -24,7 +24,11 @@ export function readDeploySecrets(path = DEPLOY_SECRETS_PATH): Partial<Record<De
 }
 
 /** The env var if set, else the kept copy. */
-export function deploySecret(name: DeploySecretName, env: Readonly<Record<string, string | undefined>> = process.env, path = DEPLOY_SECRETS_PATH): string {
+export function deploySecret(
+  name: DeploySecretName,
+  env: Readonly<Record<string, string | undefined>> = process.env,
+  path = DEPLOY_SECRETS_PATH,
+): string {
   return env[name] || readDeploySecrets(path)[name] || "";
 }
 

@@ -8,7 +8,11 @@ export type WranglerResult = { code: number; output: string };
 /** Runs `wrangler ...args` with `input` on stdin; resolves with its exit code and everything it printed. */
 export function runWrangler(args: readonly string[], input?: string): Promise<WranglerResult> {
   return new Promise((done, fail) => {
-    const child = spawn(process.execPath, [WRANGLER, ...args], { cwd: ROOT, stdio: ["pipe", "pipe", "pipe"], env: process.env });
+    const child = spawn(process.execPath, [WRANGLER, ...args], {
+      cwd: ROOT,
+      stdio: ["pipe", "pipe", "pipe"],
+      env: process.env,
+    });
     let output = "";
     child.stdout.setEncoding("utf8").on("data", (d: string) => (output += d));
     child.stderr.setEncoding("utf8").on("data", (d: string) => (output += d));
@@ -30,7 +34,10 @@ export function complaint(output: string): string {
     .split("\n")
     .map((l) => l.trim())
     // 🪵 as the former class without the u flag read it: a line starting with either UTF-16 half
-    .filter((l) => l && !/^(?:[⛅─▲✘]|\uD83E|\uDEB5)|^Resource location|^If you think this is a bug|Logs were written to/.test(l));
+    .filter(
+      (l) =>
+        l && !/^(?:[⛅─▲✘]|\uD83E|\uDEB5)|^Resource location|^If you think this is a bug|Logs were written to/.test(l),
+    );
   return (errorLine ?? lines.slice(-3).join(" ")).slice(0, 500) || "no output";
 }
 

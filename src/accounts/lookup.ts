@@ -6,12 +6,12 @@
 // The record under `account:<id>` stays the source of truth: it is read at the same time, off the
 // serial path, and the request's answer (and its upstream call) waits for it; when the two
 // differ (a token entry a rotation left behind, a change still propagating) the record decides.
-import { logonKey, type LogonKey } from "../crypto/logon.ts";
+import { type LogonKey, logonKey } from "../crypto/logon.ts";
 import { sha256Hex, unseal } from "../crypto/secrets.ts";
 import { BoundedCache } from "../platform/bounded-cache.ts";
 import { logEvent } from "../platform/log.ts";
-import { fail, ok, type Outcome } from "../wire/outcome.ts";
-import { AccountRecord, TOKEN_SHAPE, TokenEntry, accountKey, tokenKey } from "./record.ts";
+import { fail, type Outcome, ok } from "../wire/outcome.ts";
+import { AccountRecord, accountKey, TOKEN_SHAPE, TokenEntry, tokenKey } from "./record.ts";
 
 export type Account = { readonly record: AccountRecord; readonly logonKey: LogonKey };
 
@@ -33,7 +33,12 @@ const refusals = new BoundedCache<string, Outcome<Account>>(1_000, ACCOUNT_CACHE
 // Unsealed and imported once per isolate per sealed key, not each time the account cache refreshes.
 const keys = new BoundedCache<string, LogonKey>(1_000);
 
-export async function lookupAccount(kv: KVNamespace, secret: string, token: string, now: number): Promise<Outcome<Found>> {
+export async function lookupAccount(
+  kv: KVNamespace,
+  secret: string,
+  token: string,
+  now: number,
+): Promise<Outcome<Found>> {
   // Tokens we issue have one shape; anything else cannot be in the store.
   if (!TOKEN_SHAPE.test(token)) return fail("105");
   const hit = accounts.get(token, now) ?? refusals.get(token, now);
@@ -69,7 +74,13 @@ function remember(token: string, outcome: Outcome<Account>, now: number): Outcom
   return outcome;
 }
 
-async function loadRecord(kv: KVNamespace, secret: string, accountId: string, hash: string, now: number): Promise<Outcome<Account>> {
+async function loadRecord(
+  kv: KVNamespace,
+  secret: string,
+  accountId: string,
+  hash: string,
+  now: number,
+): Promise<Outcome<Account>> {
   const raw = await readJson(kv, accountKey(accountId));
   if (raw === null) return fail("302");
   const record = AccountRecord.safeParse(raw);

@@ -52,7 +52,9 @@ const Fields = z.object({
 // Records written before the opening balance had its name call it `balanceFen`.
 const renamed = (raw: unknown) =>
   raw !== null && typeof raw === "object" && "balanceFen" in raw && !("openingBalanceFen" in raw)
-    ? (({ balanceFen, ...rest }: Record<string, unknown>) => ({ ...rest, openingBalanceFen: balanceFen }))(raw as Record<string, unknown>)
+    ? (({ balanceFen, ...rest }: Record<string, unknown>) => ({ ...rest, openingBalanceFen: balanceFen }))(
+        raw as Record<string, unknown>,
+      )
     : raw;
 
 export const AccountRecord = z.pipe(z.transform(renamed), Fields);

@@ -2,12 +2,25 @@
 // Types only are imported, so the account command (plain Node) can load this file too.
 import type { LedgerEntry, UsageRow } from "../billing/types.ts";
 
-export const USAGE_COLUMNS = Object.keys({ day: 1, errorCode: 1, requests: 1, billable: 1, chargedFen: 1 } satisfies Record<
-  keyof UsageRow,
-  1
->) as (keyof UsageRow)[];
+export const USAGE_COLUMNS = Object.keys({
+  day: 1,
+  errorCode: 1,
+  requests: 1,
+  billable: 1,
+  chargedFen: 1,
+} satisfies Record<keyof UsageRow, 1>) as (keyof UsageRow)[];
 
 export const LEDGER_COLUMNS = Object.keys({
-  orderNo: 1, at: 1, service: 1, errorCode: 1, returnCode: 1, chargedFen: 1, duplicate: 1,
-  upstreamOrderId: 1, upstreamCode: 1, upstreamMs: 1, fingerprintPrefix: 1, attempts: 1,
+  orderNo: 1,
+  at: 1,
+  service: 1,
+  errorCode: 1,
+  returnCode: 1,
+  chargedFen: 1,
+  duplicate: 1,
+  upstreamOrderId: 1,
+  upstreamCode: 1,
+  upstreamMs: 1,
+  fingerprintPrefix: 1,
+  attempts: 1,
 } satisfies Record<keyof LedgerEntry, 1>) as (keyof LedgerEntry)[];

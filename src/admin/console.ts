@@ -22,7 +22,11 @@ export function consoleResponse(): Response {
     "frame-ancestors 'none'",
   ].join("; ");
   return new Response(CONSOLE_PAGE.replaceAll(NONCE, nonce), {
-    headers: { "Content-Type": "text/html; charset=utf-8", "Content-Security-Policy": csp, "Cache-Control": "no-store" },
+    headers: {
+      "Content-Type": "text/html; charset=utf-8",
+      "Content-Security-Policy": csp,
+      "Cache-Control": "no-store",
+    },
   });
 }
 

@@ -10,7 +10,8 @@ export function toCsv<Row extends object>(columns: readonly (keyof Row & string)
 }
 
 function field(value: unknown): string {
-  const text = value === null || value === undefined ? "" : typeof value === "object" ? JSON.stringify(value) : String(value);
+  const text =
+    value === null || value === undefined ? "" : typeof value === "object" ? JSON.stringify(value) : String(value);
   // Text only: a number such as -5 is a number to a spreadsheet, not a formula.
   const inert = typeof value === "string" && FORMULA_START.test(text) ? `'${text}` : text;
   return /[",\r\n]/.test(inert) ? `"${inert.replace(/"/g, '""')}"` : inert;

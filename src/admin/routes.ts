@@ -4,7 +4,7 @@
 import { type Context, Hono } from "hono";
 import { bearerAuth } from "hono/bearer-auth";
 import * as z from "zod/mini";
-import { AccountRecord, SERVICE, accountKey } from "../accounts/record.ts";
+import { AccountRecord, accountKey, SERVICE } from "../accounts/record.ts";
 import { accountObject, openingOf, rememberBalance } from "../billing/gateway.ts";
 import { type LedgerCursor, MAX_CREDIT_FEN } from "../billing/types.ts";
 import { fromLenientBase64, fromUtf8, toBase64Url, utf8 } from "../crypto/bytes.ts";
@@ -62,7 +62,10 @@ admin.get("/accounts/:id", async (c) => {
   const record = await findRecord(c);
   if (!record) return c.json({ error: "no such account" }, 404);
   const object = accountObject(c.env, record.id);
-  const [state, storage] = await Promise.all([object.state(SERVICE, openingOf(record, SERVICE)), object.storageState()]);
+  const [state, storage] = await Promise.all([
+    object.state(SERVICE, openingOf(record, SERVICE)),
+    object.storageState(),
+  ]);
   return c.json({ ...state, storage });
 });
 
@@ -70,11 +73,24 @@ admin.post("/accounts/:id/credit", async (c) => {
   const record = await findRecord(c);
   if (!record) return c.json({ error: "no such account" }, 404);
   const body = CreditBody.safeParse(await c.req.json().catch(() => null));
-  if (!body.success) return c.json({ error: `body must be {balanceFen?: integer, count?: integer, service?: string, start?: boolean}, amounts within ±${MAX_CREDIT_FEN}` }, 400);
+  if (!body.success)
+    return c.json(
+      {
+        error: `body must be {balanceFen?: integer, count?: integer, service?: string, start?: boolean}, amounts within ±${MAX_CREDIT_FEN}`,
+      },
+      400,
+    );
   const { service, balanceFen, count, start } = body.data;
   if (!record.services[service]) return c.json({ error: `the account has no service ${service}` }, 400);
   const now = Date.now();
-  const credited = await accountObject(c.env, record.id).credit({ service, balanceFen, count, start, opening: openingOf(record, service), at: now });
+  const credited = await accountObject(c.env, record.id).credit({
+    service,
+    balanceFen,
+    count,
+    start,
+    opening: openingOf(record, service),
+    at: now,
+  });
   if (!credited.ok) return c.json({ error: credited.error }, 400);
   // Other isolates see the new balance within the hint's few seconds; this one at once.
   rememberBalance(record.id, credited.state.balanceFen, now);
@@ -103,21 +119,26 @@ admin.get("/accounts/:id/ledger", async (c) => {
   const rows = found.slice(0, range.limit);
   const last = rows[rows.length - 1];
   const next = found.length > range.limit && last ? encodeCursor({ at: last.at, orderNo: last.orderNo }) : null;
-  if (range.format === "csv") return csv(c, toCsv(LEDGER_COLUMNS, rows), next === null ? {} : { "X-Next-Cursor": next });
+  if (range.format === "csv")
+    return csv(c, toCsv(LEDGER_COLUMNS, rows), next === null ? {} : { "X-Next-Cursor": next });
   return c.json({ accountId: record.id, from, to, rows, next });
 });
 
 /** The account and the day range of an export request, or the answer refusing it. */
-async function exportRequest(c: Ctx): Promise<Response | { record: AccountRecord; range: Range; from: string; to: string }> {
+async function exportRequest(
+  c: Ctx,
+): Promise<Response | { record: AccountRecord; range: Range; from: string; to: string }> {
   const record = await findRecord(c);
   if (!record) return c.json({ error: "no such account" }, 404);
   const range = Range.safeParse(c.req.query());
-  if (!range.success) return c.json({ error: "query: from, to as YYYY-MM-DD; format json|csv; limit 1-10000; cursor" }, 400);
+  if (!range.success)
+    return c.json({ error: "query: from, to as YYYY-MM-DD; format json|csv; limit 1-10000; cursor" }, 400);
   const today = chinaDay(Date.now());
   const from = range.data.from ?? today;
   const to = range.data.to ?? range.data.from ?? today;
   const span = daysBetween(from, to);
-  if (span < 1 || span > MAX_RANGE_DAYS) return c.json({ error: `from..to must run forward and span at most ${MAX_RANGE_DAYS} days` }, 400);
+  if (span < 1 || span > MAX_RANGE_DAYS)
+    return c.json({ error: `from..to must run forward and span at most ${MAX_RANGE_DAYS} days` }, 400);
   return { record, range: range.data, from, to };
 }
 
@@ -140,4 +161,5 @@ function decodeCursor(text: string): LedgerCursor | undefined {
   }
 }
 
-const csv = (c: Ctx, text: string, headers: Record<string, string> = {}) => c.body(text, 200, { "Content-Type": "text/csv; charset=utf-8", ...headers });
+const csv = (c: Ctx, text: string, headers: Record<string, string> = {}) =>
+  c.body(text, 200, { "Content-Type": "text/csv; charset=utf-8", ...headers });

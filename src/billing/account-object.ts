@@ -11,7 +11,7 @@ import { Ledger } from "./ledger.ts";
 import { retire, retiresAt } from "./ledger-archive.ts";
 import { Limits } from "./limits.ts";
 import { clearDeferred, deferredSettlement } from "./outbox.ts";
-import { refusal, type Available } from "./terms.ts";
+import { type Available, refusal } from "./terms.ts";
 import type {
   AccountState,
   Begin,
@@ -118,7 +118,10 @@ export class AccountObject extends DurableObject<Env> {
     const seen = this.sql
       .exec<{ stored: string | null; busy: string | null }>(
         `SELECT (SELECT stored FROM dedup WHERE fingerprint = ?1 AND until > ?2) AS stored,
-           (SELECT order_no FROM reservations WHERE fingerprint = ?1 LIMIT 1) AS busy`, r.fingerprint, r.now)
+           (SELECT order_no FROM reservations WHERE fingerprint = ?1 LIMIT 1) AS busy`,
+        r.fingerprint,
+        r.now,
+      )
       .one();
     if (seen.stored !== null) return { kind: "duplicate", stored: JSON.parse(seen.stored) as StoredResult, balanceFen };
     if (seen.busy !== null) return { kind: "inFlight", orderNo: seen.busy, balanceFen };
@@ -134,7 +137,12 @@ export class AccountObject extends DurableObject<Env> {
       const first = available.held === 0;
       this.sql.exec(
         "INSERT INTO reservations (order_no, service, fingerprint, amount_fen, dedup_ttl, at) VALUES (?, ?, ?, ?, ?, ?)",
-        r.orderNo, r.service, r.fingerprint, r.priceFen, r.dedupTtl, r.now,
+        r.orderNo,
+        r.service,
+        r.fingerprint,
+        r.priceFen,
+        r.dedupTtl,
+        r.now,
       );
       this.limits.hold(r.orderNo, r.subjects, r.fingerprint, r.requestKey, r.now);
       if (first) this.wakeBy(r.now + RESERVATION_TTL_MS);
@@ -150,18 +158,33 @@ export class AccountObject extends DurableObject<Env> {
     this.ctx.storage.transactionSync(() => {
       const held = this.sql
         .exec<{ service: string; fingerprint: string; amount_fen: number; dedup_ttl: number }>(
-          "DELETE FROM reservations WHERE order_no = ? RETURNING service, fingerprint, amount_fen, dedup_ttl", s.orderNo)
+          "DELETE FROM reservations WHERE order_no = ? RETURNING service, fingerprint, amount_fen, dedup_ttl",
+          s.orderNo,
+        )
         .toArray()[0];
       if (!held) return;
       const charged = s.stored ? held.amount_fen : 0;
       if (s.stored) {
         this.sql.exec("UPDATE balance SET balance_fen = balance_fen - ? WHERE balance_fen IS NOT NULL", charged);
-        this.sql.exec("UPDATE counts SET remaining = remaining - 1 WHERE service = ? AND remaining IS NOT NULL", held.service);
-        this.sql.exec("INSERT OR REPLACE INTO dedup (fingerprint, until, stored) VALUES (?, ?, ?)",
-          held.fingerprint, s.at + held.dedup_ttl * 1000, JSON.stringify(s.stored));
+        this.sql.exec(
+          "UPDATE counts SET remaining = remaining - 1 WHERE service = ? AND remaining IS NOT NULL",
+          held.service,
+        );
+        this.sql.exec(
+          "INSERT OR REPLACE INTO dedup (fingerprint, until, stored) VALUES (?, ?, ?)",
+          held.fingerprint,
+          s.at + held.dedup_ttl * 1000,
+          JSON.stringify(s.stored),
+        );
       }
       this.limits.settle(s.orderNo, s.stored, s.at);
-      this.ledgerBook.insert({ ...s, service: held.service, chargedFen: charged, duplicate: false, fingerprintPrefix: held.fingerprint });
+      this.ledgerBook.insert({
+        ...s,
+        service: held.service,
+        chargedFen: charged,
+        duplicate: false,
+        fingerprintPrefix: held.fingerprint,
+      });
     });
   }
 
@@ -199,17 +222,35 @@ export class AccountObject extends DurableObject<Env> {
     this.open(c.service, c.opening);
     const { balance, remaining } = this.sql
       .exec<{ balance: number | null; remaining: number | null }>(
-        "SELECT (SELECT balance_fen FROM balance) AS balance, (SELECT remaining FROM counts WHERE service = ?) AS remaining", c.service)
+        "SELECT (SELECT balance_fen FROM balance) AS balance, (SELECT remaining FROM counts WHERE service = ?) AS remaining",
+        c.service,
+      )
       .one();
-    if (c.balanceFen !== 0 && balance === null && !c.start) return { ok: false, error: "the account is not prepaid: a credit starts a balance only with start: true (account credit --start)" };
-    if (c.count !== 0 && remaining === null && !c.start) return { ok: false, error: "the service is unmetered: a credit starts a count only with start: true (account credit --start)" };
+    if (c.balanceFen !== 0 && balance === null && !c.start)
+      return {
+        ok: false,
+        error: "the account is not prepaid: a credit starts a balance only with start: true (account credit --start)",
+      };
+    if (c.count !== 0 && remaining === null && !c.start)
+      return {
+        ok: false,
+        error: "the service is unmetered: a credit starts a count only with start: true (account credit --start)",
+      };
     if (!Number.isSafeInteger((balance ?? 0) + c.balanceFen) || !Number.isSafeInteger((remaining ?? 0) + c.count)) {
       return { ok: false, error: "the result would leave the safe integer range" };
     }
     this.ctx.storage.transactionSync(() => {
-      if (c.balanceFen !== 0) this.sql.exec("UPDATE balance SET balance_fen = coalesce(balance_fen, 0) + ?", c.balanceFen);
-      if (c.count !== 0) this.sql.exec("UPDATE counts SET remaining = coalesce(remaining, 0) + ? WHERE service = ?", c.count, c.service);
-      this.sql.exec("INSERT INTO credits (at, service, balance_fen, count) VALUES (?, ?, ?, ?)", c.at, c.service, c.balanceFen, c.count);
+      if (c.balanceFen !== 0)
+        this.sql.exec("UPDATE balance SET balance_fen = coalesce(balance_fen, 0) + ?", c.balanceFen);
+      if (c.count !== 0)
+        this.sql.exec("UPDATE counts SET remaining = coalesce(remaining, 0) + ? WHERE service = ?", c.count, c.service);
+      this.sql.exec(
+        "INSERT INTO credits (at, service, balance_fen, count) VALUES (?, ?, ?, ?)",
+        c.at,
+        c.service,
+        c.balanceFen,
+        c.count,
+      );
     });
     return { ok: true, state: this.state(c.service, c.opening) };
   }
@@ -253,7 +294,9 @@ export class AccountObject extends DurableObject<Env> {
     this.flushTally();
     const { ledger, rollups, archivedDays } = this.ledgerBook.counts();
     const own = this.sql
-      .exec<{ reservations: number; dedup: number }>("SELECT (SELECT count(*) FROM reservations) AS reservations, (SELECT count(*) FROM dedup) AS dedup")
+      .exec<{ reservations: number; dedup: number }>(
+        "SELECT (SELECT count(*) FROM reservations) AS reservations, (SELECT count(*) FROM dedup) AS dedup",
+      )
       .one();
     return {
       databaseSize: this.sql.databaseSize,
@@ -271,12 +314,27 @@ export class AccountObject extends DurableObject<Env> {
     const now = this.clock();
     this.alarmAt = null;
     this.flushTally();
-    const stale = this.sql.exec<{ order_no: string }>("SELECT order_no FROM reservations WHERE at <= ?", now - RESERVATION_TTL_MS).toArray();
+    const stale = this.sql
+      .exec<{ order_no: string }>("SELECT order_no FROM reservations WHERE at <= ?", now - RESERVATION_TTL_MS)
+      .toArray();
     // A reservation whose settlement the Worker could not deliver is settled from the outbox.
     const accountId = this.ctx.id.name;
     for (const { order_no } of stale) {
-      const deferred = accountId === undefined ? null : await deferredSettlement(this.env.ACCOUNTS, accountId, order_no);
-      this.settle(deferred ?? { orderNo: order_no, at: now, errorCode: "500", returnCode: "0", upstreamOrderId: null, upstreamCode: null, upstreamMs: null, attempts: [], stored: null });
+      const deferred =
+        accountId === undefined ? null : await deferredSettlement(this.env.ACCOUNTS, accountId, order_no);
+      this.settle(
+        deferred ?? {
+          orderNo: order_no,
+          at: now,
+          errorCode: "500",
+          returnCode: "0",
+          upstreamOrderId: null,
+          upstreamCode: null,
+          upstreamMs: null,
+          attempts: [],
+          stored: null,
+        },
+      );
       if (deferred && accountId !== undefined) await clearDeferred(this.env.ACCOUNTS, accountId, order_no);
     }
     this.plan(now, await this.retireBatch(now));
@@ -292,7 +350,10 @@ export class AccountObject extends DurableObject<Env> {
     try {
       return (await retire(this.ledgerBook, this.env.LEDGER_ARCHIVE, accountId, days, now)) ? now : null;
     } catch (error) {
-      logEvent("error", "ledger_retire_failed", { accountId, error: error instanceof Error ? error.message : String(error) });
+      logEvent("error", "ledger_retire_failed", {
+        accountId,
+        error: error instanceof Error ? error.message : String(error),
+      });
       return now + RETIRE_RETRY_MS;
     }
   }
@@ -337,7 +398,9 @@ export class AccountObject extends DurableObject<Env> {
     const row = this.sql
       .exec<{ balance: number | null; remaining: number | null; n: number; fen: number }>(
         `SELECT (SELECT balance_fen FROM balance) AS balance, (SELECT remaining FROM counts WHERE service = ?1) AS remaining,
-           count(*) AS n, coalesce(sum(amount_fen), 0) AS fen FROM reservations WHERE service = ?1`, service)
+           count(*) AS n, coalesce(sum(amount_fen), 0) AS fen FROM reservations WHERE service = ?1`,
+        service,
+      )
       .one();
     return {
       balanceFen: row.balance,

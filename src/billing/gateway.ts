@@ -1,11 +1,12 @@
 // The Worker's side of billing: the account's Durable Object, and what its answers let this isolate
 // know for a few seconds without asking again: the balance (the 104 check at the token check) and
 // whether the token has spent its decryption-failure budget (docs/contract.md §2). Values only.
-import { SERVICE, type AccountRecord } from "../accounts/record.ts";
+import { type AccountRecord, SERVICE } from "../accounts/record.ts";
 import { BoundedCache } from "../platform/bounded-cache.ts";
 import type { Opening } from "./types.ts";
 
-export const accountObject = (env: Env, accountId: string) => env.ACCOUNT_OBJECTS.get(env.ACCOUNT_OBJECTS.idFromName(accountId));
+export const accountObject = (env: Env, accountId: string) =>
+  env.ACCOUNT_OBJECTS.get(env.ACCOUNT_OBJECTS.idFromName(accountId));
 
 export function openingOf(record: AccountRecord, service: string): Opening {
   return { balanceFen: record.openingBalanceFen, remaining: record.services[service]?.remaining ?? null };

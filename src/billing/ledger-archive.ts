@@ -20,7 +20,13 @@ export const retiresAt = (day: string, retentionDays: number) => chinaDayStart(a
  * One alarm run's share of retirement: the oldest expired day goes to the archive whole (unless
  * it is there already), then up to RETIRE_BATCH of its rows are deleted. True when expired rows remain.
  */
-export async function retire(ledger: Ledger, bucket: R2Bucket, accountId: string | undefined, retentionDays: number, now: number): Promise<boolean> {
+export async function retire(
+  ledger: Ledger,
+  bucket: R2Bucket,
+  accountId: string | undefined,
+  retentionDays: number,
+  now: number,
+): Promise<boolean> {
   const keptFrom = addDays(chinaDay(now), -retentionDays);
   const day = ledger.oldestDay();
   if (day === null || day >= keptFrom) return false;
@@ -34,7 +40,12 @@ export async function retire(ledger: Ledger, bucket: R2Bucket, accountId: string
 }
 
 /** Writes every row of `day` as one gzip NDJSON object; throws unless R2 holds exactly what was sent. */
-async function writeArchive(ledger: Ledger, bucket: R2Bucket, accountId: string, day: string): Promise<{ key: string; rows: number; bytes: number }> {
+async function writeArchive(
+  ledger: Ledger,
+  bucket: R2Bucket,
+  accountId: string,
+  day: string,
+): Promise<{ key: string; rows: number; bytes: number }> {
   const key = archiveKey(accountId, day);
   const gzip = new CompressionStream("gzip");
   const compressed = new Response(gzip.readable).arrayBuffer();
@@ -56,6 +67,7 @@ async function writeArchive(ledger: Ledger, bucket: R2Bucket, accountId: string,
     customMetadata: { rows: String(rows) },
   });
   const stored = await bucket.head(key);
-  if (stored?.size !== body.byteLength || stored.customMetadata?.rows !== String(rows)) throw new Error(`archive ${key} not found whole after writing`);
+  if (stored?.size !== body.byteLength || stored.customMetadata?.rows !== String(rows))
+    throw new Error(`archive ${key} not found whole after writing`);
   return { key, rows, bytes: body.byteLength };
 }

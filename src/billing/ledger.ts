@@ -26,7 +26,15 @@ const BILLABLE = "(error_code = '200' AND duplicate = 0)";
 /** Enough of an HMAC to tell rows of one identity together, too little to matter alone. */
 const PREFIX = 12;
 
-type Rollup = { day: string; service: string; errorCode: string; requests: number; billable: number; chargedFen: number; unlisted: number };
+type Rollup = {
+  day: string;
+  service: string;
+  errorCode: string;
+  requests: number;
+  billable: number;
+  chargedFen: number;
+  unlisted: number;
+};
 
 export class Ledger {
   /** `onRow` hears the time of every detail row written, so the owner can plan the row's retirement. */
@@ -36,13 +44,20 @@ export class Ledger {
   ) {
     sql.exec(SCHEMA);
     // Rows written before attempts were recorded have none.
-    const columns = sql.exec<{ name: string }>("SELECT name FROM pragma_table_info('ledger')").toArray().map((c) => c.name);
+    const columns = sql
+      .exec<{ name: string }>("SELECT name FROM pragma_table_info('ledger')")
+      .toArray()
+      .map((c) => c.name);
     if (!columns.includes("attempts")) sql.exec("ALTER TABLE ledger ADD COLUMN attempts TEXT NOT NULL DEFAULT '[]'");
     // Rollups started after the first rows: they begin as the sum of every row there is.
-    const rollups = sql.exec<{ n: number }>("SELECT count(*) AS n FROM sqlite_master WHERE type = 'table' AND name = 'ledger_daily'").one();
+    const rollups = sql
+      .exec<{ n: number }>("SELECT count(*) AS n FROM sqlite_master WHERE type = 'table' AND name = 'ledger_daily'")
+      .one();
     if (rollups.n === 0) {
       sql.exec(ROLLUPS);
-      sql.exec(`INSERT INTO ledger_daily SELECT day, service, error_code, count(*), sum(${BILLABLE}), sum(charged_fen), 0 FROM ledger GROUP BY day, service, error_code`);
+      sql.exec(
+        `INSERT INTO ledger_daily SELECT day, service, error_code, count(*), sum(${BILLABLE}), sum(charged_fen), 0 FROM ledger GROUP BY day, service, error_code`,
+      );
     }
   }
 
@@ -53,12 +68,31 @@ export class Ledger {
         `INSERT OR IGNORE INTO ledger (order_no, at, day, service, error_code, return_code, charged_fen, duplicate,
           upstream_order_id, upstream_code, upstream_ms, fingerprint_prefix, attempts) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
          RETURNING day, ${BILLABLE} AS billable`,
-        e.orderNo, e.at, chinaDay(e.at), e.service, e.errorCode, e.returnCode, e.chargedFen, Number(e.duplicate),
-        e.upstreamOrderId, e.upstreamCode, e.upstreamMs, e.fingerprintPrefix?.slice(0, PREFIX) ?? null, JSON.stringify(e.attempts),
+        e.orderNo,
+        e.at,
+        chinaDay(e.at),
+        e.service,
+        e.errorCode,
+        e.returnCode,
+        e.chargedFen,
+        Number(e.duplicate),
+        e.upstreamOrderId,
+        e.upstreamCode,
+        e.upstreamMs,
+        e.fingerprintPrefix?.slice(0, PREFIX) ?? null,
+        JSON.stringify(e.attempts),
       )
       .toArray()[0];
     if (!added) return;
-    this.roll({ day: added.day, service: e.service, errorCode: e.errorCode, requests: 1, billable: added.billable, chargedFen: e.chargedFen, unlisted: 0 });
+    this.roll({
+      day: added.day,
+      service: e.service,
+      errorCode: e.errorCode,
+      requests: 1,
+      billable: added.billable,
+      chargedFen: e.chargedFen,
+      unlisted: 0,
+    });
     this.onRow(e.at);
   }
 
@@ -75,7 +109,10 @@ export class Ledger {
     return this.sql
       .exec<UsageRow>(
         `SELECT day, error_code AS errorCode, sum(requests) AS requests, sum(billable) AS billable, sum(charged_fen) AS chargedFen
-         FROM ledger_daily WHERE day BETWEEN ? AND ? GROUP BY day, error_code ORDER BY day, error_code`, fromDay, toDay)
+         FROM ledger_daily WHERE day BETWEEN ? AND ? GROUP BY day, error_code ORDER BY day, error_code`,
+        fromDay,
+        toDay,
+      )
       .toArray();
   }
 
@@ -88,7 +125,11 @@ export class Ledger {
     return this.sql
       .exec<Record<string, SqlStorageValue>>(
         "SELECT * FROM ledger WHERE at >= ?1 AND at < ?2 AND (at > ?1 OR order_no > ?3) ORDER BY at, order_no LIMIT ?4",
-        lowest, chinaDayStart(addDays(toDay, 1)), afterOrderNo, limit)
+        lowest,
+        chinaDayStart(addDays(toDay, 1)),
+        afterOrderNo,
+        limit,
+      )
       .toArray()
       .map(toEntry);
   }
@@ -105,7 +146,14 @@ export class Ledger {
 
   /** Remembers that `day` is in the archive whole, so its rows may go, over as many batches as it takes. */
   archived(a: { day: string; key: string; rows: number; bytes: number; at: number }): void {
-    this.sql.exec("INSERT OR REPLACE INTO ledger_archives (day, key, rows, bytes, at) VALUES (?, ?, ?, ?, ?)", a.day, a.key, a.rows, a.bytes, a.at);
+    this.sql.exec(
+      "INSERT OR REPLACE INTO ledger_archives (day, key, rows, bytes, at) VALUES (?, ?, ?, ?, ?)",
+      a.day,
+      a.key,
+      a.rows,
+      a.bytes,
+      a.at,
+    );
   }
 
   /** Deletes up to `limit` detail rows of an archived day; the rollups stay. */
@@ -114,7 +162,10 @@ export class Ledger {
       // The EXISTS is the last guard: a day that is not in the archive loses nothing.
       `DELETE FROM ledger WHERE rowid IN (SELECT rowid FROM ledger WHERE at >= ?1 AND at < ?2 LIMIT ?3)
          AND EXISTS (SELECT 1 FROM ledger_archives WHERE day = ?4)`,
-      chinaDayStart(day), chinaDayStart(addDays(day, 1)), limit, day,
+      chinaDayStart(day),
+      chinaDayStart(addDays(day, 1)),
+      limit,
+      day,
     );
   }
 
@@ -123,7 +174,8 @@ export class Ledger {
     return this.sql
       .exec<{ ledger: number; rollups: number; archivedDays: number }>(
         `SELECT (SELECT count(*) FROM ledger) AS ledger, (SELECT count(*) FROM ledger_daily) AS rollups,
-           (SELECT count(*) FROM ledger_archives) AS archivedDays`)
+           (SELECT count(*) FROM ledger_archives) AS archivedDays`,
+      )
       .one();
   }
 
@@ -132,7 +184,13 @@ export class Ledger {
       `INSERT INTO ledger_daily (day, service, error_code, requests, billable, charged_fen, unlisted) VALUES (?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT (day, service, error_code) DO UPDATE SET requests = requests + excluded.requests,
          billable = billable + excluded.billable, charged_fen = charged_fen + excluded.charged_fen, unlisted = unlisted + excluded.unlisted`,
-      r.day, r.service, r.errorCode, r.requests, r.billable, r.chargedFen, r.unlisted,
+      r.day,
+      r.service,
+      r.errorCode,
+      r.requests,
+      r.billable,
+      r.chargedFen,
+      r.unlisted,
     );
   }
 }

@@ -47,19 +47,38 @@ export class Limits {
 
   /** Until when the token is refused without decrypting, or null. */
   blockedUntil(tokenHash: string, now: number): number | null {
-    const row = this.sql.exec<{ window_start: number; failures: number }>("SELECT window_start, failures FROM failures WHERE token_hash = ?", tokenHash).toArray()[0];
+    const row = this.sql
+      .exec<{ window_start: number; failures: number }>(
+        "SELECT window_start, failures FROM failures WHERE token_hash = ?",
+        tokenHash,
+      )
+      .toArray()[0];
     const until = row ? row.window_start + FAILURE_WINDOW_MS : 0;
     return row && row.failures >= FAILURE_BUDGET && until > now ? until : null;
   }
 
   /** Counts one decryption failure in the token's current minute (a new one starts with the first failure after the last). */
   countFailure(tokenHash: string, now: number): FailureCount {
-    const row = this.sql.exec<{ window_start: number; failures: number }>("SELECT window_start, failures FROM failures WHERE token_hash = ?", tokenHash).toArray()[0];
+    const row = this.sql
+      .exec<{ window_start: number; failures: number }>(
+        "SELECT window_start, failures FROM failures WHERE token_hash = ?",
+        tokenHash,
+      )
+      .toArray()[0];
     const current = row && row.window_start + FAILURE_WINDOW_MS > now ? row : { window_start: now, failures: 0 };
-    if (current.failures >= FAILURE_BUDGET) return { overBudget: true, blockedUntil: current.window_start + FAILURE_WINDOW_MS };
+    if (current.failures >= FAILURE_BUDGET)
+      return { overBudget: true, blockedUntil: current.window_start + FAILURE_WINDOW_MS };
     const failures = current.failures + 1;
-    this.sql.exec("INSERT OR REPLACE INTO failures (token_hash, window_start, failures) VALUES (?, ?, ?)", tokenHash, current.window_start, failures);
-    return { overBudget: false, blockedUntil: failures >= FAILURE_BUDGET ? current.window_start + FAILURE_WINDOW_MS : null };
+    this.sql.exec(
+      "INSERT OR REPLACE INTO failures (token_hash, window_start, failures) VALUES (?, ?, ?)",
+      tokenHash,
+      current.window_start,
+      failures,
+    );
+    return {
+      overBudget: false,
+      blockedUntil: failures >= FAILURE_BUDGET ? current.window_start + FAILURE_WINDOW_MS : null,
+    };
   }
 
   /** An earlier request of this account with the same request id, answered (200) or still in flight. */
@@ -69,10 +88,17 @@ export class Limits {
         `SELECT (SELECT stored FROM request_ids WHERE request_key = ?1 AND until > ?2) AS done,
            (SELECT fingerprint FROM request_ids WHERE request_key = ?1 AND until > ?2) AS done_fp,
            (SELECT order_no FROM request_holds WHERE request_key = ?1) AS busy,
-           (SELECT fingerprint FROM request_holds WHERE request_key = ?1) AS busy_fp`, requestKey, now)
+           (SELECT fingerprint FROM request_holds WHERE request_key = ?1) AS busy_fp`,
+        requestKey,
+        now,
+      )
       .one();
-    if (row.done !== null) return row.done_fp === fingerprint ? { kind: "answered", stored: JSON.parse(row.done) as StoredResult } : { kind: "otherIdentity" };
-    if (row.busy !== null) return row.busy_fp === fingerprint ? { kind: "inFlight", orderNo: row.busy } : { kind: "otherIdentity" };
+    if (row.done !== null)
+      return row.done_fp === fingerprint
+        ? { kind: "answered", stored: JSON.parse(row.done) as StoredResult }
+        : { kind: "otherIdentity" };
+    if (row.busy !== null)
+      return row.busy_fp === fingerprint ? { kind: "inFlight", orderNo: row.busy } : { kind: "otherIdentity" };
     return null;
   }
 
@@ -98,7 +124,10 @@ export class Limits {
       const { known, counted } = this.sql
         .exec<{ known: number; counted: number }>(
           `SELECT count(*) FILTER (WHERE fingerprint = ?2) AS known, count(*) AS counted FROM subjects WHERE subject = ?1 AND until > ?3`,
-          subjects[which], fingerprint, now)
+          subjects[which],
+          fingerprint,
+          now,
+        )
         .one();
       if (known === 0 && counted >= budget) return which;
     }
@@ -112,17 +141,38 @@ export class Limits {
       this.sql.exec(
         `INSERT INTO subjects (subject, fingerprint, order_no, until) VALUES (?1, ?2, ?3, ?4)
          ON CONFLICT (subject, fingerprint) DO UPDATE SET order_no = ?3, until = ?4 WHERE until <= ?5`,
-        subject, fingerprint, orderNo, now + SUBJECT_WINDOW_MS, now);
+        subject,
+        fingerprint,
+        orderNo,
+        now + SUBJECT_WINDOW_MS,
+        now,
+      );
     }
-    if (requestKey !== null) this.sql.exec("INSERT INTO request_holds (order_no, request_key, fingerprint) VALUES (?, ?, ?)", orderNo, requestKey, fingerprint);
+    if (requestKey !== null)
+      this.sql.exec(
+        "INSERT INTO request_holds (order_no, request_key, fingerprint) VALUES (?, ?, ?)",
+        orderNo,
+        requestKey,
+        fingerprint,
+      );
   }
 
   /** A settled reservation: its request id is remembered with a 200 answer, forgotten otherwise. */
   settle(orderNo: string, stored: StoredResult | null, at: number): void {
-    const held = this.sql.exec<{ request_key: string; fingerprint: string }>("DELETE FROM request_holds WHERE order_no = ? RETURNING request_key, fingerprint", orderNo).toArray()[0];
+    const held = this.sql
+      .exec<{ request_key: string; fingerprint: string }>(
+        "DELETE FROM request_holds WHERE order_no = ? RETURNING request_key, fingerprint",
+        orderNo,
+      )
+      .toArray()[0];
     if (held && stored) {
-      this.sql.exec("INSERT OR REPLACE INTO request_ids (request_key, fingerprint, stored, until) VALUES (?, ?, ?, ?)",
-        held.request_key, held.fingerprint, JSON.stringify(stored), at + REQUEST_ID_TTL_MS);
+      this.sql.exec(
+        "INSERT OR REPLACE INTO request_ids (request_key, fingerprint, stored, until) VALUES (?, ?, ?, ?)",
+        held.request_key,
+        held.fingerprint,
+        JSON.stringify(stored),
+        at + REQUEST_ID_TTL_MS,
+      );
     }
   }
 

@@ -14,7 +14,12 @@ export const outboxKey = (accountId: string, orderNo: string) => `outbox:${accou
 /** A settlement the alarm has not applied after this long is past help; KV drops it. */
 const OUTBOX_TTL_S = 30 * 86_400;
 
-const Attempt = z.object({ upstream: z.string(), code: z.nullable(z.string()), ms: z.number(), orderId: z.nullable(z.string()) });
+const Attempt = z.object({
+  upstream: z.string(),
+  code: z.nullable(z.string()),
+  ms: z.number(),
+  orderId: z.nullable(z.string()),
+});
 const Deferred = z.object({
   orderNo: z.string(),
   at: z.int(),
@@ -26,13 +31,15 @@ const Deferred = z.object({
   attempts: z.array(Attempt),
   stored: z.nullable(StoredResult),
 });
-true satisfies (z.infer<typeof Deferred> extends Settlement ? true : false);
+true satisfies z.infer<typeof Deferred> extends Settlement ? true : false;
 
 /** Writes the settlement to the outbox, retried; true once it is there. */
 export async function deferSettlement(kv: KVNamespace, accountId: string, settlement: Settlement): Promise<boolean> {
   for (let attempt = 0; attempt < 3; attempt++) {
     try {
-      await kv.put(outboxKey(accountId, settlement.orderNo), JSON.stringify(settlement), { expirationTtl: OUTBOX_TTL_S });
+      await kv.put(outboxKey(accountId, settlement.orderNo), JSON.stringify(settlement), {
+        expirationTtl: OUTBOX_TTL_S,
+      });
       return true;
     } catch {
       await new Promise((resolve) => setTimeout(resolve, 500 * (attempt + 1)));
@@ -42,7 +49,11 @@ export async function deferSettlement(kv: KVNamespace, accountId: string, settle
 }
 
 /** The settlement the Worker could not deliver for this order, if any (read by the object's alarm). */
-export async function deferredSettlement(kv: KVNamespace, accountId: string, orderNo: string): Promise<Settlement | null> {
+export async function deferredSettlement(
+  kv: KVNamespace,
+  accountId: string,
+  orderNo: string,
+): Promise<Settlement | null> {
   const text = await kv.get(outboxKey(accountId, orderNo), "text");
   if (text === null) return null;
   const parsed = Deferred.safeParse(parseJson(text));

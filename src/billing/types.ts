@@ -1,6 +1,7 @@
 // What the Worker and an account's Durable Object say to each other (plain, structured-clonable).
-import type { ErrorCode } from "../wire/codes.ts";
+
 import type { StoredResult } from "../duplicates/stored-result.ts";
+import type { ErrorCode } from "../wire/codes.ts";
 
 /** The account's opening balance and count, from its KV record: used once, to start the object. */
 export type Opening = { readonly balanceFen: number | null; readonly remaining: number | null };
@@ -55,7 +56,12 @@ export type Begin = { readonly balanceFen: number | null } & (
 );
 
 /** A decryption failure, reported to the account's object (docs/contract.md §2). */
-export type DecryptionFailure = { readonly service: string; readonly opening: Opening; readonly tokenHash: string; readonly now: number };
+export type DecryptionFailure = {
+  readonly service: string;
+  readonly opening: Opening;
+  readonly tokenHash: string;
+  readonly now: number;
+};
 
 export type FailureVerdict = {
   readonly balanceFen: number | null;
@@ -108,12 +114,24 @@ export type Credit = {
   readonly at: number;
 };
 
-export type AccountState = { readonly balanceFen: number | null; readonly remaining: number | null; readonly reserved: number };
+export type AccountState = {
+  readonly balanceFen: number | null;
+  readonly remaining: number | null;
+  readonly reserved: number;
+};
 
-export type Credited = { readonly ok: true; readonly state: AccountState } | { readonly ok: false; readonly error: string };
+export type Credited =
+  | { readonly ok: true; readonly state: AccountState }
+  | { readonly ok: false; readonly error: string };
 
 /** One China day and code from the daily rollups: every request counted, with or without a detail row. */
-export type UsageRow = { readonly day: string; readonly errorCode: string; readonly requests: number; readonly billable: number; readonly chargedFen: number };
+export type UsageRow = {
+  readonly day: string;
+  readonly errorCode: string;
+  readonly requests: number;
+  readonly billable: number;
+  readonly chargedFen: number;
+};
 
 /** Where a ledger page ended: the next page starts after this row (rows are ordered by time, then order number). */
 export type LedgerCursor = { readonly at: number; readonly orderNo: string };
@@ -121,7 +139,13 @@ export type LedgerCursor = { readonly at: number; readonly orderNo: string };
 /** What the object holds and what it costs to keep (docs/contract.md §8), for the operator. */
 export type StorageState = {
   readonly databaseSize: number;
-  readonly rows: { readonly ledger: number; readonly rollups: number; readonly archivedDays: number; readonly reservations: number; readonly dedup: number };
+  readonly rows: {
+    readonly ledger: number;
+    readonly rollups: number;
+    readonly archivedDays: number;
+    readonly reservations: number;
+    readonly dedup: number;
+  };
   /** The oldest China day that still has detail rows; older days are in the archive only. */
   readonly oldestLedgerDay: string | null;
 };

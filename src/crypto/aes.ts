@@ -32,9 +32,7 @@ export async function ecbEncrypt(key: CryptoKey, data: Uint8Array): Promise<Uint
   const out = new Uint8Array(padded.length);
   const blocks: Promise<void>[] = [];
   for (let i = 0; i < padded.length; i += BLOCK) {
-    blocks.push(
-      cbcEncrypt(key, ZERO_IV, padded.subarray(i, i + BLOCK)).then((c) => out.set(c.subarray(0, BLOCK), i)),
-    );
+    blocks.push(cbcEncrypt(key, ZERO_IV, padded.subarray(i, i + BLOCK)).then((c) => out.set(c.subarray(0, BLOCK), i)));
   }
   await Promise.all(blocks);
   return out;

@@ -2,7 +2,7 @@
 // and the caller's iv, to a JSON object. Every way decryption can fail (padding, UTF-8, JSON, not
 // an object) takes one path to one answer, so no answer and no early exit is a padding oracle.
 import { ERROR_CODES } from "../wire/codes.ts";
-import { fail, ok, type Outcome } from "../wire/outcome.ts";
+import { fail, type Outcome, ok } from "../wire/outcome.ts";
 import { BLOCK, cbcDecryptBlocks, importAesCbcKey, paddingLength } from "./aes.ts";
 import { fromBase64, fromUtf8 } from "./bytes.ts";
 
@@ -33,8 +33,15 @@ const NOT_OBJECT_HINT = "logon解密后不是JSON对象";
  * The decrypted logon, or `307`. Without `diagnostics` the reason is a shape hint or the one fixed
  * reason; with it, a failure may also be explained by what decryption gave (docs/contract.md §2).
  */
-export async function decryptLogon(key: LogonKey, iv: Uint8Array, logon: Uint8Array, logonText: string, diagnostics: boolean): Promise<Outcome<LogonObject>> {
-  if (logon.length === 0 || logon.length % BLOCK !== 0) return fail("307", shapeHint(logon, logonText) ?? NOT_BLOCKS_HINT);
+export async function decryptLogon(
+  key: LogonKey,
+  iv: Uint8Array,
+  logon: Uint8Array,
+  logonText: string,
+  diagnostics: boolean,
+): Promise<Outcome<LogonObject>> {
+  if (logon.length === 0 || logon.length % BLOCK !== 0)
+    return fail("307", shapeHint(logon, logonText) ?? NOT_BLOCKS_HINT);
   const opened = await open(key.key, iv, logon);
   if (opened.object) return ok(opened.object);
   const hint = shapeHint(logon, logonText) ?? (diagnostics ? await diagnose(key, iv, logon, opened) : null);

@@ -12,8 +12,13 @@ async function deriveKeys(secret: string): Promise<ServiceKeys> {
   const base = await crypto.subtle.importKey("raw", utf8.encode(secret), "HKDF", false, ["deriveKey"]);
   const hkdf = (info: string) => ({ name: "HKDF", hash: "SHA-256", salt: new Uint8Array(0), info: utf8.encode(info) });
   const [seal, fingerprint] = await Promise.all([
-    crypto.subtle.deriveKey(hkdf("verify-mobile/seal/v1"), base, { name: "AES-GCM", length: 256 }, false, ["encrypt", "decrypt"]),
-    crypto.subtle.deriveKey(hkdf("verify-mobile/fingerprint/v1"), base, { name: "HMAC", hash: "SHA-256" }, false, ["sign"]),
+    crypto.subtle.deriveKey(hkdf("verify-mobile/seal/v1"), base, { name: "AES-GCM", length: 256 }, false, [
+      "encrypt",
+      "decrypt",
+    ]),
+    crypto.subtle.deriveKey(hkdf("verify-mobile/fingerprint/v1"), base, { name: "HMAC", hash: "SHA-256" }, false, [
+      "sign",
+    ]),
   ]);
   return { seal, fingerprint };
 }
@@ -33,7 +38,11 @@ const SEAL_PREFIX = "v1.";
 export async function seal(secret: string, accountId: string, plaintext: string): Promise<string> {
   const iv = crypto.getRandomValues(new Uint8Array(12));
   const { seal: key } = await serviceKeys(secret);
-  const ct = await crypto.subtle.encrypt({ name: "AES-GCM", iv, additionalData: utf8.encode(accountId) }, key, utf8.encode(plaintext));
+  const ct = await crypto.subtle.encrypt(
+    { name: "AES-GCM", iv, additionalData: utf8.encode(accountId) },
+    key,
+    utf8.encode(plaintext),
+  );
   return `${SEAL_PREFIX}${toBase64(iv)}.${toBase64(new Uint8Array(ct))}`;
 }
 

@@ -27,4 +27,5 @@ export async function subjectKeys(secret: string, accountId: string, identity: I
 }
 
 /** The key under which the account's object remembers a caller's requestId (docs/contract.md §6). */
-export const requestKey = (secret: string, accountId: string, requestId: string) => hmacHex(secret, ["requestId", accountId, requestId].join("\n"));
+export const requestKey = (secret: string, accountId: string, requestId: string) =>
+  hmacHex(secret, ["requestId", accountId, requestId].join("\n"));

@@ -4,14 +4,18 @@
 import type { AccountRecord } from "../accounts/record.ts";
 import { chinaDateTime } from "../platform/time.ts";
 import type { Verified } from "../wire/envelope.ts";
-import { badParam, fail, ok, type Failure, type Outcome } from "../wire/outcome.ts";
+import { badParam, type Failure, fail, type Outcome, ok } from "../wire/outcome.ts";
 import type { StoredResult } from "./stored-result.ts";
 
 /**
  * A repeat within the window: `reject` → 309 naming the original order, the window and when the
  * identity may be asked again; `replay` → the stored answer under this order, not billed.
  */
-export function answerDuplicate(stored: StoredResult, account: Pick<AccountRecord, "duplicatePolicy" | "dedupTtl">, orderNo: string): Outcome<Verified> {
+export function answerDuplicate(
+  stored: StoredResult,
+  account: Pick<AccountRecord, "duplicatePolicy" | "dedupTtl">,
+  orderNo: string,
+): Outcome<Verified> {
   switch (account.duplicatePolicy) {
     case "reject":
       return fail(
@@ -20,7 +24,16 @@ export function answerDuplicate(stored: StoredResult, account: Pick<AccountRecor
           `${chinaDateTime(stored.at + account.dedupTtl * 1000)}（北京时间）后可再查`,
       );
     case "replay":
-      return ok({ returnCode: stored.returnCode, info: { orderNo, matchCode: stored.matchCode, carrier: stored.carrier ?? null, billable: false, duplicate: true } });
+      return ok({
+        returnCode: stored.returnCode,
+        info: {
+          orderNo,
+          matchCode: stored.matchCode,
+          carrier: stored.carrier ?? null,
+          billable: false,
+          duplicate: true,
+        },
+      });
     default:
       return account.duplicatePolicy satisfies never;
   }
@@ -28,7 +41,16 @@ export function answerDuplicate(stored: StoredResult, account: Pick<AccountRecor
 
 /** A retry with an answered requestId: the original answer, under the original order number, whatever the policy. */
 export function answerRetry(stored: StoredResult): Outcome<Verified> {
-  return ok({ returnCode: stored.returnCode, info: { orderNo: stored.orderNo, matchCode: stored.matchCode, carrier: stored.carrier ?? null, billable: false, duplicate: true } });
+  return ok({
+    returnCode: stored.returnCode,
+    info: {
+      orderNo: stored.orderNo,
+      matchCode: stored.matchCode,
+      carrier: stored.carrier ?? null,
+      billable: false,
+      duplicate: true,
+    },
+  });
 }
 
 /**

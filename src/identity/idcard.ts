@@ -3,17 +3,45 @@
 // Hand-written: the rule is a dozen lines, and the npm validators we found bundle region tables
 // or accept what GB 11643 refuses; these lines are tested case by case instead.
 import { chinaDay } from "../platform/time.ts";
-import { badParam, fail, ok, type Outcome } from "../wire/outcome.ts";
+import { badParam, fail, type Outcome, ok } from "../wire/outcome.ts";
 
 /** Province-level division codes of GB/T 2260 (83: Taiwan residents' residence permits). */
 export const PROVINCE_CODES: ReadonlySet<string> = new Set([
-  "11", "12", "13", "14", "15",
-  "21", "22", "23",
-  "31", "32", "33", "34", "35", "36", "37",
-  "41", "42", "43", "44", "45", "46",
-  "50", "51", "52", "53", "54",
-  "61", "62", "63", "64", "65",
-  "71", "81", "82", "83",
+  "11",
+  "12",
+  "13",
+  "14",
+  "15",
+  "21",
+  "22",
+  "23",
+  "31",
+  "32",
+  "33",
+  "34",
+  "35",
+  "36",
+  "37",
+  "41",
+  "42",
+  "43",
+  "44",
+  "45",
+  "46",
+  "50",
+  "51",
+  "52",
+  "53",
+  "54",
+  "61",
+  "62",
+  "63",
+  "64",
+  "65",
+  "71",
+  "81",
+  "82",
+  "83",
 ]);
 
 // GB 11643-1999 §5.2: ISO 7064 MOD 11-2 weights for the 17 body digits and the check characters.

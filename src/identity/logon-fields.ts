@@ -3,9 +3,9 @@
 import * as z from "zod/mini";
 import type { LogonObject } from "../crypto/logon.ts";
 import type { ParamName } from "../wire/codes.ts";
-import { badParam, ok, type Outcome } from "../wire/outcome.ts";
-import type { Identity } from "./identity.ts";
+import { badParam, type Outcome, ok } from "../wire/outcome.ts";
 import { idCardShape, idCardValidity } from "./idcard.ts";
+import type { Identity } from "./identity.ts";
 import { parseUserName } from "./name.ts";
 import { parsePhone } from "./phone.ts";
 

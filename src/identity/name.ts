@@ -2,7 +2,7 @@
 // letters and spaces, 2–30 characters after normalisation. Anything else is `306 userName`. The
 // normalised name is the one validated, fingerprinted and sent upstream, so one person written
 // two ways (full-width Latin, a Kangxi radical for its ideograph) is one person.
-import { badParam, ok, type Outcome } from "../wire/outcome.ts";
+import { badParam, type Outcome, ok } from "../wire/outcome.ts";
 
 const MIDDLE_DOT = "·"; // U+00B7, the form used on Chinese ID cards for minority names
 // Dots that look the same and that input methods produce instead of U+00B7: • ・ ． ‧ ･.
@@ -21,11 +21,7 @@ const MAX_LENGTH = 30;
 export function parseUserName(raw: string): Outcome<string> {
   // NFKC composes an accent typed as a combining mark with its letter, and maps compatibility
   // forms (full-width Latin and spaces, radicals and compatibility ideographs) to the usual ones.
-  const name = raw
-    .replace(DOT_VARIANTS, MIDDLE_DOT)
-    .normalize("NFKC")
-    .trim()
-    .replace(/\s+/g, " ");
+  const name = raw.replace(DOT_VARIANTS, MIDDLE_DOT).normalize("NFKC").trim().replace(/\s+/g, " ");
   const length = [...name].length; // code points, so Extension B ideographs count once
   if (length < MIN_LENGTH || length > MAX_LENGTH) return badParam("userName");
   return HAN_NAME.test(name) || LATIN_NAME.test(name) ? ok(name) : badParam("userName");

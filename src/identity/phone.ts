@@ -1,6 +1,6 @@
 // The mainland mobile number (docs/contract.md §1). Segments are not checked: numbers move
 // between carriers, and the upstream says when it cannot answer.
-import { badParam, ok, type Outcome } from "../wire/outcome.ts";
+import { badParam, type Outcome, ok } from "../wire/outcome.ts";
 
 const SEPARATORS = /[\s-]/g;
 const COUNTRY_PREFIX = /^\+?86(\d{11})$/;

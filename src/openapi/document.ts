@@ -2,19 +2,25 @@
 // (request/params.ts, envelope.ts) and from the one code table (codes.ts): nothing here restates a
 // shape or a code by hand. Built on the first request for it and kept for the isolate's life.
 import * as z from "zod/mini";
-import { ERROR_CODES, RETURN_CODES, type ErrorCode, type ReturnCode } from "../wire/codes.ts";
-import { Envelope, Info, MatchCode, ORDER_HEADER, toEnvelope } from "../wire/envelope.ts";
 import type { health } from "../platform/health.ts";
-import { fail } from "../wire/outcome.ts";
 import { BODY_DEADLINE_MS, MAX_BODY_BYTES } from "../verify-mobile/request/body.ts";
 import { REQUEST_ID_HEADER, RequestFields, RequestId } from "../verify-mobile/request/params.ts";
+import { ERROR_CODES, type ErrorCode, RETURN_CODES, type ReturnCode } from "../wire/codes.ts";
+import { Envelope, Info, MatchCode, ORDER_HEADER, toEnvelope } from "../wire/envelope.ts";
+import { fail } from "../wire/outcome.ts";
 
 /** /healthz's body. health.ts has no schema of its own: the type check below and a test keep the two equal. */
 const Health = z.object({
   ok: z.boolean().check(z.describe("Whether the configuration parses.")),
-  upstream: z.nullable(z.string()).check(z.describe("The upstreams asked, in order, with their carrier limits (e.g. juhe-encrypted:CTCC,juhe3-encrypted,tencent), or sandbox; null when the configuration does not parse.")),
+  upstream: z
+    .nullable(z.string())
+    .check(
+      z.describe(
+        "The upstreams asked, in order, with their carrier limits (e.g. juhe-encrypted:CTCC,juhe3-encrypted,tencent), or sandbox; null when the configuration does not parse.",
+      ),
+    ),
 });
-true satisfies (ReturnType<typeof health>["body"] extends z.infer<typeof Health> ? true : false);
+true satisfies ReturnType<typeof health>["body"] extends z.infer<typeof Health> ? true : false;
 
 // When each business result applies; the texts themselves come from RETURN_CODES.
 const RETURN_WHEN = {
@@ -23,7 +29,8 @@ const RETURN_WHEN = {
   "10002": "the carrier could not say",
 } as const satisfies Record<ReturnCode, string>;
 
-const OVERVIEW = "Mobile real-name verification (手机实名认证): name + ID number + mobile number against the carrier's records, in the 驭信 envelope.";
+const OVERVIEW =
+  "Mobile real-name verification (手机实名认证): name + ID number + mobile number against the carrier's records, in the 驭信 envelope.";
 
 const LOGON = `**logon**: the UTF-8 JSON object \`{"idCard","userName","loginphone"}\`, encrypted with AES-CBC and PKCS#7 padding;
 key = the UTF-8 bytes of the account's \`logonKey\` (16 or 32 characters → AES-128 or AES-256), IV = the UTF-8 bytes of \`iv\`
@@ -43,10 +50,17 @@ const table = (head: string, rows: (string | null)[][]) =>
 function codesDescription(): string {
   const errorRows = (Object.keys(ERROR_CODES) as ErrorCode[]).map((code) => {
     const { text, when } = ERROR_CODES[code];
-    const e = code === "200" ? { returnCode: Object.keys(RETURN_CODES).join(" / "), returnDesc: Object.values(RETURN_CODES).join(" / ") } : toEnvelope(fail(code));
+    const e =
+      code === "200"
+        ? { returnCode: Object.keys(RETURN_CODES).join(" / "), returnDesc: Object.values(RETURN_CODES).join(" / ") }
+        : toEnvelope(fail(code));
     return [code, text, e.returnCode, e.returnDesc, when];
   });
-  const returnRows = (Object.keys(RETURN_CODES) as ReturnCode[]).map((code) => [code, RETURN_CODES[code], RETURN_WHEN[code]]);
+  const returnRows = (Object.keys(RETURN_CODES) as ReturnCode[]).map((code) => [
+    code,
+    RETURN_CODES[code],
+    RETURN_WHEN[code],
+  ]);
   return [
     "Every answer on /api/* is HTTP 200 with the envelope; `errorCode` says what happened:",
     table("| errorCode | errorDetail | returnCode | returnDesc | when |", errorRows),
@@ -60,7 +74,11 @@ function componentSchemas(): Record<string, object> {
   // Schemas with an id become components and are referenced; the rest are inlined. Responses are
   // output shapes (exactly these keys); the request is an input shape (unknown fields are ignored).
   const ids = z.registry<{ id: string }>();
-  ids.add(Envelope, { id: "Envelope" }).add(Info, { id: "Info" }).add(MatchCode, { id: "MatchCode" }).add(Health, { id: "Health" });
+  ids
+    .add(Envelope, { id: "Envelope" })
+    .add(Info, { id: "Info" })
+    .add(MatchCode, { id: "MatchCode" })
+    .add(Health, { id: "Health" });
   const schemas: Record<string, object> = z.toJSONSchema(ids, { uri: (id) => `#/components/schemas/${id}` }).schemas;
   schemas.VerifyMobileRequest = z.toJSONSchema(RequestFields, { io: "input" });
   for (const s of Object.values(schemas)) withoutDialect(s);
@@ -95,7 +113,8 @@ function build(): object {
               name: REQUEST_ID_HEADER,
               in: "header",
               required: false,
-              description: "The requestId, as a header instead of the body field (the same rules; both given and different answers 306).",
+              description:
+                "The requestId, as a header instead of the body field (the same rules; both given and different answers 306).",
               schema: inlined(RequestId),
             },
           ],
@@ -103,13 +122,18 @@ function build(): object {
             required: true,
             description: `At most ${MAX_BODY_BYTES / 1024} KiB, received within ${BODY_DEADLINE_MS / 1000} s; a larger or slower body, or any other content type, answers 315.`,
             content: Object.fromEntries(
-              ["application/x-www-form-urlencoded", "multipart/form-data", "application/json"].map((type) => [type, { schema: ref("VerifyMobileRequest") }]),
+              ["application/x-www-form-urlencoded", "multipart/form-data", "application/json"].map((type) => [
+                type,
+                { schema: ref("VerifyMobileRequest") },
+              ]),
             ),
           },
           responses: {
             "200": {
               description: "Always HTTP 200 with the envelope, whatever the outcome.",
-              headers: { [ORDER_HEADER]: { description: "Our order number for this request.", schema: { type: "string" } } },
+              headers: {
+                [ORDER_HEADER]: { description: "Our order number for this request.", schema: { type: "string" } },
+              },
               content: json("Envelope"),
             },
           },

@@ -10,8 +10,11 @@ export function openApiResponse(): Response {
 }
 
 // The page runs only its own inline script and talks only to this origin.
-const DOCS_CSP = "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; connect-src 'self'; img-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
+const DOCS_CSP =
+  "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; connect-src 'self'; img-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
 
 export function docsResponse(): Response {
-  return new Response(DOCS_PAGE, { headers: { "Content-Type": "text/html; charset=utf-8", "Content-Security-Policy": DOCS_CSP } });
+  return new Response(DOCS_PAGE, {
+    headers: { "Content-Type": "text/html; charset=utf-8", "Content-Security-Policy": DOCS_CSP },
+  });
 }

@@ -27,7 +27,10 @@ const UpstreamList = z.pipe(
   z.string(),
   z.transform((text: string, ctx): UpstreamEntry[] => {
     const entries: UpstreamEntry[] = [];
-    for (const part of text.split(",").map((p) => p.trim()).filter(Boolean)) {
+    for (const part of text
+      .split(",")
+      .map((p) => p.trim())
+      .filter(Boolean)) {
       const [name = "", carrierText] = part.split(":", 2);
       const carriers = carrierText === undefined ? null : carrierText.split("+");
       const badCarrier = carriers?.find((c) => !(CARRIERS as readonly string[]).includes(c));
@@ -40,7 +43,11 @@ const UpstreamList = z.pipe(
     if (entries.length === 0) ctx.issues.push({ code: "custom", message: "names no upstream", input: text });
     // The sandbox is a whole chain of its own; fake answers next to real ones would mislead.
     if (entries.some((e) => e.name === "sandbox") && (entries.length > 1 || entries[0]!.carriers !== null)) {
-      ctx.issues.push({ code: "custom", message: "sandbox stands alone, without carriers or other upstreams", input: text });
+      ctx.issues.push({
+        code: "custom",
+        message: "sandbox stands alone, without carriers or other upstreams",
+        input: text,
+      });
     }
     return entries;
   }),
@@ -67,7 +74,9 @@ const ConfigSchema = z.object({
   LEDGER_RETENTION_DAYS: z._default(z.coerce.number().check(z.int(), z.minimum(1), z.maximum(36_500)), 400),
 });
 
-export type Config = Omit<z.infer<typeof ConfigSchema>, "UPSTREAM_DEADLINE_MS"> & { readonly UPSTREAM_DEADLINE_MS: number };
+export type Config = Omit<z.infer<typeof ConfigSchema>, "UPSTREAM_DEADLINE_MS"> & {
+  readonly UPSTREAM_DEADLINE_MS: number;
+};
 
 export type Parsed<T> = { ok: true; config: T } | { ok: false; problems: string };
 
@@ -80,14 +89,23 @@ const REQUIRED_SECRETS: Record<UpstreamName, (c: Config) => (keyof Config)[]> = 
 };
 
 // An empty string counts as unset, so `wrangler dev --var JUHE_KEY:` clears a setting.
-const setStrings = (env: object) => Object.fromEntries(Object.entries(env).filter(([, v]) => typeof v === "string" && v !== ""));
-const issuesText = (issues: readonly z.core.$ZodIssue[]) => issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ");
+const setStrings = (env: object) =>
+  Object.fromEntries(Object.entries(env).filter(([, v]) => typeof v === "string" && v !== ""));
+const issuesText = (issues: readonly z.core.$ZodIssue[]) =>
+  issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ");
 
 function parseConfig(env: object): Parsed<Config> {
   const parsed = ConfigSchema.safeParse(setStrings(env));
   if (!parsed.success) return { ok: false, problems: issuesText(parsed.error.issues) };
-  const config = { ...parsed.data, UPSTREAM_DEADLINE_MS: parsed.data.UPSTREAM_DEADLINE_MS ?? 2 * parsed.data.UPSTREAM_TIMEOUT_MS };
-  const missing = config.UPSTREAMS.flatMap((u) => REQUIRED_SECRETS[u.name](config).filter((name) => config[name] === "").map((name) => `${name} (UPSTREAMS names ${u.name})`));
+  const config = {
+    ...parsed.data,
+    UPSTREAM_DEADLINE_MS: parsed.data.UPSTREAM_DEADLINE_MS ?? 2 * parsed.data.UPSTREAM_TIMEOUT_MS,
+  };
+  const missing = config.UPSTREAMS.flatMap((u) =>
+    REQUIRED_SECRETS[u.name](config)
+      .filter((name) => config[name] === "")
+      .map((name) => `${name} (UPSTREAMS names ${u.name})`),
+  );
   if (missing.length > 0) return { ok: false, problems: `missing ${[...new Set(missing)].join(", ")}` };
   return { ok: true, config };
 }

@@ -12,6 +12,12 @@ export function writeMetrics(dataset: AnalyticsEngineDataset | undefined, entry:
   dataset?.writeDataPoint({
     indexes: [account],
     blobs: [account, entry.errorCode, entry.returnCode, entry.upstreamCode === null ? "" : String(entry.upstreamCode)],
-    doubles: [Number(entry.billable), Number(entry.duplicate), entry.upstreamMs ?? 0, entry.totalMs, Number(entry.upstreamMs !== null)],
+    doubles: [
+      Number(entry.billable),
+      Number(entry.duplicate),
+      entry.upstreamMs ?? 0,
+      entry.totalMs,
+      Number(entry.upstreamMs !== null),
+    ],
   });
 }

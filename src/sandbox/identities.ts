@@ -30,7 +30,9 @@ export const SANDBOX_PORTED: Readonly<Record<string, Carrier>> = {
  * a Telecom number whose telecomCmcc answer is 227301, a Unicom number whose three-network
  * product is in maintenance (10020) so Tencent answers.
  */
-export const SANDBOX_PRODUCT_FAULTS: Readonly<Record<string, { readonly telecomCmcc?: number; readonly telecom?: number }>> = {
+export const SANDBOX_PRODUCT_FAULTS: Readonly<
+  Record<string, { readonly telecomCmcc?: number; readonly telecom?: number }>
+> = {
   "18900189001": { telecomCmcc: 227301 },
   "18600186001": { telecom: 10020 },
 };

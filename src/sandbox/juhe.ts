@@ -12,12 +12,20 @@ import { JUHE_ERROR_TEXTS } from "./juhe-error-texts.ts";
 import { failLikeANetwork, networkOf, orderStamp, transportFailureOf, verdict } from "./world.ts";
 
 /** Each product has its own key, as a juhe account has one per subscribed product. */
-export const SANDBOX_KEYS: Readonly<Record<JuheProduct, string>> = { telecomCmcc: "sandbox", telecom: "sandbox-telecom" };
+export const SANDBOX_KEYS: Readonly<Record<JuheProduct, string>> = {
+  telecomCmcc: "sandbox",
+  telecom: "sandbox-telecom",
+};
 export const SANDBOX_OPENID = "sandbox-openid";
 
 /** The real juhe client's options for a twin: its key and openid, any base URL (nothing is sent). */
 export function sandboxJuheOptions(product: JuheProduct, mode: "encrypted" | "plain"): JuheOptions {
-  return { baseUrl: "https://juhe.sandbox", product, key: SANDBOX_KEYS[product], openid: mode === "encrypted" ? SANDBOX_OPENID : null };
+  return {
+    baseUrl: "https://juhe.sandbox",
+    product,
+    key: SANDBOX_KEYS[product],
+    openid: mode === "encrypted" ? SANDBOX_OPENID : null,
+  };
 }
 
 export const sandboxJuheFetcher: typeof fetch = (input, init) => sandboxJuheFetch(new Request(input, init));

@@ -2,16 +2,20 @@
 // (docs/contract.md §5) so the real client, signing included, runs unchanged against it. It checks
 // the TC3-HMAC-SHA256 signature with the sandbox secret as Tencent does, and answers `Result`/`Isp`
 // from the same world as the juhe twins (./identities.ts through ./world.ts).
+
+import { ISP_NAMES } from "../upstream/carrier.ts";
+import { juheErrorRow } from "../upstream/juhe/codes.ts";
 import type { TencentOptions } from "../upstream/tencent/client.ts";
 import { PHONE_VERIFICATION, TENCENT_SERVICE } from "../upstream/tencent/client.ts";
 import { tc3Authorization } from "../upstream/tencent/sign.ts";
-import { ISP_NAMES } from "../upstream/carrier.ts";
-import { juheErrorRow } from "../upstream/juhe/codes.ts";
 import type { FailureCode } from "../wire/codes.ts";
 import { SANDBOX_ERROR_PHONE } from "./identities.ts";
 import { failLikeANetwork, networkOf, transportFailureOf, verdict } from "./world.ts";
 
-export const SANDBOX_TENCENT_SECRET = { secretId: "AKIDsandbox0123456789abcdef", secretKey: "sandbox-tencent-secret-key" } as const;
+export const SANDBOX_TENCENT_SECRET = {
+  secretId: "AKIDsandbox0123456789abcdef",
+  secretKey: "sandbox-tencent-secret-key",
+} as const;
 
 /** The real Tencent client's options for the twin: its secret, any base URL (nothing is sent). */
 export function sandboxTencentOptions(): TencentOptions {
@@ -53,7 +57,8 @@ async function signatureProblem(request: Request, host: string, payload: string)
   const credential = /Credential=([^/,\s]+)\//.exec(authorization)?.[1];
   if (credential !== SANDBOX_TENCENT_SECRET.secretId) return "AuthFailure.SecretIdNotFound";
   const timestamp = Number(request.headers.get("X-TC-Timestamp"));
-  if (!Number.isSafeInteger(timestamp) || Math.abs(Date.now() / 1000 - timestamp) > MAX_SKEW_S) return "AuthFailure.SignatureExpire";
+  if (!Number.isSafeInteger(timestamp) || Math.abs(Date.now() / 1000 - timestamp) > MAX_SKEW_S)
+    return "AuthFailure.SignatureExpire";
   const expected = await tc3Authorization({
     ...SANDBOX_TENCENT_SECRET,
     service: TENCENT_SERVICE,
@@ -70,7 +75,9 @@ type Params = { readonly phone: string; readonly name: string; readonly idCard: 
 function parseParams(payload: string): Params | null {
   try {
     const { IdCard, Name, Phone } = JSON.parse(payload) as Record<string, unknown>;
-    return typeof IdCard === "string" && typeof Name === "string" && typeof Phone === "string" ? { phone: Phone, name: Name, idCard: IdCard } : null;
+    return typeof IdCard === "string" && typeof Name === "string" && typeof Phone === "string"
+      ? { phone: Phone, name: Name, idCard: IdCard }
+      : null;
   } catch {
     return null;
   }
@@ -112,7 +119,12 @@ async function answer({ phone, name, idCard }: Params, signal: AbortSignal): Pro
 function tencentResult(result: string, phone: string): Response {
   const carrier = networkOf(phone);
   return Response.json({
-    Response: { Result: result, Description: DESCRIPTIONS[result] ?? "", Isp: carrier === null ? "" : ISP_NAMES[carrier], RequestId: crypto.randomUUID() },
+    Response: {
+      Result: result,
+      Description: DESCRIPTIONS[result] ?? "",
+      Isp: carrier === null ? "" : ISP_NAMES[carrier],
+      RequestId: crypto.randomUUID(),
+    },
   });
 }
 

@@ -12,7 +12,11 @@ import {
 
 /** The network a number is on today: where it was ported to, else its segment's carrier. */
 export function networkOf(phone: string): Carrier | null {
-  return (Object.hasOwn(SANDBOX_PORTED, phone) ? SANDBOX_PORTED[phone] : undefined) ?? carrierOfNumber(phone)?.carrier ?? null;
+  return (
+    (Object.hasOwn(SANDBOX_PORTED, phone) ? SANDBOX_PORTED[phone] : undefined) ??
+    carrierOfNumber(phone)?.carrier ??
+    null
+  );
 }
 
 /** A carrier's record check in juhe's terms: res 1 match, 2 mismatch (rescode says which), 3 unknown; null: no record. */
@@ -42,7 +46,9 @@ export function failLikeANetwork(failure: SandboxTransportFailure, signal: Abort
     case "http500":
       return Promise.resolve(new Response("Internal Server Error", { status: 500 }));
     case "notJson":
-      return Promise.resolve(new Response("<html><body>502 Bad Gateway</body></html>", { headers: { "Content-Type": "text/html" } }));
+      return Promise.resolve(
+        new Response("<html><body>502 Bad Gateway</body></html>", { headers: { "Content-Type": "text/html" } }),
+      );
     case "networkError":
       return Promise.reject(new TypeError("Network connection lost."));
     default:

@@ -48,6 +48,14 @@ export function record(upstream: string, fault: boolean, now: number): void {
   }
   const failures = (circuit?.failures ?? 0) + 1;
   const opens = failures === FAILURES_TO_OPEN || (wasOpen && circuit.probeSince !== null);
-  circuits.set(upstream, { failures, openUntil: opens ? now + OPEN_MS : (circuit?.openUntil ?? 0), probeSince: opens ? null : (circuit?.probeSince ?? null) }, now);
+  circuits.set(
+    upstream,
+    {
+      failures,
+      openUntil: opens ? now + OPEN_MS : (circuit?.openUntil ?? 0),
+      probeSince: opens ? null : (circuit?.probeSince ?? null),
+    },
+    now,
+  );
   if (opens) logEvent("warn", "circuit_opened", { upstream, failures });
 }

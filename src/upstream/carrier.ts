@@ -61,7 +61,9 @@ export function carrierOfNumber(phone11: string): Segment | null {
 /** How upstreams name the carriers (Tencent `Isp`), without a leading "中国". */
 export const ISP_NAMES: Readonly<Record<Carrier, string>> = { CMCC: "移动", CUCC: "联通", CTCC: "电信", CBN: "广电" };
 
-const CARRIER_OF_ISP: Readonly<Record<string, Carrier>> = Object.fromEntries(CARRIERS.map((carrier) => [ISP_NAMES[carrier], carrier]));
+const CARRIER_OF_ISP: Readonly<Record<string, Carrier>> = Object.fromEntries(
+  CARRIERS.map((carrier) => [ISP_NAMES[carrier], carrier]),
+);
 
 /** An upstream's carrier name (Tencent `Isp`: "移动", "联通", "电信", maybe "中国…" or "广电"); null if none. */
 export function carrierOfIsp(text: string | null | undefined): Carrier | null {

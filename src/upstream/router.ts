@@ -5,7 +5,7 @@ import type { Attempt } from "../billing/types.ts";
 import type { Identity } from "../identity/identity.ts";
 import { logEvent } from "../platform/log.ts";
 import type { Carrier } from "../wire/carrier.ts";
-import { fail, type Failure, type Outcome } from "../wire/outcome.ts";
+import { type Failure, fail, type Outcome } from "../wire/outcome.ts";
 import { admit, record } from "./breaker.ts";
 import { carrierOfNumber } from "./carrier.ts";
 import { TRANSPORT_FAILURES } from "./transport.ts";
@@ -35,7 +35,12 @@ const OUT_OF_TIME = fail(TRANSPORT_FAILURES.timeout.code, TRANSPORT_FAILURES.tim
 /** A failure that did not end the request, and whether it blames the upstream (see `decide`). */
 type Missed = { readonly failure: Failure; readonly fault: boolean; readonly code: string | null };
 
-export async function route(upstreams: readonly Upstream[], identity: Identity, limits: Limits, now: () => number = Date.now): Promise<UpstreamCall> {
+export async function route(
+  upstreams: readonly Upstream[],
+  identity: Identity,
+  limits: Limits,
+  now: () => number = Date.now,
+): Promise<UpstreamCall> {
   const started = now();
   const segment = carrierOfNumber(identity.loginphone)?.carrier ?? null;
   const attempts: Attempt[] = [];
@@ -61,14 +66,20 @@ export async function route(upstreams: readonly Upstream[], identity: Identity, 
     const answer = await attempt(upstream, identity, Math.min(limits.timeoutMs, remaining));
     record(upstream.name, answer.fault, now());
     const { outcome, code } = answer;
-    attempts.push({ upstream: upstream.name, code, ms: answer.latencyMs, orderId: outcome.ok ? outcome.value.upstreamOrderId : null });
+    attempts.push({
+      upstream: upstream.name,
+      code,
+      ms: answer.latencyMs,
+      orderId: outcome.ok ? outcome.value.upstreamOrderId : null,
+    });
     if (answer.notCarrier) denied.add(answer.notCarrier);
     if (outcome.ok) {
       // An upstream's carrier knows ported numbers; a segment another upstream denied is no answer.
       const carrier = outcome.value.carrier ?? (segment !== null && !denied.has(segment) ? segment : null);
       return finish({ ok: true, value: { ...outcome.value, carrier } }, code);
     }
-    if (outcome.code === "500" && code !== null) logEvent("error", "upstream_key_rejected", { upstream: upstream.name, code });
+    if (outcome.code === "500" && code !== null)
+      logEvent("error", "upstream_key_rejected", { upstream: upstream.name, code });
     if (!answer.failover) return finish(outcome, code);
     missed.push({ failure: outcome, fault: answer.fault, code });
   }
@@ -101,7 +112,10 @@ async function attempt(upstream: Upstream, identity: Identity, timeoutMs: number
   try {
     return await upstream.ask(identity, timeoutMs);
   } catch (error) {
-    logEvent("error", "upstream_threw", { upstream: upstream.name, error: error instanceof Error ? error.name : typeof error });
+    logEvent("error", "upstream_threw", {
+      upstream: upstream.name,
+      error: error instanceof Error ? error.name : typeof error,
+    });
     return { outcome: fail("500"), code: null, failover: false, fault: false, latencyMs: Date.now() - started };
   }
 }

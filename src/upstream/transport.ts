@@ -1,7 +1,7 @@
 // The HTTP exchange every adapter shares (docs/contract.md §5): one POST, answered within its
 // time, at most 64 KiB read, parsed as JSON. Whatever goes wrong here is not about the person,
 // so every transport failure fails over and counts against the upstream's circuit.
-import { fault, failed, type FailureRow, type Reply } from "./upstream.ts";
+import { type FailureRow, failed, fault, type Reply } from "./upstream.ts";
 
 /** An upstream answer larger than this is not read further. */
 export const MAX_ANSWER_BYTES = 64 * 1024;
@@ -23,7 +23,9 @@ export function transportReply(kind: TransportFailure): Reply {
   return failed(TRANSPORT_FAILURES[kind], null);
 }
 
-export type Exchanged = { readonly ok: true; readonly json: unknown } | { readonly ok: false; readonly kind: TransportFailure };
+export type Exchanged =
+  | { readonly ok: true; readonly json: unknown }
+  | { readonly ok: false; readonly kind: TransportFailure };
 
 // Resolved per call, so a test that replaces global fetch after building a client still sees it.
 export const network: typeof fetch = (input, init) => fetch(input, init);
@@ -34,7 +36,12 @@ const TIMED_OUT = Symbol("timed out");
  * POST `init` to `url` and read the JSON answer within `timeoutMs`. The signal asks fetch to stop;
  * the race makes the time limit hold even for a fetcher (or a body) that ignores it.
  */
-export async function exchange(send: typeof fetch, url: string, init: RequestInit, timeoutMs: number): Promise<Exchanged> {
+export async function exchange(
+  send: typeof fetch,
+  url: string,
+  init: RequestInit,
+  timeoutMs: number,
+): Promise<Exchanged> {
   const controller = new AbortController();
   let timer: ReturnType<typeof setTimeout> | undefined;
   const deadline = new Promise<typeof TIMED_OUT>((resolve) => {
@@ -44,7 +51,10 @@ export async function exchange(send: typeof fetch, url: string, init: RequestIni
     }, timeoutMs);
   });
   try {
-    const answer = await Promise.race([post(send, url, { ...init, method: "POST", signal: controller.signal }), deadline]);
+    const answer = await Promise.race([
+      post(send, url, { ...init, method: "POST", signal: controller.signal }),
+      deadline,
+    ]);
     return answer === TIMED_OUT ? { ok: false, kind: "timeout" } : answer;
   } finally {
     clearTimeout(timer);

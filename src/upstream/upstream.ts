@@ -5,7 +5,7 @@ import type { UpstreamName } from "../platform/config.ts";
 import type { Carrier } from "../wire/carrier.ts";
 import type { FailureCode, ReturnCode } from "../wire/codes.ts";
 import type { MatchCode } from "../wire/envelope.ts";
-import { fail, ok, type Outcome } from "../wire/outcome.ts";
+import { fail, type Outcome, ok } from "../wire/outcome.ts";
 
 export type AdapterName = Exclude<UpstreamName, "sandbox">;
 
@@ -57,10 +57,20 @@ export const REASONS = {
 } as const;
 
 /** A failure in an adapter's code table. */
-export type FailureRow = { readonly code: FailureCode; readonly reason: string; readonly failover: boolean; readonly fault: boolean };
+export type FailureRow = {
+  readonly code: FailureCode;
+  readonly reason: string;
+  readonly failover: boolean;
+  readonly fault: boolean;
+};
 
 /** An answer about the person (no record, invalid data) or our own request: no other upstream is asked. */
-export const final = (code: FailureCode, reason: string): FailureRow => ({ code, reason, failover: false, fault: false });
+export const final = (code: FailureCode, reason: string): FailureRow => ({
+  code,
+  reason,
+  failover: false,
+  fault: false,
+});
 
 /** The upstream failed (down, busy, refused our key, out of quota): the next one is asked, and the breaker counts it. */
 export const fault = (code: FailureCode, reason: string): FailureRow => ({ code, reason, failover: true, fault: true });

@@ -3,7 +3,7 @@
 // duplicates, the rate limit, the per-person budgets, 312, 313) or reserves; the upstream call;
 // then the settlement and the duplicate-cache write off the response path. Whatever happens after
 // a reservation, it is settled: committed for a 200, released for anything else, and never lost.
-import { SERVICE, type AccountRecord } from "../accounts/record.ts";
+import { type AccountRecord, SERVICE } from "../accounts/record.ts";
 import { accountObject, openingOf, rememberBalance, rememberBlocked } from "../billing/gateway.ts";
 import { deferSettlement } from "../billing/outbox.ts";
 import type { Begin, Settlement, Subjects } from "../billing/types.ts";
@@ -11,12 +11,12 @@ import { TOO_MANY_FAILURES_REASON } from "../crypto/logon.ts";
 import { inFlight, requestIdReused } from "../duplicates/policy.ts";
 import { readDuplicate, rememberResult } from "../duplicates/store.ts";
 import type { StoredResult } from "../duplicates/stored-result.ts";
+import type { Identity } from "../identity/identity.ts";
 import type { Background } from "../platform/background.ts";
 import type { Config } from "../platform/config.ts";
 import { logEvent } from "../platform/log.ts";
-import type { Identity } from "../identity/identity.ts";
-import { fail, type Failure } from "../wire/outcome.ts";
 import { route, type UpstreamCall } from "../upstream/router.ts";
+import { type Failure, fail } from "../wire/outcome.ts";
 import { limitsOf, upstreamsFor } from "./upstreams.ts";
 
 export type Answered = { kind: "answered"; call: UpstreamCall; stored: StoredResult | null };
@@ -92,7 +92,15 @@ export async function billableCall(a: Ask): Promise<Shared> {
   }
   const call = await askUpstream(a);
   const match = call.outcome.ok ? call.outcome.value : null;
-  const stored: StoredResult | null = match ? { returnCode: match.returnCode, matchCode: match.matchCode, carrier: match.carrier, orderNo: a.orderNo, at: a.now } : null;
+  const stored: StoredResult | null = match
+    ? {
+        returnCode: match.returnCode,
+        matchCode: match.matchCode,
+        carrier: match.carrier,
+        orderNo: a.orderNo,
+        at: a.now,
+      }
+    : null;
   a.ctx.waitUntil(
     settle(a, {
       orderNo: a.orderNo,
@@ -114,7 +122,13 @@ export async function billableCall(a: Ask): Promise<Shared> {
 function refused(a: Ask, answer: Exclude<Begin, { kind: "reserved" }>): Shared {
   switch (answer.kind) {
     case "refused":
-      return { kind: "refused", failure: answer.code === "312" ? fail("312", BELOW_PRICE(answer.balanceFen ?? 0, a.record.services[SERVICE]!.priceFen)) : fail(answer.code) };
+      return {
+        kind: "refused",
+        failure:
+          answer.code === "312"
+            ? fail("312", BELOW_PRICE(answer.balanceFen ?? 0, a.record.services[SERVICE]!.priceFen))
+            : fail(answer.code),
+      };
     case "blocked":
       rememberBlocked(a.record.tokenHash, answer.until, a.now);
       return { kind: "refused", failure: fail("307", TOO_MANY_FAILURES_REASON) };
@@ -128,7 +142,11 @@ function refused(a: Ask, answer: Exclude<Begin, { kind: "reserved" }>): Shared {
       return { kind: "refused", failure: inFlight(answer.orderNo) };
     case "tooFast": {
       const seconds = Math.max(1, Math.ceil(answer.retryAfterMs / 1000));
-      return { kind: "refused", failure: fail("502", TOO_FAST(a.record.rateLimit ?? 0, seconds)), retryAfterSeconds: seconds };
+      return {
+        kind: "refused",
+        failure: fail("502", TOO_FAST(a.record.rateLimit ?? 0, seconds)),
+        retryAfterSeconds: seconds,
+      };
     }
     case "overBudget":
       return { kind: "refused", failure: fail("309", OVER_BUDGET[answer.subject]) };
@@ -154,7 +172,10 @@ async function askUpstream(a: Ask): Promise<UpstreamCall> {
   try {
     return await route(upstreamsFor(a.config), a.identity, limitsOf(a.config));
   } catch (error) {
-    logEvent("error", "upstream_threw", { orderNo: a.orderNo, error: error instanceof Error ? error.name : typeof error });
+    logEvent("error", "upstream_threw", {
+      orderNo: a.orderNo,
+      error: error instanceof Error ? error.name : typeof error,
+    });
     return { outcome: fail("500"), attempts: [], upstreamCode: null, latencyMs: null };
   }
 }
@@ -175,7 +196,12 @@ async function settle(a: Ask, settlement: Settlement): Promise<void> {
     }
   }
   const deferred = await deferSettlement(a.env.ACCOUNTS, a.record.id, settlement);
-  const facts = { orderNo: a.orderNo, accountId: a.record.id, errorCode: settlement.errorCode, billable: settlement.stored !== null };
+  const facts = {
+    orderNo: a.orderNo,
+    accountId: a.record.id,
+    errorCode: settlement.errorCode,
+    billable: settlement.stored !== null,
+  };
   // Lost only if KV refuses too: the log line is then the operator's record of it.
   if (deferred) logEvent("warn", "settle_deferred", facts);
   else logEvent("error", "settle_lost", facts);

@@ -7,23 +7,31 @@
 // KV read before it. Refusals on the way may pay one more (104 comes first: when this isolate does
 // not know the balance, a refusal asks the object before answering).
 import { checkAccount } from "../accounts/check.ts";
-import { lookupAccount, sameAccount, type Account } from "../accounts/lookup.ts";
+import { type Account, lookupAccount, sameAccount } from "../accounts/lookup.ts";
 import { SERVICE } from "../accounts/record.ts";
-import { accountObject, askBalance, isBlocked, knownBalance, openingOf, rememberBalance, rememberBlocked } from "../billing/gateway.ts";
-import { TOO_MANY_FAILURES_REASON, decryptLogon } from "../crypto/logon.ts";
-import { answerDuplicate, answerRetry } from "../duplicates/policy.ts";
+import {
+  accountObject,
+  askBalance,
+  isBlocked,
+  knownBalance,
+  openingOf,
+  rememberBalance,
+  rememberBlocked,
+} from "../billing/gateway.ts";
+import { decryptLogon, TOO_MANY_FAILURES_REASON } from "../crypto/logon.ts";
 import { duplicateKey, fingerprint, requestKey, subjectKeys } from "../duplicates/fingerprint.ts";
+import { answerDuplicate, answerRetry } from "../duplicates/policy.ts";
 import { recentDuplicate } from "../duplicates/store.ts";
 import { parseLogonFields } from "../identity/logon-fields.ts";
 import type { Background } from "../platform/background.ts";
-import { readConfig, type Config } from "../platform/config.ts";
+import { type Config, readConfig } from "../platform/config.ts";
 import { chinaDay } from "../platform/time.ts";
 import type { UpstreamCall } from "../upstream/router.ts";
 import type { Verified } from "../wire/envelope.ts";
-import { fail, ok, type Failure, type Outcome } from "../wire/outcome.ts";
+import { type Failure, fail, type Outcome, ok } from "../wire/outcome.ts";
 import { billableCall } from "./billable-call.ts";
 import { readFields } from "./request/body.ts";
-import { REQUEST_ID_HEADER, parseParams, type Params } from "./request/params.ts";
+import { type Params, parseParams, REQUEST_ID_HEADER } from "./request/params.ts";
 
 /** Facts gathered along the way for the log line, the ledger and the response headers. */
 export type Trace = {
@@ -41,7 +49,14 @@ export type Trace = {
 
 type Step = { env: Env; ctx: Background; config: Config; params: Params; orderNo: string; now: number; trace: Trace };
 
-export async function run(request: Request, env: Env, ctx: Background, orderNo: string, now: number, trace: Trace): Promise<Outcome<Verified>> {
+export async function run(
+  request: Request,
+  env: Env,
+  ctx: Background,
+  orderNo: string,
+  now: number,
+  trace: Trace,
+): Promise<Outcome<Verified>> {
   const config = readConfig(env);
   if (!config.ok) return fail("500");
 
@@ -52,7 +67,11 @@ export async function run(request: Request, env: Env, ctx: Background, orderNo: 
 
   const found = await lookupAccount(env.ACCOUNTS, config.config.SERVICE_SECRET, params.value.token, now);
   if (!found.ok) return found;
-  return verifyAs({ env, ctx, config: config.config, params: params.value, orderNo, now, trace }, found.value.account, found.value.confirmation);
+  return verifyAs(
+    { env, ctx, config: config.config, params: params.value, orderNo, now, trace },
+    found.value.account,
+    found.value.confirmation,
+  );
 }
 
 /**
@@ -60,7 +79,11 @@ export async function run(request: Request, env: Env, ctx: Background, orderNo: 
  * own read when `account` is the token entry's copy: no answer and no upstream call before it says
  * the copy is current; when it is not, the request starts again here from the record.
  */
-async function verifyAs(s: Step, account: Account, confirmation: Promise<Outcome<Account>> | null): Promise<Outcome<Verified>> {
+async function verifyAs(
+  s: Step,
+  account: Account,
+  confirmation: Promise<Outcome<Account>> | null,
+): Promise<Outcome<Verified>> {
   const { env, params, orderNo, now, trace } = s;
   const { record, logonKey } = account;
   const secret = s.config.SERVICE_SECRET;
@@ -91,7 +114,12 @@ async function verifyAs(s: Step, account: Account, confirmation: Promise<Outcome
   if (!decrypted.ok) {
     if (decrypted.code !== "307") return refuse(decrypted);
     // Counted by the account's object, across isolates; it also says the balance.
-    const verdict = await accountObject(env, record.id).decryptionFailed({ service: SERVICE, opening: openingOf(record, SERVICE), tokenHash: record.tokenHash, now });
+    const verdict = await accountObject(env, record.id).decryptionFailed({
+      service: SERVICE,
+      opening: openingOf(record, SERVICE),
+      tokenHash: record.tokenHash,
+      now,
+    });
     rememberBalance(record.id, verdict.balanceFen, now);
     if (verdict.blockedUntil !== null) rememberBlocked(record.tokenHash, verdict.blockedUntil, now);
     return refuse(verdict.overBudget ? fail("307", TOO_MANY_FAILURES_REASON) : decrypted, verdict.balanceFen);
@@ -143,7 +171,16 @@ async function verifyAs(s: Step, account: Account, confirmation: Promise<Outcome
       trace.upstream = shared.call;
       const result = shared.call.outcome;
       if (!result.ok) return result;
-      return ok({ returnCode: result.value.returnCode, info: { orderNo, matchCode: result.value.matchCode, carrier: result.value.carrier, billable: true, duplicate: false } });
+      return ok({
+        returnCode: result.value.returnCode,
+        info: {
+          orderNo,
+          matchCode: result.value.matchCode,
+          carrier: result.value.carrier,
+          billable: true,
+          duplicate: false,
+        },
+      });
     }
     default:
       return shared satisfies never;

@@ -13,14 +13,25 @@ import { run, type Trace } from "./pipeline.ts";
 export function verifyMobile(request: Request, env: Env, ctx: Background): Promise<Response> {
   const handled = handle(request, env, ctx);
   // The whole request, its settlement and its ledger row outlive a caller who hangs up.
-  ctx.waitUntil(handled.then(() => {}, () => {}));
+  ctx.waitUntil(
+    handled.then(
+      () => {},
+      () => {},
+    ),
+  );
   return handled;
 }
 
 async function handle(request: Request, env: Env, ctx: Background): Promise<Response> {
   const started = Date.now();
   const orderNo = newOrderNo(started);
-  const trace: Trace = { accountId: null, fingerprint: null, upstream: null, recordedByObject: false, retryAfterSeconds: null };
+  const trace: Trace = {
+    accountId: null,
+    fingerprint: null,
+    upstream: null,
+    recordedByObject: false,
+    retryAfterSeconds: null,
+  };
   const outcome = await run(request, env, ctx, orderNo, started, trace).catch((error: unknown) => {
     // The name only: an error message may quote input.
     logEvent("error", "unhandled", { orderNo, error: error instanceof Error ? error.name : typeof error });

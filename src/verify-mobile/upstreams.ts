@@ -32,11 +32,33 @@ function build(config: Config): readonly Upstream[] {
       case "sandbox":
         return sandboxChain(mode);
       case "juhe":
-        return [{ name, carriers, ask: juheQuery({ baseUrl: config.JUHE_BASE_URL, product: "telecomCmcc", key: config.JUHE_KEY, openid }) }];
+        return [
+          {
+            name,
+            carriers,
+            ask: juheQuery({ baseUrl: config.JUHE_BASE_URL, product: "telecomCmcc", key: config.JUHE_KEY, openid }),
+          },
+        ];
       case "juhe3":
-        return [{ name, carriers, ask: juheQuery({ baseUrl: config.JUHE3_BASE_URL, product: "telecom", key: config.JUHE3_KEY, openid }) }];
+        return [
+          {
+            name,
+            carriers,
+            ask: juheQuery({ baseUrl: config.JUHE3_BASE_URL, product: "telecom", key: config.JUHE3_KEY, openid }),
+          },
+        ];
       case "tencent":
-        return [{ name, carriers, ask: tencentQuery({ baseUrl: config.TENCENT_BASE_URL, secretId: config.TENCENT_SECRET_ID, secretKey: config.TENCENT_SECRET_KEY }) }];
+        return [
+          {
+            name,
+            carriers,
+            ask: tencentQuery({
+              baseUrl: config.TENCENT_BASE_URL,
+              secretId: config.TENCENT_SECRET_ID,
+              secretKey: config.TENCENT_SECRET_KEY,
+            }),
+          },
+        ];
       default:
         return name satisfies never;
     }

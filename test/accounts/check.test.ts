@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { checkAccount } from "../../src/accounts/check.ts";
-import { chinaDay } from "../../src/platform/time.ts";
 import type { AccountRecord } from "../../src/accounts/record.ts";
+import { chinaDay } from "../../src/platform/time.ts";
 
 const base: AccountRecord = {
   id: "acc_0123456789abcdef",
@@ -31,7 +31,10 @@ describe("checkAccount", () => {
     ["contract ended yesterday", { contractEnd: "2026-11-25" }, "314"],
     ["offline wins over other faults", { status: "offline", services: {} }, "103"],
   ] as const)("%s → %s", (_name, patch, code) => {
-    expect(checkAccount({ ...base, ...patch } as AccountRecord, "verifyMobile", TODAY, null)).toMatchObject({ ok: false, code });
+    expect(checkAccount({ ...base, ...patch } as AccountRecord, "verifyMobile", TODAY, null)).toMatchObject({
+      ok: false,
+      code,
+    });
   });
 
   it("names the day an ended contract ended", () => {
@@ -64,7 +67,10 @@ describe("checkAccount", () => {
     ["active, open-ended", { contractEnd: null }],
     ["contract ends today (inclusive)", { contractEnd: TODAY }],
   ] as const)("passes: %s", (_name, patch) => {
-    expect(checkAccount({ ...base, ...patch } as AccountRecord, "verifyMobile", TODAY, null)).toEqual({ ok: true, value: undefined });
+    expect(checkAccount({ ...base, ...patch } as AccountRecord, "verifyMobile", TODAY, null)).toEqual({
+      ok: true,
+      value: undefined,
+    });
   });
 });
 

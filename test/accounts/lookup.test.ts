@@ -1,10 +1,10 @@
 import { env } from "cloudflare:workers";
 import { beforeEach, describe, expect, it, onTestFinished, vi } from "vitest";
-import { ACCOUNT_CACHE_MS, lookupAccount, sameAccount, type Found } from "../../src/accounts/lookup.ts";
+import { ACCOUNT_CACHE_MS, type Found, lookupAccount, sameAccount } from "../../src/accounts/lookup.ts";
 import { accountKey, newToken, tokenKey } from "../../src/accounts/record.ts";
 import { sha256Hex } from "../../src/crypto/secrets.ts";
 import type { Outcome } from "../../src/wire/outcome.ts";
-import { TEST_SECRET, createAccount, freshIsolate, writeAccount } from "../support/caller.ts";
+import { createAccount, freshIsolate, TEST_SECRET, writeAccount } from "../support/caller.ts";
 
 const NOW = 1_800_000_000_000;
 
@@ -14,7 +14,11 @@ async function settled(found: Outcome<Found>) {
   const { account, confirmation } = found.value;
   const truth = confirmation ? await confirmation : null;
   if (truth && !truth.ok) return truth;
-  return { ok: true, record: truth && !sameAccount(truth.value, account) ? truth.value.record : account.record, stale: truth !== null && !sameAccount(truth.value, account) };
+  return {
+    ok: true,
+    record: truth && !sameAccount(truth.value, account) ? truth.value.record : account.record,
+    stale: truth !== null && !sameAccount(truth.value, account),
+  };
 }
 
 const lookup = (token: string, now = NOW) => lookupAccount(env.ACCOUNTS, TEST_SECRET, token, now);
@@ -57,7 +61,11 @@ describe("lookupAccount", () => {
   });
 
   it("answers a token of another shape with 105 without reading KV", async () => {
-    const kv = { get: () => { throw new Error("must not read"); } } as unknown as KVNamespace;
+    const kv = {
+      get: () => {
+        throw new Error("must not read");
+      },
+    } as unknown as KVNamespace;
     expect(await lookupAccount(kv, TEST_SECRET, "not-a-token", NOW)).toEqual({ ok: false, code: "105" });
   });
 
@@ -88,7 +96,10 @@ describe("lookupAccount", () => {
 
   it("answers 500 when the logon key was sealed under another secret", async () => {
     const account = await createAccount();
-    expect(await settled(await lookupAccount(env.ACCOUNTS, `${TEST_SECRET}-other`, account.token, NOW))).toEqual({ ok: false, code: "500" });
+    expect(await settled(await lookupAccount(env.ACCOUNTS, `${TEST_SECRET}-other`, account.token, NOW))).toEqual({
+      ok: false,
+      code: "500",
+    });
   });
 
   it("serves a change only after the isolate cache expires", async () => {

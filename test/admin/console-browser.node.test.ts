@@ -5,7 +5,7 @@
 /// <reference types="node" />
 import { writeFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createClient, type VerifyMobileError, type Identity } from "../../client/index.ts";
+import { createClient, type Identity, type VerifyMobileError } from "../../client/index.ts";
 import { SANDBOX_PEOPLE } from "../../src/sandbox/identities.ts";
 import { browserFor, openPage, type Page } from "../support/browser.ts";
 import { type LocalWorker, startWorker } from "../support/local-worker.ts";
@@ -28,7 +28,12 @@ describe.skipIf(!browser)("/admin/console in headless Chromium", () => {
     const { token, logonKey } = worker.accounts.console!;
     const client = createClient({ baseUrl: worker.base, token, logonKey });
     // Two billed answers (25 fen each), a 309 and a 503: three codes on today's bar.
-    for (const identity of [ZHANG, ZHANG, { ...ZHANG, idCard: li.idCard, loginphone: li.phone, userName: "王二" }, { ...ZHANG, loginphone: "13900010020" }]) {
+    for (const identity of [
+      ZHANG,
+      ZHANG,
+      { ...ZHANG, idCard: li.idCard, loginphone: li.phone, userName: "王二" },
+      { ...ZHANG, loginphone: "13900010020" },
+    ]) {
       await client.verify(identity).then(
         (r) => orderNos.push(r.orderNo),
         (e: VerifyMobileError) => orderNos.push(e.orderNo!),
@@ -66,17 +71,26 @@ describe.skipIf(!browser)("/admin/console in headless Chromium", () => {
     })()`);
     await page.type("#token", worker.adminToken);
     await page.click("#token-form button[type=submit]");
-    await page.waitFor(`document.getElementById("token-state").textContent === "令牌可用 token accepted"`, "the token to be accepted");
+    await page.waitFor(
+      `document.getElementById("token-state").textContent === "令牌可用 token accepted"`,
+      "the token to be accepted",
+    );
     await page.type("#account", worker.accounts.console!.accountId);
     await page.click("#load");
     await page.waitFor(`!document.getElementById("account-view").hidden`, "the account to load");
-    expect([await text("balance"), await text("balance-fen"), await text("remaining"), await text("reserved")]).toEqual(["¥99.50", "9,950 分 fen", "98", "0"]);
+    expect([await text("balance"), await text("balance-fen"), await text("remaining"), await text("reserved")]).toEqual(
+      ["¥99.50", "9,950 分 fen", "98", "0"],
+    );
   });
 
   it("draws today's requests by code and totals them", async () => {
-    const bars = await page.evaluate<string[]>(`[...document.querySelectorAll("#chart rect")].map((r) => r.dataset.code + ":" + r.querySelector("title").textContent.split(": ")[1])`);
+    const bars = await page.evaluate<string[]>(
+      `[...document.querySelectorAll("#chart rect")].map((r) => r.dataset.code + ":" + r.querySelector("title").textContent.split(": ")[1])`,
+    );
     expect(bars).toEqual(["200:2", "309:1", "503:1"]);
-    const totals = await page.evaluate<string[][]>(`[...document.querySelectorAll("#usage-totals tr")].map((tr) => [...tr.cells].map((c) => c.textContent))`);
+    const totals = await page.evaluate<string[][]>(
+      `[...document.querySelectorAll("#usage-totals tr")].map((tr) => [...tr.cells].map((c) => c.textContent))`,
+    );
     expect(totals).toEqual([
       ["200", "2", "2", "¥0.50"],
       ["309", "1", "0", "¥0.00"],
@@ -85,12 +99,24 @@ describe.skipIf(!browser)("/admin/console in headless Chromium", () => {
   });
 
   it("lists the ledger and finds a row by order number", async () => {
-    const listed = await page.evaluate<string[]>(`[...document.querySelectorAll("#ledger tr")].map((tr) => tr.cells[1].textContent + " " + tr.cells[2].textContent + " " + tr.cells[4].textContent)`);
-    expect(listed).toEqual([`${orderNos[0]} 200 ¥0.25`, `${orderNos[1]} 309 ¥0.00`, `${orderNos[2]} 200 ¥0.25`, `${orderNos[3]} 503 ¥0.00`]);
+    const listed = await page.evaluate<string[]>(
+      `[...document.querySelectorAll("#ledger tr")].map((tr) => tr.cells[1].textContent + " " + tr.cells[2].textContent + " " + tr.cells[4].textContent)`,
+    );
+    expect(listed).toEqual([
+      `${orderNos[0]} 200 ¥0.25`,
+      `${orderNos[1]} 309 ¥0.00`,
+      `${orderNos[2]} 200 ¥0.25`,
+      `${orderNos[3]} 503 ¥0.00`,
+    ]);
     const urls = await page.evaluate<string[]>("window.ledgerUrls.map((u) => u.replace(/^.*\\/ledger/, ''))");
-    expect(urls.map((u) => u.replace(/from=[\d-]+&to=[\d-]+/, "RANGE"))).toEqual(["?RANGE", "?RANGE&cursor=second-half"]);
+    expect(urls.map((u) => u.replace(/from=[\d-]+&to=[\d-]+/, "RANGE"))).toEqual([
+      "?RANGE",
+      "?RANGE&cursor=second-half",
+    ]);
     await page.type("#search", orderNos[3]!.slice(-12));
-    const found = await page.evaluate<string[]>(`[...document.querySelectorAll("#ledger tr")].map((tr) => tr.cells[1].textContent)`);
+    const found = await page.evaluate<string[]>(
+      `[...document.querySelectorAll("#ledger tr")].map((tr) => tr.cells[1].textContent)`,
+    );
     expect([found, await text("ledger-count")]).toEqual([[orderNos[3]], "1 / 4 行 rows"]);
   });
 
@@ -103,7 +129,14 @@ describe.skipIf(!browser)("/admin/console in headless Chromium", () => {
     await page.waitFor("window.downloaded", "the CSV");
     const csv = await page.evaluate<string>("window.downloaded");
     const lines = csv.trim().split(/\r?\n/);
-    expect([lines.length, lines[0]!.split(",")[0], ...orderNos.map((o) => csv.includes(o))]).toEqual([5, "orderNo", true, true, true, true]);
+    expect([lines.length, lines[0]!.split(",")[0], ...orderNos.map((o) => csv.includes(o))]).toEqual([
+      5,
+      "orderNo",
+      true,
+      true,
+      true,
+      true,
+    ]);
   });
 
   it("credits the account and shows the new state", async () => {
@@ -112,7 +145,11 @@ describe.skipIf(!browser)("/admin/console in headless Chromium", () => {
     expect(await text("credit-preview")).toBe("= ¥0.50");
     await page.click("#credit");
     await page.waitFor(`document.getElementById("credit-state").className === "ok"`, "the credit");
-    expect([await text("balance"), await text("remaining"), await text("credit-state")]).toEqual(["¥100.00", "100", "已入账 credited ¥0.50, 2 次"]);
+    expect([await text("balance"), await text("remaining"), await text("credit-state")]).toEqual([
+      "¥100.00",
+      "100",
+      "已入账 credited ¥0.50, 2 次",
+    ]);
   });
 
   it("renders a page worth looking at (screenshot)", async () => {
@@ -126,7 +163,9 @@ describe.skipIf(!browser)("/admin/console in headless Chromium", () => {
   });
 
   it("keeps the token out of the URL, storage, cookies and the document, and ran without errors", async () => {
-    const traces = await page.evaluate<unknown[]>(`[location.href, localStorage.length, sessionStorage.length, document.cookie,
+    const traces = await page.evaluate<
+      unknown[]
+    >(`[location.href, localStorage.length, sessionStorage.length, document.cookie,
       document.documentElement.outerHTML.includes(${JSON.stringify(worker.adminToken)}), document.getElementById("token").value]`);
     expect(traces).toEqual([`${worker.base}/admin/console`, 0, 0, "", false, ""]);
     expect(page.problems).toEqual([]);

@@ -15,7 +15,11 @@ const nonceOf = (csp: string | null) => /script-src 'nonce-([\w-]+)'/.exec(csp ?
 describe("GET /admin/console", () => {
   it("answers the page without a token, not to be cached", async () => {
     const { response } = await load();
-    expect([response.status, response.headers.get("Content-Type"), response.headers.get("Cache-Control")]).toEqual([200, "text/html; charset=utf-8", "no-store"]);
+    expect([response.status, response.headers.get("Content-Type"), response.headers.get("Cache-Control")]).toEqual([
+      200,
+      "text/html; charset=utf-8",
+      "no-store",
+    ]);
   });
 
   it("runs only its own script and style, talks only to its origin, cannot be framed or submit forms", async () => {

@@ -3,7 +3,14 @@
 // concurrent requests. Fake bindings, fake upstream; the model runs in Node as it does in workerd.
 /// <reference types="node" />
 import { beforeAll, describe, expect, it } from "vitest";
-import { CHAIN_HEADER, COLD_HEADER, HOPS_HEADER, SERIAL_MS_HEADER, UPSTREAM_MS_HEADER, UPSTREAM_OWN_HEADER } from "../../bench/model/protocol.ts";
+import {
+  CHAIN_HEADER,
+  COLD_HEADER,
+  HOPS_HEADER,
+  SERIAL_MS_HEADER,
+  UPSTREAM_MS_HEADER,
+  UPSTREAM_OWN_HEADER,
+} from "../../bench/model/protocol.ts";
 
 type Bindings = { KV: KVNamespace; OBJECTS: DurableObjectNamespace };
 type Handler = (env: Bindings) => Promise<void>;
@@ -15,13 +22,17 @@ beforeAll(async () => {
   ({ modelled } = await import("../../bench/model/bindings.ts"));
 });
 
-const kv = { get: async (key: string) => (key === "present" ? "value" : null), put: async () => {} } as unknown as KVNamespace;
+const kv = {
+  get: async (key: string) => (key === "present" ? "value" : null),
+  put: async () => {},
+} as unknown as KVNamespace;
 const objects = {
   idFromName: (name: string) => name,
   get: () => ({ begin: async () => "reserved", settle: async () => {} }),
 } as unknown as DurableObjectNamespace;
 const env = { KV: kv, OBJECTS: objects, MODEL_KV_HIT_MS: "2", MODEL_KV_MISS_MS: "6", MODEL_OBJECT_MS: "4" };
-const begin = (e: Bindings) => (e.OBJECTS.get(e.OBJECTS.idFromName("acc")) as unknown as { begin(): Promise<string> }).begin();
+const begin = (e: Bindings) =>
+  (e.OBJECTS.get(e.OBJECTS.idFromName("acc")) as unknown as { begin(): Promise<string> }).begin();
 const upstream = () => fetch("https://upstream.test/");
 
 let colds = 0;
@@ -36,7 +47,11 @@ async function send(handler: Handler, headers: Record<string, string> = {}) {
     { kv: ["KV"], objects: ["OBJECTS"] },
     () => colds++,
   );
-  const response = await worker.fetch!(new Request("https://gateway.test/", { headers }), env as unknown as Bindings, {} as ExecutionContext);
+  const response = await worker.fetch!(
+    new Request("https://gateway.test/", { headers }),
+    env as unknown as Bindings,
+    {} as ExecutionContext,
+  );
   return {
     hops: response.headers.get(HOPS_HEADER),
     chain: response.headers.get(CHAIN_HEADER),
@@ -53,7 +68,12 @@ describe("serial calls before the upstream", () => {
       await begin(e);
       await upstream();
     });
-    expect(seen).toEqual({ hops: "3", chain: "KV.get hit > KV.get miss > OBJECTS.begin", serialMs: "12", upstreamMs: "7" });
+    expect(seen).toEqual({
+      hops: "3",
+      chain: "KV.get hit > KV.get miss > OBJECTS.begin",
+      serialMs: "12",
+      upstreamMs: "7",
+    });
   });
 
   it("counts calls raced together once, holding the request up for the slower", async () => {

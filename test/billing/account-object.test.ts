@@ -1,7 +1,8 @@
 // The account's Durable Object on its own: reservations, settlement, the duplicate window, credits,
 // usage and the ledger, through its real RPC stub and SQLite storage.
-import { env } from "cloudflare:workers";
+
 import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
+import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { RESERVATION_TTL_MS } from "../../src/billing/account-object.ts";
 import type { BeginRequest, Opening, Settlement } from "../../src/billing/types.ts";
@@ -11,14 +12,31 @@ const object = () => env.ACCOUNT_OBJECTS.get(env.ACCOUNT_OBJECTS.idFromName(`acc
 const NOW = Date.parse("2026-11-26T04:00:00Z"); // 12:00 in China
 const open: Opening = { balanceFen: null, remaining: null };
 const begin = (orderNo: string, patch: Partial<BeginRequest> = {}): BeginRequest => ({
-  orderNo, service: "verifyMobile", priceFen: 50, opening: open, fingerprint: `fp-${orderNo}`, dedupTtl: 60,
-  tokenHash: "t".repeat(64), limits: { rateLimit: null, subjectBudget: 10 }, subjects: { phone: `phone-${orderNo}`, idCard: `id-${orderNo}` },
-  requestKey: null, now: NOW, ...patch,
+  orderNo,
+  service: "verifyMobile",
+  priceFen: 50,
+  opening: open,
+  fingerprint: `fp-${orderNo}`,
+  dedupTtl: 60,
+  tokenHash: "t".repeat(64),
+  limits: { rateLimit: null, subjectBudget: 10 },
+  subjects: { phone: `phone-${orderNo}`, idCard: `id-${orderNo}` },
+  requestKey: null,
+  now: NOW,
+  ...patch,
 });
 const stored = (orderNo: string) => ({ returnCode: "10000" as const, matchCode: "11" as const, orderNo, at: NOW });
 const settled = (orderNo: string, billable: boolean, patch: Partial<Settlement> = {}): Settlement => ({
-  orderNo, at: NOW, errorCode: billable ? "200" : "502", returnCode: billable ? "10000" : "0",
-  upstreamOrderId: billable ? "J1" : null, upstreamCode: billable ? 0 : null, upstreamMs: 12, attempts: [], stored: billable ? stored(orderNo) : null, ...patch,
+  orderNo,
+  at: NOW,
+  errorCode: billable ? "200" : "502",
+  returnCode: billable ? "10000" : "0",
+  upstreamOrderId: billable ? "J1" : null,
+  upstreamCode: billable ? 0 : null,
+  upstreamMs: 12,
+  attempts: [],
+  stored: billable ? stored(orderNo) : null,
+  ...patch,
 });
 
 describe("begin", () => {
@@ -27,7 +45,11 @@ describe("begin", () => {
   });
 
   it("refuses an empty balance with 104", async () => {
-    expect(await object().begin(begin("o1", { opening: { balanceFen: 0, remaining: null } }))).toEqual({ kind: "refused", code: "104", balanceFen: 0 });
+    expect(await object().begin(begin("o1", { opening: { balanceFen: 0, remaining: null } }))).toEqual({
+      kind: "refused",
+      code: "104",
+      balanceFen: 0,
+    });
   });
 
   it("refuses with 312 when reservations hold what the balance could pay", async () => {
@@ -47,7 +69,10 @@ describe("begin", () => {
 
   it("says an identical request is in flight (two edges at once)", async () => {
     const o = object();
-    const [a, b] = await Promise.all([o.begin(begin("o1", { fingerprint: "same" })), o.begin(begin("o2", { fingerprint: "same" }))]);
+    const [a, b] = await Promise.all([
+      o.begin(begin("o1", { fingerprint: "same" })),
+      o.begin(begin("o2", { fingerprint: "same" })),
+    ]);
     expect([a.kind, b.kind]).toEqual(["reserved", "inFlight"]);
   });
 
@@ -55,7 +80,11 @@ describe("begin", () => {
     const o = object();
     await o.begin(begin("o1", { fingerprint: "same" }));
     await o.settle(settled("o1", true));
-    expect(await o.begin(begin("o2", { fingerprint: "same", now: NOW + 59_000 }))).toEqual({ kind: "duplicate", stored: stored("o1"), balanceFen: null });
+    expect(await o.begin(begin("o2", { fingerprint: "same", now: NOW + 59_000 }))).toEqual({
+      kind: "duplicate",
+      stored: stored("o1"),
+      balanceFen: null,
+    });
   });
 
   it("forgets the duplicate once the window has passed", async () => {
@@ -69,7 +98,11 @@ describe("begin", () => {
     const o = object();
     await o.begin(begin("o1", { opening: { balanceFen: 500, remaining: 3 } }));
     await o.settle(settled("o1", true));
-    expect(await o.state("verifyMobile", { balanceFen: 9999, remaining: 9999 })).toEqual({ balanceFen: 450, remaining: 2, reserved: 0 });
+    expect(await o.state("verifyMobile", { balanceFen: 9999, remaining: 9999 })).toEqual({
+      balanceFen: 450,
+      remaining: 2,
+      reserved: 0,
+    });
   });
 });
 
@@ -101,7 +134,10 @@ describe("settle", () => {
 
   it("lists every upstream attempt in the ledger row", async () => {
     const o = object();
-    const attempts = [{ upstream: "juhe", code: "227301", ms: 40, orderId: null }, { upstream: "juhe3", code: "0", ms: 55, orderId: "J2" }];
+    const attempts = [
+      { upstream: "juhe", code: "227301", ms: 40, orderId: null },
+      { upstream: "juhe3", code: "0", ms: 55, orderId: "J2" },
+    ];
     await o.begin(begin("o1"));
     await o.settle(settled("o1", true, { attempts }));
     expect((await o.ledger("2026-11-26", "2026-11-26", 10))[0]?.attempts).toEqual(attempts);
@@ -112,7 +148,20 @@ describe("settle", () => {
     await o.begin(begin("o1", { fingerprint: "f".repeat(64) }));
     await o.settle(settled("o1", true));
     expect(await o.ledger("2026-11-26", "2026-11-26", 10)).toEqual([
-      { orderNo: "o1", at: NOW, service: "verifyMobile", errorCode: "200", returnCode: "10000", chargedFen: 50, duplicate: false, upstreamOrderId: "J1", upstreamCode: 0, upstreamMs: 12, fingerprintPrefix: "f".repeat(12), attempts: [] },
+      {
+        orderNo: "o1",
+        at: NOW,
+        service: "verifyMobile",
+        errorCode: "200",
+        returnCode: "10000",
+        chargedFen: 50,
+        duplicate: false,
+        upstreamOrderId: "J1",
+        upstreamCode: 0,
+        upstreamMs: 12,
+        fingerprintPrefix: "f".repeat(12),
+        attempts: [],
+      },
     ]);
   });
 });
@@ -121,39 +170,74 @@ describe("credit, usage and the alarm", () => {
   it("tops up balance and counts", async () => {
     const o = object();
     const opening = { balanceFen: 0, remaining: 0 };
-    expect(await o.credit({ service: "verifyMobile", balanceFen: 1000, count: 5, opening, at: NOW })).toEqual({ ok: true, state: { balanceFen: 1000, remaining: 5, reserved: 0 } });
+    expect(await o.credit({ service: "verifyMobile", balanceFen: 1000, count: 5, opening, at: NOW })).toEqual({
+      ok: true,
+      state: { balanceFen: 1000, remaining: 5, reserved: 0 },
+    });
   });
 
   it("never turns an unmetered account into a prepaid one by a balance credit", async () => {
     const o = object();
-    expect(await o.credit({ service: "verifyMobile", balanceFen: 300, count: 0, opening: open, at: NOW })).toMatchObject({ ok: false });
+    expect(
+      await o.credit({ service: "verifyMobile", balanceFen: 300, count: 0, opening: open, at: NOW }),
+    ).toMatchObject({ ok: false });
     expect(await o.state("verifyMobile", open)).toEqual({ balanceFen: null, remaining: null, reserved: 0 });
   });
 
   it("starts a balance on an unprepaid account, and a count on an unmetered service, when the credit says so", async () => {
     const o = object();
-    const credited = await o.credit({ service: "verifyMobile", balanceFen: 300, count: 5, start: true, opening: open, at: NOW });
+    const credited = await o.credit({
+      service: "verifyMobile",
+      balanceFen: 300,
+      count: 5,
+      start: true,
+      opening: open,
+      at: NOW,
+    });
     expect(credited).toEqual({ ok: true, state: { balanceFen: 300, remaining: 5, reserved: 0 } });
   });
 
   it("never turns an unmetered service into a metered one by a count credit", async () => {
-    expect(await object().credit({ service: "verifyMobile", balanceFen: 0, count: 5, opening: open, at: NOW })).toMatchObject({ ok: false });
+    expect(
+      await object().credit({ service: "verifyMobile", balanceFen: 0, count: 5, opening: open, at: NOW }),
+    ).toMatchObject({ ok: false });
   });
 
   it("refuses a credit whose result leaves the safe integer range, changing nothing", async () => {
     const o = object();
     const opening = { balanceFen: Number.MAX_SAFE_INTEGER - 10, remaining: 0 };
-    expect(await o.credit({ service: "verifyMobile", balanceFen: 11, count: 0, opening, at: NOW })).toMatchObject({ ok: false });
+    expect(await o.credit({ service: "verifyMobile", balanceFen: 11, count: 0, opening, at: NOW })).toMatchObject({
+      ok: false,
+    });
     expect((await o.state("verifyMobile", opening)).balanceFen).toBe(Number.MAX_SAFE_INTEGER - 10);
   });
 
   it("sums usage per China day and code, equal to the ledger", async () => {
     const o = object();
-    for (const [id, billable] of [["a", true], ["b", true], ["c", false]] as const) {
+    for (const [id, billable] of [
+      ["a", true],
+      ["b", true],
+      ["c", false],
+    ] as const) {
       await o.begin(begin(id));
       await o.settle(settled(id, billable));
     }
-    await o.recordMany([{ orderNo: "d", at: NOW, service: "verifyMobile", errorCode: "306", returnCode: "0", chargedFen: 0, duplicate: false, upstreamOrderId: null, upstreamCode: null, upstreamMs: null, fingerprintPrefix: null, attempts: [] }]);
+    await o.recordMany([
+      {
+        orderNo: "d",
+        at: NOW,
+        service: "verifyMobile",
+        errorCode: "306",
+        returnCode: "0",
+        chargedFen: 0,
+        duplicate: false,
+        upstreamOrderId: null,
+        upstreamCode: null,
+        upstreamMs: null,
+        fingerprintPrefix: null,
+        attempts: [],
+      },
+    ]);
     const ledger = await o.ledger("2026-11-26", "2026-11-26", 100);
     const usage = await o.usage("2026-11-26", "2026-11-26");
     expect(usage).toEqual([
@@ -168,7 +252,9 @@ describe("credit, usage and the alarm", () => {
     const o = object();
     await o.begin(begin("a", { priceFen: 0 }));
     await o.settle(settled("a", true));
-    expect(await o.usage("2026-11-26", "2026-11-26")).toEqual([{ day: "2026-11-26", errorCode: "200", requests: 1, billable: 1, chargedFen: 0 }]);
+    expect(await o.usage("2026-11-26", "2026-11-26")).toEqual([
+      { day: "2026-11-26", errorCode: "200", requests: 1, billable: 1, chargedFen: 0 },
+    ]);
   });
 
   it("refuses 104 before answering a duplicate", async () => {

@@ -13,8 +13,18 @@ let n = 0;
 const accountId = () => `acc_buffer_${n++}`;
 const object = (id: string) => env.ACCOUNT_OBJECTS.get(env.ACCOUNT_OBJECTS.idFromName(id));
 const row = (orderNo: string): LedgerEntry => ({
-  orderNo, at: NOW, service: "verifyMobile", errorCode: "307", returnCode: "0", chargedFen: 0, duplicate: false,
-  upstreamOrderId: null, upstreamCode: null, upstreamMs: null, fingerprintPrefix: null, attempts: [],
+  orderNo,
+  at: NOW,
+  service: "verifyMobile",
+  errorCode: "307",
+  returnCode: "0",
+  chargedFen: 0,
+  duplicate: false,
+  upstreamOrderId: null,
+  upstreamCode: null,
+  upstreamMs: null,
+  fingerprintPrefix: null,
+  attempts: [],
 });
 
 /** The bindings with recordMany() failing the first `failures` calls; counts the calls. */
@@ -33,7 +43,13 @@ function flakyRecordMany(failures: number) {
           : Reflect.get(target, name),
     });
   };
-  const bindings = { ...env, ACCOUNT_OBJECTS: { idFromName: (name: string) => namespace.idFromName(name), get } as unknown as Env["ACCOUNT_OBJECTS"] };
+  const bindings = {
+    ...env,
+    ACCOUNT_OBJECTS: {
+      idFromName: (name: string) => namespace.idFromName(name),
+      get,
+    } as unknown as Env["ACCOUNT_OBJECTS"],
+  };
   return { bindings, calls };
 }
 
@@ -44,13 +60,20 @@ describe("queueLedgerRow", () => {
   it("hands the flush to the request that starts the batch only, and sends the batch in one call per account", async () => {
     const { bindings, calls } = flakyRecordMany(0);
     const [a, b] = [accountId(), accountId()];
-    const handed = [queueLedgerRow(bindings, a, row("r1")), queueLedgerRow(bindings, a, row("r2")), queueLedgerRow(bindings, b, row("r3"))];
+    const handed = [
+      queueLedgerRow(bindings, a, row("r1")),
+      queueLedgerRow(bindings, a, row("r2")),
+      queueLedgerRow(bindings, b, row("r3")),
+    ];
     await vi.advanceTimersByTimeAsync(1_000);
     await handed[0];
     expect({
       handed: handed.map((p) => p !== null),
       calls: calls.made,
-      rows: [(await object(a).ledger(TODAY, TODAY, 10)).map((r) => r.orderNo), (await object(b).ledger(TODAY, TODAY, 10)).map((r) => r.orderNo)],
+      rows: [
+        (await object(a).ledger(TODAY, TODAY, 10)).map((r) => r.orderNo),
+        (await object(b).ledger(TODAY, TODAY, 10)).map((r) => r.orderNo),
+      ],
     }).toEqual({ handed: [true, false, false], calls: 2, rows: [["r1", "r2"], ["r3"]] });
   });
 
@@ -75,6 +98,9 @@ describe("queueLedgerRow", () => {
     const second = queueLedgerRow(bindings, id, row("r2"));
     await vi.advanceTimersByTimeAsync(1_000);
     await second;
-    expect([second !== null, (await object(id).ledger(TODAY, TODAY, 10)).map((r) => r.orderNo)]).toEqual([true, ["r1", "r2"]]);
+    expect([second !== null, (await object(id).ledger(TODAY, TODAY, 10)).map((r) => r.orderNo)]).toEqual([
+      true,
+      ["r1", "r2"],
+    ]);
   });
 });

@@ -1,16 +1,22 @@
 // The ledger inside the account's object: rollups written with every row, refusals counted
 // without rows, pages in a stable order, the storage report, and one alarm for every need.
-import { env } from "cloudflare:workers";
+
 import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
+import { env } from "cloudflare:workers";
 import { describe, expect, it, vi } from "vitest";
 import { type AccountObject, RESERVATION_TTL_MS } from "../../src/billing/account-object.ts";
-import { retiresAt } from "../../src/billing/ledger-archive.ts";
 import { Ledger } from "../../src/billing/ledger.ts";
+import { retiresAt } from "../../src/billing/ledger-archive.ts";
 import type { LedgerEntry } from "../../src/billing/types.ts";
 import type { ErrorCode } from "../../src/wire/codes.ts";
 
 /** `begin` fields this test does not exercise: no limits, unique subjects. */
-const LIMITS = { tokenHash: "t".repeat(64), limits: { rateLimit: null, subjectBudget: 10_000 }, subjects: { phone: "p", idCard: "i" }, requestKey: null };
+const LIMITS = {
+  tokenHash: "t".repeat(64),
+  limits: { rateLimit: null, subjectBudget: 10_000 },
+  subjects: { phone: "p", idCard: "i" },
+  requestKey: null,
+};
 
 let n = 0;
 const object = () => env.ACCOUNT_OBJECTS.get(env.ACCOUNT_OBJECTS.idFromName(`acc_ledger_${n++}`));
@@ -22,20 +28,54 @@ const NEXT_DAY = "2031-03-11";
 const open = { balanceFen: null, remaining: null };
 
 const entry = (orderNo: string, errorCode: ErrorCode, at = NOW): LedgerEntry => ({
-  orderNo, at, service: "verifyMobile", errorCode, returnCode: "0", chargedFen: 0, duplicate: false,
-  upstreamOrderId: null, upstreamCode: null, upstreamMs: null, fingerprintPrefix: null, attempts: [],
+  orderNo,
+  at,
+  service: "verifyMobile",
+  errorCode,
+  returnCode: "0",
+  chargedFen: 0,
+  duplicate: false,
+  upstreamOrderId: null,
+  upstreamCode: null,
+  upstreamMs: null,
+  fingerprintPrefix: null,
+  attempts: [],
 });
 
 const rollups = (stub: Stub) =>
-  runInDurableObject(stub, (_instance, state) => state.storage.sql.exec("SELECT * FROM ledger_daily ORDER BY day, service, error_code").toArray());
+  runInDurableObject(stub, (_instance, state) =>
+    state.storage.sql.exec("SELECT * FROM ledger_daily ORDER BY day, service, error_code").toArray(),
+  );
 const alarmAt = (stub: Stub) => runInDurableObject(stub, (_instance, state) => state.storage.getAlarm());
-const setClock = (stub: Stub, now: number) => runInDurableObject(stub, (instance: AccountObject) => { instance.clock = () => now; });
+const setClock = (stub: Stub, now: number) =>
+  runInDurableObject(stub, (instance: AccountObject) => {
+    instance.clock = () => now;
+  });
 
 describe("rollups", () => {
   it("are written with every detail row, once however often a batch is retried", async () => {
     const o = object();
-    await o.begin({ orderNo: "a", service: "verifyMobile", priceFen: 50, opening: open, fingerprint: "fp-a", dedupTtl: 60, ...LIMITS, now: NOW });
-    await o.settle({ orderNo: "a", at: NOW, errorCode: "200", returnCode: "10000", upstreamOrderId: "J1", upstreamCode: 0, upstreamMs: 9, attempts: [], stored: { returnCode: "10000", matchCode: "11", orderNo: "a", at: NOW } });
+    await o.begin({
+      orderNo: "a",
+      service: "verifyMobile",
+      priceFen: 50,
+      opening: open,
+      fingerprint: "fp-a",
+      dedupTtl: 60,
+      ...LIMITS,
+      now: NOW,
+    });
+    await o.settle({
+      orderNo: "a",
+      at: NOW,
+      errorCode: "200",
+      returnCode: "10000",
+      upstreamOrderId: "J1",
+      upstreamCode: 0,
+      upstreamMs: 9,
+      attempts: [],
+      stored: { returnCode: "10000", matchCode: "11", orderNo: "a", at: NOW },
+    });
     const batch = [entry("b", "306"), { ...entry("c", "200"), duplicate: true }];
     await o.recordMany(batch);
     await o.recordMany(batch);
@@ -51,7 +91,9 @@ describe("rollups", () => {
     const rebuilt = await runInDurableObject(o, (_instance, state) => {
       state.storage.sql.exec("DROP TABLE ledger_daily");
       new Ledger(state.storage.sql, () => {});
-      return state.storage.sql.exec("SELECT day, error_code, requests, unlisted FROM ledger_daily ORDER BY day").toArray();
+      return state.storage.sql
+        .exec("SELECT day, error_code, requests, unlisted FROM ledger_daily ORDER BY day")
+        .toArray();
     });
     expect(rebuilt).toEqual([
       { day: DAY, error_code: "306", requests: 2, unlisted: 0 },
@@ -71,7 +113,17 @@ describe("rollups", () => {
     expect([before, wake, await rollups(o), (await o.storageState()).rows.ledger]).toEqual([
       [],
       NOW + 1_000,
-      [{ day: DAY, service: "verifyMobile", error_code: "502", requests: 500, billable: 0, charged_fen: 0, unlisted: 500 }],
+      [
+        {
+          day: DAY,
+          service: "verifyMobile",
+          error_code: "502",
+          requests: 500,
+          billable: 0,
+          charged_fen: 0,
+          unlisted: 500,
+        },
+      ],
       0,
     ]);
   });
@@ -94,10 +146,20 @@ describe("rollups", () => {
 describe("ledger pages", () => {
   it("follow (time, order number), ties included, each row once", async () => {
     const o = object();
-    const rows = [entry("b", "306"), entry("a", "306"), entry("c", "306"), entry("d", "306", NOW + 1), entry("e", "306", NOW - 1)];
+    const rows = [
+      entry("b", "306"),
+      entry("a", "306"),
+      entry("c", "306"),
+      entry("d", "306", NOW + 1),
+      entry("e", "306", NOW - 1),
+    ];
     await o.recordMany(rows);
     const pages: string[][] = [];
-    for (let after = null, page = await o.ledger(DAY, DAY, 2); page.length > 0; page = await o.ledger(DAY, DAY, 2, after)) {
+    for (
+      let after = null, page = await o.ledger(DAY, DAY, 2);
+      page.length > 0;
+      page = await o.ledger(DAY, DAY, 2, after)
+    ) {
       pages.push(page.map((r) => r.orderNo));
       const last = page[page.length - 1]!;
       after = { at: last.at, orderNo: last.orderNo };
@@ -108,7 +170,11 @@ describe("ledger pages", () => {
   it("cover China days: 00:00 to 24:00 at UTC+8", async () => {
     const o = object();
     const midnight = Date.parse("2031-03-09T16:00:00Z"); // 2031-03-10 00:00 in China
-    await o.recordMany([entry("before", "306", midnight - 1), entry("first", "306", midnight), entry("last", "306", midnight + 86_400_000 - 1)]);
+    await o.recordMany([
+      entry("before", "306", midnight - 1),
+      entry("first", "306", midnight),
+      entry("last", "306", midnight + 86_400_000 - 1),
+    ]);
     expect((await o.ledger(DAY, DAY, 10)).map((r) => r.orderNo)).toEqual(["first", "last"]);
   });
 });
@@ -116,7 +182,16 @@ describe("ledger pages", () => {
 describe("the storage report", () => {
   it("gives the database size and the rows of each table", async () => {
     const o = object();
-    await o.begin({ orderNo: "held", service: "verifyMobile", priceFen: 50, opening: open, fingerprint: "fp", dedupTtl: 60, ...LIMITS, now: NOW });
+    await o.begin({
+      orderNo: "held",
+      service: "verifyMobile",
+      priceFen: 50,
+      opening: open,
+      fingerprint: "fp",
+      dedupTtl: 60,
+      ...LIMITS,
+      now: NOW,
+    });
     await o.recordMany([entry("a", "306"), entry("b", "310", NOW + 86_400_000)]);
     const report = await o.storageState();
     expect(report).toEqual({
@@ -139,10 +214,29 @@ describe("one alarm for every need", () => {
     const o = object();
     await o.recordMany([entry("a", "306")]);
     const reserve = (orderNo: string, now: number) =>
-      o.begin({ orderNo, service: "verifyMobile", priceFen: 50, opening: open, fingerprint: `fp-${orderNo}`, dedupTtl: 60, ...LIMITS, now });
+      o.begin({
+        orderNo,
+        service: "verifyMobile",
+        priceFen: 50,
+        opening: open,
+        fingerprint: `fp-${orderNo}`,
+        dedupTtl: 60,
+        ...LIMITS,
+        now,
+      });
     await reserve("r1", NOW);
     const first = await alarmAt(o);
-    await o.settle({ orderNo: "r1", at: NOW, errorCode: "502", returnCode: "0", upstreamOrderId: null, upstreamCode: null, upstreamMs: null, attempts: [], stored: null });
+    await o.settle({
+      orderNo: "r1",
+      at: NOW,
+      errorCode: "502",
+      returnCode: "0",
+      upstreamOrderId: null,
+      upstreamCode: null,
+      upstreamMs: null,
+      attempts: [],
+      stored: null,
+    });
     await reserve("r2", NOW + 60_000); // left behind by an isolate that died
     const second = await alarmAt(o);
     await setClock(o, NOW + 60_000 + RESERVATION_TTL_MS);
@@ -168,6 +262,10 @@ describe("retirement", () => {
     await runDurableObjectAlarm(o);
     const logged = errors.mock.calls.map(([line]) => JSON.parse(String(line)) as { event: string });
     errors.mockRestore();
-    expect([(await o.storageState()).rows.ledger, await alarmAt(o), logged.map((l) => l.event)]).toEqual([1, due + 15 * 60_000, ["ledger_retire_failed"]]);
+    expect([(await o.storageState()).rows.ledger, await alarmAt(o), logged.map((l) => l.event)]).toEqual([
+      1,
+      due + 15 * 60_000,
+      ["ledger_retire_failed"],
+    ]);
   });
 });

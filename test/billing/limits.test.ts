@@ -11,15 +11,36 @@ const object = () => env.ACCOUNT_OBJECTS.get(env.ACCOUNT_OBJECTS.idFromName(`acc
 const NOW = Date.parse("2026-11-26T04:00:00Z");
 const TOKEN = "t".repeat(64);
 const begin = (orderNo: string, patch: Partial<BeginRequest> = {}): BeginRequest => ({
-  orderNo, service: "verifyMobile", priceFen: 0, opening: { balanceFen: null, remaining: null }, fingerprint: `fp-${orderNo}`,
-  dedupTtl: 60, tokenHash: TOKEN, limits: { rateLimit: null, subjectBudget: 10 }, subjects: { phone: `phone-${orderNo}`, idCard: `id-${orderNo}` },
-  requestKey: null, now: NOW, ...patch,
+  orderNo,
+  service: "verifyMobile",
+  priceFen: 0,
+  opening: { balanceFen: null, remaining: null },
+  fingerprint: `fp-${orderNo}`,
+  dedupTtl: 60,
+  tokenHash: TOKEN,
+  limits: { rateLimit: null, subjectBudget: 10 },
+  subjects: { phone: `phone-${orderNo}`, idCard: `id-${orderNo}` },
+  requestKey: null,
+  now: NOW,
+  ...patch,
 });
 const settled = (orderNo: string, billable: boolean, at = NOW): Settlement => ({
-  orderNo, at, errorCode: billable ? "200" : "502", returnCode: billable ? "10000" : "0", upstreamOrderId: null, upstreamCode: null, upstreamMs: 1, attempts: [],
+  orderNo,
+  at,
+  errorCode: billable ? "200" : "502",
+  returnCode: billable ? "10000" : "0",
+  upstreamOrderId: null,
+  upstreamCode: null,
+  upstreamMs: 1,
+  attempts: [],
   stored: billable ? { returnCode: "10000", matchCode: "11", orderNo, at } : null,
 });
-const failure = (now = NOW): DecryptionFailure => ({ service: "verifyMobile", opening: { balanceFen: null, remaining: null }, tokenHash: TOKEN, now });
+const failure = (now = NOW): DecryptionFailure => ({
+  service: "verifyMobile",
+  opening: { balanceFen: null, remaining: null },
+  tokenHash: TOKEN,
+  now,
+});
 const kinds = (answers: { kind: string }[]) => {
   const counts: Record<string, number> = {};
   for (const a of answers) counts[a.kind] = (counts[a.kind] ?? 0) + 1;
@@ -57,7 +78,9 @@ describe("the rate limit", () => {
     const limits = { rateLimit: 1, subjectBudget: 10 };
     await o.begin(begin("o1", { limits, fingerprint: "same" }));
     await o.settle(settled("o1", true));
-    const repeats = await Promise.all(Array.from({ length: 30 }, (_, i) => o.begin(begin(`r${i}`, { limits, fingerprint: "same" }))));
+    const repeats = await Promise.all(
+      Array.from({ length: 30 }, (_, i) => o.begin(begin(`r${i}`, { limits, fingerprint: "same" }))),
+    );
     expect(kinds(repeats)).toEqual({ duplicate: 30 });
     expect((await o.begin(begin("new", { limits }))).kind).toBe("reserved");
   });
@@ -71,20 +94,29 @@ describe("the rate limit", () => {
 
 describe("the per-person budgets", () => {
   const withPhone = (i: number, patch: Partial<BeginRequest> = {}) =>
-    begin(`o${i}`, { limits: { rateLimit: null, subjectBudget: 3 }, subjects: { phone: "one-phone", idCard: `id-${i}` }, ...patch });
+    begin(`o${i}`, {
+      limits: { rateLimit: null, subjectBudget: 3 },
+      subjects: { phone: "one-phone", idCard: `id-${i}` },
+      ...patch,
+    });
 
   it("lets one phone be checked against at most N different identities, exactly under concurrency", async () => {
     const o = object();
     const answers = await Promise.all(Array.from({ length: 12 }, (_, i) => o.begin(withPhone(i))));
     expect(kinds(answers)).toEqual({ reserved: 3, overBudget: 9 });
-    expect(answers.find((a) => a.kind === "overBudget")).toEqual({ kind: "overBudget", subject: "phone", balanceFen: null });
+    expect(answers.find((a) => a.kind === "overBudget")).toEqual({
+      kind: "overBudget",
+      subject: "phone",
+      balanceFen: null,
+    });
   });
 
   it("lets one ID number be checked against at most N different identities", async () => {
     const o = object();
     const limits = { rateLimit: null, subjectBudget: 2 };
     const answers = [];
-    for (let i = 0; i < 4; i++) answers.push(await o.begin(begin(`o${i}`, { limits, subjects: { phone: `phone-${i}`, idCard: "one-id" } })));
+    for (let i = 0; i < 4; i++)
+      answers.push(await o.begin(begin(`o${i}`, { limits, subjects: { phone: `phone-${i}`, idCard: "one-id" } })));
     expect(answers.map((a) => a.kind === "overBudget" && a.subject)).toEqual([false, false, "idCard", "idCard"]);
   });
 
@@ -93,8 +125,13 @@ describe("the per-person budgets", () => {
     for (let i = 0; i < 3; i++) await o.begin(withPhone(i));
     for (let i = 0; i < 3; i++) await o.settle(settled(`o${i}`, false));
     // The same identities again (past the duplicate window, no duplicate entry for a failed answer): no budget used.
-    const again = await Promise.all([0, 1, 2].map((i) => o.begin(withPhone(i, { orderNo: `again${i}`, now: NOW + 120_000 }))));
-    expect([kinds(again), (await o.begin(withPhone(3, { now: NOW + 120_000 }))).kind]).toEqual([{ reserved: 3 }, "overBudget"]);
+    const again = await Promise.all(
+      [0, 1, 2].map((i) => o.begin(withPhone(i, { orderNo: `again${i}`, now: NOW + 120_000 }))),
+    );
+    expect([kinds(again), (await o.begin(withPhone(3, { now: NOW + 120_000 }))).kind]).toEqual([
+      { reserved: 3 },
+      "overBudget",
+    ]);
   });
 
   it("forgets identities 24 h after they were counted", async () => {
@@ -109,7 +146,11 @@ describe("the per-person budgets", () => {
     for (let i = 0; i < 3; i++) await o.begin(withPhone(i));
     await o.cancel("o2");
     expect((await o.begin(withPhone(3))).kind).toBe("reserved");
-    expect(await o.state("verifyMobile", { balanceFen: null, remaining: null })).toEqual({ balanceFen: null, remaining: null, reserved: 3 });
+    expect(await o.state("verifyMobile", { balanceFen: null, remaining: null })).toEqual({
+      balanceFen: null,
+      remaining: null,
+      reserved: 3,
+    });
   });
 });
 
@@ -122,13 +163,21 @@ describe("the decryption-failure budget", () => {
       overBudget: verdicts.filter((v) => v.overBudget).length,
       blockedFrom: verdicts.findIndex((v) => v.blockedUntil !== null),
       last: verdicts.at(-1),
-    }).toEqual({ overBudget: 5, blockedFrom: FAILURE_BUDGET - 1, last: { balanceFen: null, overBudget: true, blockedUntil: until } });
+    }).toEqual({
+      overBudget: 5,
+      blockedFrom: FAILURE_BUDGET - 1,
+      last: { balanceFen: null, overBudget: true, blockedUntil: until },
+    });
   });
 
   it("refuses the token's valid requests too until the minute has passed", async () => {
     const o = object();
     for (let i = 0; i < FAILURE_BUDGET; i++) await o.decryptionFailed(failure(NOW + i));
-    expect(await o.begin(begin("valid", { now: NOW + 30_000 }))).toEqual({ kind: "blocked", until: NOW + FAILURE_WINDOW_MS, balanceFen: null });
+    expect(await o.begin(begin("valid", { now: NOW + 30_000 }))).toEqual({
+      kind: "blocked",
+      until: NOW + FAILURE_WINDOW_MS,
+      balanceFen: null,
+    });
     expect((await o.begin(begin("later", { now: NOW + FAILURE_WINDOW_MS }))).kind).toBe("reserved");
   });
 
@@ -136,11 +185,18 @@ describe("the decryption-failure budget", () => {
     const o = object();
     for (let i = 0; i < FAILURE_BUDGET - 1; i++) await o.decryptionFailed(failure());
     const next = await o.decryptionFailed(failure(NOW + FAILURE_WINDOW_MS));
-    expect([next, (await o.begin(begin("valid", { now: NOW + FAILURE_WINDOW_MS }))).kind]).toEqual([{ balanceFen: null, overBudget: false, blockedUntil: null }, "reserved"]);
+    expect([next, (await o.begin(begin("valid", { now: NOW + FAILURE_WINDOW_MS }))).kind]).toEqual([
+      { balanceFen: null, overBudget: false, blockedUntil: null },
+      "reserved",
+    ]);
   });
 
   it("reports the balance, for the 104 that comes first", async () => {
-    expect(await object().decryptionFailed({ ...failure(), opening: { balanceFen: 0, remaining: null } })).toEqual({ balanceFen: 0, overBudget: false, blockedUntil: null });
+    expect(await object().decryptionFailed({ ...failure(), opening: { balanceFen: 0, remaining: null } })).toEqual({
+      balanceFen: 0,
+      overBudget: false,
+      blockedUntil: null,
+    });
   });
 });
 
@@ -150,7 +206,11 @@ describe("request ids", () => {
     await o.begin(begin("o1", { requestKey: "rk", fingerprint: "fp" }));
     await o.settle(settled("o1", true));
     const retry = await o.begin(begin("o2", { requestKey: "rk", fingerprint: "fp", now: NOW + 120_000 }));
-    expect(retry).toEqual({ kind: "retried", stored: { returnCode: "10000", matchCode: "11", orderNo: "o1", at: NOW }, balanceFen: null });
+    expect(retry).toEqual({
+      kind: "retried",
+      stored: { returnCode: "10000", matchCode: "11", orderNo: "o1", at: NOW },
+      balanceFen: null,
+    });
   });
 
   it("refuses the request id for another identity", async () => {
@@ -159,13 +219,20 @@ describe("request ids", () => {
     const meanwhile = await o.begin(begin("o2", { requestKey: "rk", fingerprint: "other" }));
     await o.settle(settled("o1", true));
     const after = await o.begin(begin("o3", { requestKey: "rk", fingerprint: "other" }));
-    expect([meanwhile, after]).toEqual([{ kind: "requestIdReused", balanceFen: null }, { kind: "requestIdReused", balanceFen: null }]);
+    expect([meanwhile, after]).toEqual([
+      { kind: "requestIdReused", balanceFen: null },
+      { kind: "requestIdReused", balanceFen: null },
+    ]);
   });
 
   it("names the order of a retry still in flight", async () => {
     const o = object();
     await o.begin(begin("o1", { requestKey: "rk", fingerprint: "fp" }));
-    expect(await o.begin(begin("o2", { requestKey: "rk", fingerprint: "fp" }))).toEqual({ kind: "inFlight", orderNo: "o1", balanceFen: null });
+    expect(await o.begin(begin("o2", { requestKey: "rk", fingerprint: "fp" }))).toEqual({
+      kind: "inFlight",
+      orderNo: "o1",
+      balanceFen: null,
+    });
   });
 
   it("processes a request id anew when its earlier attempt failed", async () => {
@@ -179,8 +246,12 @@ describe("request ids", () => {
     const o = object();
     await o.begin(begin("o1", { requestKey: "rk", fingerprint: "fp" }));
     await o.settle(settled("o1", true));
-    expect((await o.begin(begin("o2", { requestKey: "rk", fingerprint: "fp", now: NOW + REQUEST_ID_TTL_MS - 1 }))).kind).toBe("retried");
-    expect((await o.begin(begin("o3", { requestKey: "rk", fingerprint: "fp", now: NOW + REQUEST_ID_TTL_MS }))).kind).toBe("reserved");
+    expect(
+      (await o.begin(begin("o2", { requestKey: "rk", fingerprint: "fp", now: NOW + REQUEST_ID_TTL_MS - 1 }))).kind,
+    ).toBe("retried");
+    expect(
+      (await o.begin(begin("o3", { requestKey: "rk", fingerprint: "fp", now: NOW + REQUEST_ID_TTL_MS }))).kind,
+    ).toBe("reserved");
   });
 });
 
@@ -212,6 +283,11 @@ describe("the order of refusals (docs/contract.md §4)", () => {
     // Ten seconds' worth at one a second: the next is too fast, over the budget as well.
     for (let i = 0; i < 7; i++) await o.begin(begin(`x${i}`, { limits, opening: lastCount }));
     const tooFast = await o.begin(begin("o4", { limits, subjects, opening: lastCount, fingerprint: "d" }));
-    expect([first.kind, overBudget.kind, quota, tooFast.kind]).toEqual(["reserved", "overBudget", { kind: "refused", code: "313", balanceFen: null }, "tooFast"]);
+    expect([first.kind, overBudget.kind, quota, tooFast.kind]).toEqual([
+      "reserved",
+      "overBudget",
+      { kind: "refused", code: "313", balanceFen: null },
+      "tooFast",
+    ]);
   });
 });

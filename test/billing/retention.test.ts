@@ -1,17 +1,23 @@
 // The ledger's lifetime (docs/contract.md §8) under a fake clock: an account's ledger filled day by
 // day past one retention cycle, the real alarm run as its clock passes, and then: the rollups equal
 // the rows they replaced, the R2 archive holds every deleted row, and the storage stops growing.
-import { env } from "cloudflare:workers";
+
 import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
+import { env } from "cloudflare:workers";
 import { expect, it } from "vitest";
 import type { AccountObject } from "../../src/billing/account-object.ts";
-import { RETIRE_BATCH, archiveKey } from "../../src/billing/ledger-archive.ts";
+import { archiveKey, RETIRE_BATCH } from "../../src/billing/ledger-archive.ts";
 import type { LedgerEntry, UsageRow } from "../../src/billing/types.ts";
 import { addDays, chinaDay, chinaDayStart } from "../../src/platform/time.ts";
 import type { ErrorCode } from "../../src/wire/codes.ts";
 
 /** `begin` fields this test does not exercise: no limits, unique subjects. */
-const LIMITS = { tokenHash: "t".repeat(64), limits: { rateLimit: null, subjectBudget: 10_000 }, subjects: { phone: "p", idCard: "i" }, requestKey: null };
+const LIMITS = {
+  tokenHash: "t".repeat(64),
+  limits: { rateLimit: null, subjectBudget: 10_000 },
+  subjects: { phone: "p", idCard: "i" },
+  requestKey: null,
+};
 
 const ACCOUNT = "acc_retention0000001";
 const RETENTION = 400; // wrangler.toml's LEDGER_RETENTION_DAYS, which the tests run with
@@ -20,7 +26,16 @@ const DAYS = RETENTION + 160;
 const CHUNK = 10;
 /** Day 0 alone has more rows than one alarm run deletes: it is archived whole, deleted over several runs. */
 const BUSY_DAY_EXTRA = 2_500;
-const REFUSALS: readonly ErrorCode[] = [...Array<ErrorCode>(12).fill("306"), "307", "310", "310", "310", "502", "502", "104"];
+const REFUSALS: readonly ErrorCode[] = [
+  ...Array<ErrorCode>(12).fill("306"),
+  "307",
+  "310",
+  "310",
+  "310",
+  "502",
+  "502",
+  "104",
+];
 /** More than a rollup row or an archive record takes, less than a detail row: the test's yardstick. */
 const SMALL_ROW_BYTES = 100;
 const HOUR = 3_600_000;
@@ -28,21 +43,65 @@ const HOUR = 3_600_000;
 const stub = env.ACCOUNT_OBJECTS.get(env.ACCOUNT_OBJECTS.idFromName(ACCOUNT));
 
 const refused = (orderNo: string, at: number, errorCode: ErrorCode): LedgerEntry => ({
-  orderNo, at, service: "verifyMobile", errorCode, returnCode: "0", chargedFen: 0, duplicate: false,
-  upstreamOrderId: null, upstreamCode: 7, upstreamMs: null, fingerprintPrefix: "0123456789ab", attempts: [],
+  orderNo,
+  at,
+  service: "verifyMobile",
+  errorCode,
+  returnCode: "0",
+  chargedFen: 0,
+  duplicate: false,
+  upstreamOrderId: null,
+  upstreamCode: 7,
+  upstreamMs: null,
+  fingerprintPrefix: "0123456789ab",
+  attempts: [],
 });
 
 /** One day's requests through the object's own methods: refusals in a batch, one billable answer reserved and settled. */
 function fill(instance: AccountObject, day: string, extra: number): LedgerEntry[] {
   const start = chinaDayStart(day);
-  const rows = [...REFUSALS, ...Array<ErrorCode>(extra).fill("306")].map((code, i) => refused(`VM${day}r${String(i).padStart(5, "0")}`, start + HOUR + i, code));
+  const rows = [...REFUSALS, ...Array<ErrorCode>(extra).fill("306")].map((code, i) =>
+    refused(`VM${day}r${String(i).padStart(5, "0")}`, start + HOUR + i, code),
+  );
   instance.recordMany(rows);
   const orderNo = `VM${day}b`;
   const at = start + 20 * HOUR;
   const attempts = [{ upstream: "juhe", code: "0", ms: 10, orderId: "J" }];
-  instance.begin({ orderNo, service: "verifyMobile", priceFen: 50, opening: { balanceFen: null, remaining: null }, fingerprint: `${"f".repeat(12)}${day}`, dedupTtl: 60, ...LIMITS, now: at });
-  instance.settle({ orderNo, at, errorCode: "200", returnCode: "10000", upstreamOrderId: "J", upstreamCode: 0, upstreamMs: 10, attempts, stored: { returnCode: "10000", matchCode: "11", orderNo, at } });
-  const billed: LedgerEntry = { orderNo, at, service: "verifyMobile", errorCode: "200", returnCode: "10000", chargedFen: 50, duplicate: false, upstreamOrderId: "J", upstreamCode: 0, upstreamMs: 10, fingerprintPrefix: "f".repeat(12), attempts };
+  instance.begin({
+    orderNo,
+    service: "verifyMobile",
+    priceFen: 50,
+    opening: { balanceFen: null, remaining: null },
+    fingerprint: `${"f".repeat(12)}${day}`,
+    dedupTtl: 60,
+    ...LIMITS,
+    now: at,
+  });
+  instance.settle({
+    orderNo,
+    at,
+    errorCode: "200",
+    returnCode: "10000",
+    upstreamOrderId: "J",
+    upstreamCode: 0,
+    upstreamMs: 10,
+    attempts,
+    stored: { returnCode: "10000", matchCode: "11", orderNo, at },
+  });
+  const billed: LedgerEntry = {
+    orderNo,
+    at,
+    service: "verifyMobile",
+    errorCode: "200",
+    returnCode: "10000",
+    chargedFen: 50,
+    duplicate: false,
+    upstreamOrderId: "J",
+    upstreamCode: 0,
+    upstreamMs: 10,
+    fingerprintPrefix: "f".repeat(12),
+    attempts,
+  };
   return [...rows, billed];
 }
 
@@ -72,14 +131,26 @@ async function allDetailRows(from: string, to: string): Promise<LedgerEntry[]> {
 async function readArchive(key: string): Promise<LedgerEntry[]> {
   const object = await env.LEDGER_ARCHIVE.get(key);
   const text = await new Response(object!.body.pipeThrough(new DecompressionStream("gzip"))).text();
-  return text.trimEnd().split("\n").map((line) => JSON.parse(line) as LedgerEntry);
+  return text
+    .trimEnd()
+    .split("\n")
+    .map((line) => JSON.parse(line) as LedgerEntry);
 }
 
 function sums(rows: readonly LedgerEntry[]): UsageRow[] {
-  const byKey = new Map<string, { day: string; errorCode: string; requests: number; billable: number; chargedFen: number }>();
+  const byKey = new Map<
+    string,
+    { day: string; errorCode: string; requests: number; billable: number; chargedFen: number }
+  >();
   for (const r of rows) {
     const day = chinaDay(r.at);
-    const sum = byKey.get(`${day} ${r.errorCode}`) ?? { day, errorCode: r.errorCode, requests: 0, billable: 0, chargedFen: 0 };
+    const sum = byKey.get(`${day} ${r.errorCode}`) ?? {
+      day,
+      errorCode: r.errorCode,
+      requests: 0,
+      billable: 0,
+      chargedFen: 0,
+    };
     sum.requests++;
     sum.billable += Number(r.errorCode === "200" && !r.duplicate);
     sum.chargedFen += r.chargedFen;
@@ -94,14 +165,26 @@ it("archives and deletes detail rows past retention, keeps the rollups, and stop
   const checkpoints: { keptFrom: string; rows: number; expected: number; size: number; forever: number }[] = [];
   for (let first = 0; first < DAYS; first += CHUNK) {
     const days = Array.from({ length: Math.min(CHUNK, DAYS - first) }, (_, i) => addDays(FIRST_DAY, first + i));
-    written.push(...(await runInDurableObject(stub, (instance: AccountObject) => days.flatMap((day, i) => fill(instance, day, first + i === 0 ? BUSY_DAY_EXTRA : 0)))));
+    written.push(
+      ...(await runInDurableObject(stub, (instance: AccountObject) =>
+        days.flatMap((day, i) => fill(instance, day, first + i === 0 ? BUSY_DAY_EXTRA : 0)),
+      )),
+    );
     const now = chinaDayStart(days[days.length - 1]!) + 23 * HOUR;
-    await runInDurableObject(stub, (instance: AccountObject) => { instance.clock = () => now; });
+    await runInDurableObject(stub, (instance: AccountObject) => {
+      instance.clock = () => now;
+    });
     deletedPerRun.push(...(await runDueAlarms(now)));
     const keptFrom = addDays(chinaDay(now), -RETENTION);
     const { databaseSize, rows } = await stub.storageState();
     const expected = written.filter((r) => chinaDay(r.at) >= keptFrom).length;
-    checkpoints.push({ keptFrom, rows: rows.ledger, expected, size: databaseSize, forever: rows.rollups + rows.archivedDays });
+    checkpoints.push({
+      keptFrom,
+      rows: rows.ledger,
+      expected,
+      size: databaseSize,
+      forever: rows.rollups + rows.archivedDays,
+    });
   }
 
   const lastDay = addDays(FIRST_DAY, DAYS - 1);
@@ -113,7 +196,11 @@ it("archives and deletes detail rows past retention, keeps the rollups, and stop
   const byTime = (a: LedgerEntry, b: LedgerEntry) => a.at - b.at || (a.orderNo < b.orderNo ? -1 : 1);
 
   // Retirement happened, in batches, a busy day over several runs.
-  expect([retiredDays.length, Math.max(...deletedPerRun), deletedPerRun.filter((d) => d === RETIRE_BATCH).length]).toEqual([DAYS - RETENTION - 1, RETIRE_BATCH, 2]);
+  expect([
+    retiredDays.length,
+    Math.max(...deletedPerRun),
+    deletedPerRun.filter((d) => d === RETIRE_BATCH).length,
+  ]).toEqual([DAYS - RETENTION - 1, RETIRE_BATCH, 2]);
   // One archive object per retired day, holding exactly the rows that left; the rest are still here.
   expect(listed.objects.map((o) => o.key)).toEqual(retiredDays.map((day) => archiveKey(ACCOUNT, day)));
   expect(archived).toEqual(written.filter((r) => chinaDay(r.at) < keptFrom).sort(byTime));

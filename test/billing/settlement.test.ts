@@ -2,20 +2,30 @@
 // for about 13 s after the answer, then leaves them in the KV outbox, which the account's object
 // applies before it would release the reservation as lost. The account's object is made
 // unreachable for settle() only, by wrapping the binding the Worker is given.
+
+import {
+  createExecutionContext,
+  runDurableObjectAlarm,
+  runInDurableObject,
+  waitOnExecutionContext,
+} from "cloudflare:test";
 import { env } from "cloudflare:workers";
-import { createExecutionContext, runDurableObjectAlarm, runInDurableObject, waitOnExecutionContext } from "cloudflare:test";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { RESERVATION_TTL_MS } from "../../src/billing/account-object.ts";
 import { outboxKey } from "../../src/billing/outbox.ts";
 import app from "../../src/index.ts";
 import { chinaDay } from "../../src/platform/time.ts";
-import { ORDER_HEADER, type Envelope } from "../../src/wire/envelope.ts";
+import { type Envelope, ORDER_HEADER } from "../../src/wire/envelope.ts";
 import { withCheckDigit } from "../fixtures/identities.ts";
-import { API, IV, type TestAccount, createAccount, encryptLogon, freshIsolate } from "../support/caller.ts";
+import { API, createAccount, encryptLogon, freshIsolate, IV, type TestAccount } from "../support/caller.ts";
 
 const TODAY = chinaDay(Date.now());
 const object = (account: TestAccount) => env.ACCOUNT_OBJECTS.get(env.ACCOUNT_OBJECTS.idFromName(account.record.id));
-const identity = (i: number, loginphone = "13800138000") => ({ idCard: withCheckDigit(`11010119900101${String(i).padStart(3, "0")}`), userName: "张三", loginphone });
+const identity = (i: number, loginphone = "13800138000") => ({
+  idCard: withCheckDigit(`11010119900101${String(i).padStart(3, "0")}`),
+  userName: "张三",
+  loginphone,
+});
 const opening = { balanceFen: 1000, remaining: null };
 
 /** The Worker's bindings with the account objects' settle() failing the first `failures` times. */
@@ -34,14 +44,24 @@ function unreachableSettle(failures: number): Env {
           : Reflect.get(target, name),
     });
   };
-  return { ...env, ACCOUNT_OBJECTS: { idFromName: (name: string) => namespace.idFromName(name), get } as unknown as Env["ACCOUNT_OBJECTS"] };
+  return {
+    ...env,
+    ACCOUNT_OBJECTS: {
+      idFromName: (name: string) => namespace.idFromName(name),
+      get,
+    } as unknown as Env["ACCOUNT_OBJECTS"],
+  };
 }
 
 /** Sends through the app with `bindings`, and runs the clock through everything left in the background. */
 async function post(account: TestAccount, payload: unknown, bindings: Env): Promise<Envelope & { orderNo: string }> {
   const body = JSON.stringify({ token: account.token, iv: IV, logon: await encryptLogon(account.logonKey, payload) });
   const ctx = createExecutionContext();
-  const response = await app.fetch(new Request(API, { method: "POST", headers: { "Content-Type": "application/json" }, body }), bindings, ctx);
+  const response = await app.fetch(
+    new Request(API, { method: "POST", headers: { "Content-Type": "application/json" }, body }),
+    bindings,
+    ctx,
+  );
   const background = waitOnExecutionContext(ctx);
   await vi.advanceTimersByTimeAsync(30_000);
   await background;
@@ -56,10 +76,18 @@ afterEach(() => vi.useRealTimers());
 
 describe("a settlement that fails", () => {
   it("is retried until it lands: the ledger equals what the callers received", async () => {
-    const account = await createAccount({ openingBalanceFen: 1000, services: { verifyMobile: { priceFen: 50, remaining: null } } });
+    const account = await createAccount({
+      openingBalanceFen: 1000,
+      services: { verifyMobile: { priceFen: 50, remaining: null } },
+    });
     const answers = [];
     // The sandbox: a match (billable), an upstream fault (502) and no record (308); each settle fails 4 times first.
-    for (const [i, phone] of [[1, "13800138000"], [2, "13900000500"], [3, "13900227303"], [4, "13800138000"]] as const) {
+    for (const [i, phone] of [
+      [1, "13800138000"],
+      [2, "13900000500"],
+      [3, "13900227303"],
+      [4, "13800138000"],
+    ] as const) {
       answers.push(await post(account, identity(i, phone), unreachableSettle(4)));
     }
     const ledger = await object(account).ledger(TODAY, TODAY, 10);
@@ -74,7 +102,10 @@ describe("a settlement that fails", () => {
   });
 
   it("goes to the outbox when the object stays unreachable, and the alarm applies it instead of releasing the reservation", async () => {
-    const account = await createAccount({ openingBalanceFen: 1000, services: { verifyMobile: { priceFen: 50, remaining: null } } });
+    const account = await createAccount({
+      openingBalanceFen: 1000,
+      services: { verifyMobile: { priceFen: 50, remaining: null } },
+    });
     const answer = await post(account, identity(1), unreachableSettle(Number.POSITIVE_INFINITY));
     const { orderNo } = answer;
     const key = outboxKey(account.record.id, orderNo);
@@ -93,7 +124,10 @@ describe("a settlement that fails", () => {
       state: await object(account).state("verifyMobile", opening),
       outbox: await env.ACCOUNTS.get(key),
     }).toEqual({
-      waiting: [expect.objectContaining({ orderNo, errorCode: "200", stored: expect.objectContaining({ orderNo }) }), { balanceFen: 1000, remaining: null, reserved: 1 }],
+      waiting: [
+        expect.objectContaining({ orderNo, errorCode: "200", stored: expect.objectContaining({ orderNo }) }),
+        { balanceFen: 1000, remaining: null, reserved: 1 },
+      ],
       answer: ["200", true],
       ledger: [[orderNo, "200", 50]],
       state: { balanceFen: 950, remaining: null, reserved: 0 },
@@ -106,6 +140,9 @@ describe("a settlement that fails", () => {
     const person = identity(1);
     const answer = await post(account, person, unreachableSettle(Number.POSITIVE_INFINITY));
     const text = await env.ACCOUNTS.get(outboxKey(account.record.id, answer.orderNo), "text");
-    expect([text !== null, [person.idCard, person.userName, person.loginphone].filter((s) => text?.includes(s))]).toEqual([true, []]);
+    expect([
+      text !== null,
+      [person.idCard, person.userName, person.loginphone].filter((s) => text?.includes(s)),
+    ]).toEqual([true, []]);
   });
 });

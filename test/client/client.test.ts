@@ -1,12 +1,18 @@
-import { ERROR_CODES } from "../../src/wire/codes.ts";
 // The caller's client (client/) against the running Worker: its fetch option routes every request
 // into the Worker's own fetch handler, with real accounts in KV and the built-in sandbox upstream.
 import { exports } from "cloudflare:workers";
 import { beforeEach, describe, expect, it } from "vitest";
-import { createClient, VerifyMobileError, type ClientOptions, type FetchLike, type Identity } from "../../client/index.ts";
+import {
+  type ClientOptions,
+  createClient,
+  type FetchLike,
+  type Identity,
+  VerifyMobileError,
+} from "../../client/index.ts";
 import { cbcDecrypt, importAesCbcKey } from "../../src/crypto/aes.ts";
 import { fromBase64, fromUtf8, utf8 } from "../../src/crypto/bytes.ts";
 import { SANDBOX_PEOPLE } from "../../src/sandbox/identities.ts";
+import { ERROR_CODES } from "../../src/wire/codes.ts";
 import { createAccount, freshIsolate, type TestAccount } from "../support/caller.ts";
 
 const BASE_URL = "http://gateway.test";
@@ -46,9 +52,19 @@ async function failure(promise: Promise<unknown>) {
 }
 
 const envelope503 = () =>
-  new Response(JSON.stringify({ errorCode: "503", errorDetail: "接口未响应", errorReason: null, info: null, returnCode: "0", returnDesc: null }), {
-    headers: { "Content-Type": "application/json; charset=utf-8", "X-Order-No": "VM20261126000000000aaaaaaaaaaaa" },
-  });
+  new Response(
+    JSON.stringify({
+      errorCode: "503",
+      errorDetail: "接口未响应",
+      errorReason: null,
+      info: null,
+      returnCode: "0",
+      returnDesc: null,
+    }),
+    {
+      headers: { "Content-Type": "application/json; charset=utf-8", "X-Order-No": "VM20261126000000000aaaaaaaaaaaa" },
+    },
+  );
 
 async function decryptSent(account: TestAccount, fields: URLSearchParams): Promise<unknown> {
   const key = await importAesCbcKey(utf8.encode(account.logonKey));
@@ -62,7 +78,13 @@ describe("results", () => {
   it("returns consistent with match code 11, billed, for a registered identity", async () => {
     const wire = recording();
     const result = await clientFor(await createAccount(), { fetch: wire.fetch }).verify(ZHANG);
-    expect(result).toEqual({ result: "consistent", matchCode: "11", orderNo: wire.orderNos[0], billable: true, duplicate: false });
+    expect(result).toEqual({
+      result: "consistent",
+      matchCode: "11",
+      orderNo: wire.orderNos[0],
+      billable: true,
+      duplicate: false,
+    });
   });
 
   it("returns inconsistent with match code 21 when the name is wrong", async () => {
@@ -85,7 +107,13 @@ describe("results", () => {
     const client = clientFor(await createAccount({ duplicatePolicy: "replay" }), { fetch: wire.fetch });
     await client.verify(ZHANG);
     const again = await client.verify(ZHANG);
-    expect(again).toEqual({ result: "consistent", matchCode: "11", orderNo: wire.orderNos[1], billable: false, duplicate: true });
+    expect(again).toEqual({
+      result: "consistent",
+      matchCode: "11",
+      orderNo: wire.orderNos[1],
+      billable: false,
+      duplicate: true,
+    });
   });
 });
 
@@ -114,7 +142,11 @@ describe("the request it sends", () => {
     const account = await createAccount();
     const wire = recording();
     await clientFor(account, { fetch: wire.fetch }).verify({ ...ZHANG, extra: "dropped" } as Identity);
-    expect(await decryptSent(account, wire.sent[0]!)).toEqual({ idCard: zhang.idCard, userName: "张三", loginphone: zhang.phone });
+    expect(await decryptSent(account, wire.sent[0]!)).toEqual({
+      idCard: zhang.idCard,
+      userName: "张三",
+      loginphone: zhang.phone,
+    });
   });
 
   it("sends a fresh 16-character alphanumeric iv with every request", async () => {
@@ -138,8 +170,16 @@ describe("errors by family", () => {
   it("token: 105 for an unknown token", async () => {
     const account = await createAccount();
     const wire = recording();
-    const error = await failure(clientFor({ ...account, token: `vmt_${"x".repeat(32)}` }, { fetch: wire.fetch }).verify(ZHANG));
-    expect(error).toEqual({ family: "token", code: "105", detail: "无效token", reason: ERROR_CODES["105"].reason, orderNo: wire.orderNos[0] });
+    const error = await failure(
+      clientFor({ ...account, token: `vmt_${"x".repeat(32)}` }, { fetch: wire.fetch }).verify(ZHANG),
+    );
+    expect(error).toEqual({
+      family: "token",
+      code: "105",
+      detail: "无效token",
+      reason: ERROR_CODES["105"].reason,
+      orderNo: wire.orderNos[0],
+    });
   });
 
   it("request: 306 names the malformed field", async () => {
@@ -151,7 +191,12 @@ describe("errors by family", () => {
     const account = await createAccount();
     const other = await createAccount();
     const error = await failure(clientFor({ ...account, logonKey: other.logonKey }).verify(ZHANG));
-    expect([error.family, error.code, error.detail, error.reason]).toEqual(["request", "307", "请求验签失败", "logon解密失败：请检查logonKey、iv与加密方式"]);
+    expect([error.family, error.code, error.detail, error.reason]).toEqual([
+      "request",
+      "307",
+      "请求验签失败",
+      "logon解密失败：请检查logonKey、iv与加密方式",
+    ]);
   });
 
   it("request: 308 when the carrier has no record", async () => {
@@ -182,26 +227,51 @@ describe("errors by family", () => {
   });
 
   it("transport: network when fetch throws", async () => {
-    const error = await failure(clientFor(await createAccount(), { fetch: () => Promise.reject(new TypeError("connection refused")) }).verify(ZHANG));
-    expect(error).toEqual({ family: "transport", code: "network", detail: "the request failed before an answer arrived", reason: "connection refused", orderNo: null });
+    const error = await failure(
+      clientFor(await createAccount(), { fetch: () => Promise.reject(new TypeError("connection refused")) }).verify(
+        ZHANG,
+      ),
+    );
+    expect(error).toEqual({
+      family: "transport",
+      code: "network",
+      detail: "the request failed before an answer arrived",
+      reason: "connection refused",
+      orderNo: null,
+    });
   });
 
   it("transport: timeout when no answer arrives within timeoutMs", async () => {
-    const hang: FetchLike = (_url, init) => new Promise((_, reject) => init.signal!.addEventListener("abort", () => reject(init.signal!.reason)));
+    const hang: FetchLike = (_url, init) =>
+      new Promise((_, reject) => init.signal!.addEventListener("abort", () => reject(init.signal!.reason)));
     const error = await failure(clientFor(await createAccount(), { fetch: hang, timeoutMs: 50 }).verify(ZHANG));
-    expect(error).toEqual({ family: "transport", code: "timeout", detail: "no answer within 50 ms", reason: null, orderNo: null });
+    expect(error).toEqual({
+      family: "transport",
+      code: "timeout",
+      detail: "no answer within 50 ms",
+      reason: null,
+      orderNo: null,
+    });
   });
 
   it("transport: bad-response when the answer is not JSON", async () => {
     const html: FetchLike = async () => new Response("<html>502 Bad Gateway</html>", { status: 502 });
     const error = await failure(clientFor(await createAccount(), { fetch: html }).verify(ZHANG));
-    expect(error).toEqual({ family: "transport", code: "bad-response", detail: "HTTP 502: the answer is not JSON", reason: null, orderNo: null });
+    expect(error).toEqual({
+      family: "transport",
+      code: "bad-response",
+      detail: "HTTP 502: the answer is not JSON",
+      reason: null,
+      orderNo: null,
+    });
   });
 
   it("throws a VerifyMobileError whose message carries code, detail and reason", async () => {
     const account = await createAccount();
     const other = await createAccount();
-    const error = await clientFor({ ...account, logonKey: other.logonKey }).verify(ZHANG).catch((e: unknown) => e);
+    const error = await clientFor({ ...account, logonKey: other.logonKey })
+      .verify(ZHANG)
+      .catch((e: unknown) => e);
     expect([error instanceof VerifyMobileError, (error as Error).name, (error as Error).message]).toEqual([
       true,
       "VerifyMobileError",
@@ -219,12 +289,17 @@ describe("retries", () => {
     const [first, second] = wire.sent;
     expect([wire.sent.length, result.result]).toEqual([2, "consistent"]);
     expect(first!.get("iv")).not.toBe(second!.get("iv"));
-    expect([first!.get("token"), await decryptSent(account, first!)]).toEqual([second!.get("token"), await decryptSent(account, second!)]);
+    expect([first!.get("token"), await decryptSent(account, first!)]).toEqual([
+      second!.get("token"),
+      await decryptSent(account, second!),
+    ]);
   });
 
   it("gives up after `retries` resends and throws the last upstream error", async () => {
     const wire = recording();
-    const error = await failure(clientFor(await createAccount(), { fetch: wire.fetch, retries: 2 }).verify(phone("13900010020")));
+    const error = await failure(
+      clientFor(await createAccount(), { fetch: wire.fetch, retries: 2 }).verify(phone("13900010020")),
+    );
     expect([wire.sent.length, error.code, error.orderNo]).toEqual([3, "503", wire.orderNos[2]]);
   });
 
@@ -261,7 +336,10 @@ describe("retries", () => {
   });
 
   it("never resends after a timeout (the request may have been billed)", async () => {
-    const wire = recording((_url, init) => new Promise((_, reject) => init.signal!.addEventListener("abort", () => reject(init.signal!.reason))));
+    const wire = recording(
+      (_url, init) =>
+        new Promise((_, reject) => init.signal!.addEventListener("abort", () => reject(init.signal!.reason))),
+    );
     await failure(clientFor(await createAccount(), { fetch: wire.fetch, retries: 3, timeoutMs: 20 }).verify(ZHANG));
     expect(wire.sent.length).toBe(1);
   });

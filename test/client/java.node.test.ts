@@ -14,9 +14,17 @@ import { freePort, type LocalWorker, ROOT, startWorker } from "../support/local-
 import { canRun, findCommand } from "../support/toolchain.ts";
 
 const run = promisify(execFile);
-const hasJava = canRun("Java client", findCommand("javac") && findCommand("java") ? null : "javac/java not installed (apt-get install -y default-jdk-headless)");
+const hasJava = canRun(
+  "Java client",
+  findCommand("javac") && findCommand("java")
+    ? null
+    : "javac/java not installed (apt-get install -y default-jdk-headless)",
+);
 
-const SOURCES = [join(ROOT, "client/java/src/main/java/verifymobile/VerifyMobileClient.java"), join(import.meta.dirname, "java/ClientCheck.java")];
+const SOURCES = [
+  join(ROOT, "client/java/src/main/java/verifymobile/VerifyMobileClient.java"),
+  join(import.meta.dirname, "java/ClientCheck.java"),
+];
 const vectors: Vector[] = JSON.parse(readFileSync(join(ROOT, "docs/recipes/vectors.json"), "utf8"));
 const [zhang, li] = SANDBOX_PEOPLE;
 const ORDER_NO = expect.stringMatching(/^VM\d{17}[0-9a-f]{12}$/);
@@ -29,14 +37,27 @@ let classes: string;
 /** Runs the cases in one JVM; one parsed JSON object per case. */
 function java(lines: string[][]): Promise<Record<string, unknown>[]> {
   return new Promise((resolve, reject) => {
-    const child = spawn("java", ["-Xshare:auto", "-XX:TieredStopAtLevel=1", "-cp", classes, "verifymobile.ClientCheck"]);
+    const child = spawn("java", [
+      "-Xshare:auto",
+      "-XX:TieredStopAtLevel=1",
+      "-cp",
+      classes,
+      "verifymobile.ClientCheck",
+    ]);
     let stdout = "";
     let stderr = "";
     child.stdout.setEncoding("utf8").on("data", (chunk: string) => (stdout += chunk));
     child.stderr.setEncoding("utf8").on("data", (chunk: string) => (stderr += chunk));
     child.on("error", reject);
     child.on("close", (status) =>
-      status === 0 ? resolve(stdout.trim().split("\n").map((l) => JSON.parse(l))) : reject(new Error(`java exited ${status}: ${stderr}`)),
+      status === 0
+        ? resolve(
+            stdout
+              .trim()
+              .split("\n")
+              .map((l) => JSON.parse(l)),
+          )
+        : reject(new Error(`java exited ${status}: ${stderr}`)),
     );
     child.stdin.end(lines.map((l) => `${l.join("\t")}\n`).join(""));
   });
@@ -44,21 +65,41 @@ function java(lines: string[][]): Promise<Record<string, unknown>[]> {
 
 /** Today's requests of the account per code, from the admin API's usage report. */
 async function requestsByCode(accountId: string): Promise<Record<string, number>> {
-  const usage = await fetch(`${worker.base}/admin/accounts/${accountId}/usage`, { headers: { Authorization: `Bearer ${worker.adminToken}` } });
+  const usage = await fetch(`${worker.base}/admin/accounts/${accountId}/usage`, {
+    headers: { Authorization: `Bearer ${worker.adminToken}` },
+  });
   const { rows } = (await usage.json()) as { rows: { errorCode: string; requests: number }[] };
   return Object.fromEntries(rows.map((r) => [r.errorCode, r.requests]));
 }
 
-const verify = (name: string, base: string, account: { token: string; logonKey: string }, identity: readonly string[], retries = 0, timeoutMs = 10_000) => [
-  "verify", name, base, account.token, account.logonKey, String(retries), String(timeoutMs), ...identity,
-];
+const verify = (
+  name: string,
+  base: string,
+  account: { token: string; logonKey: string },
+  identity: readonly string[],
+  retries = 0,
+  timeoutMs = 10_000,
+) => ["verify", name, base, account.token, account.logonKey, String(retries), String(timeoutMs), ...identity];
 
 describe.skipIf(!hasJava)("Java client against the running Worker", () => {
   beforeAll(async () => {
     classes = mkdtempSync(join(tmpdir(), "java-client-"));
     // --release 11: the class must stay within what JDK 11 offers; -Werror keeps it free of warnings.
-    const compiled = run("javac", ["--release", "11", "-encoding", "UTF-8", "-Xlint:all", "-Werror", "-d", classes, ...SOURCES]);
-    [worker] = await Promise.all([startWorker({ java: [], java256: ["--key-length", "32"] }, { UPSTREAM_TIMEOUT_MS: "1500" }), compiled]);
+    const compiled = run("javac", [
+      "--release",
+      "11",
+      "-encoding",
+      "UTF-8",
+      "-Xlint:all",
+      "-Werror",
+      "-d",
+      classes,
+      ...SOURCES,
+    ]);
+    [worker] = await Promise.all([
+      startWorker({ java: [], java256: ["--key-length", "32"] }, { UPSTREAM_TIMEOUT_MS: "1500" }),
+      compiled,
+    ]);
   }, 120_000);
 
   afterAll(() => worker?.stop());
@@ -80,19 +121,53 @@ describe.skipIf(!hasJava)("Java client against the running Worker", () => {
       verify("carrier cannot tell", base, account, [zhang.idCard, zhang.name, "13800138003"]),
       verify("unknown token", base, { ...account, token: `vmt_${"x".repeat(32)}` }, ZHANG, 3),
       verify("malformed name", base, account, [zhang.idCard, "Z", zhang.phone]),
-      verify("another account's key", base, { ...account, logonKey: worker.accounts.java256!.logonKey.slice(0, 16) }, ZHANG),
+      verify(
+        "another account's key",
+        base,
+        { ...account, logonKey: worker.accounts.java256!.logonKey.slice(0, 16) },
+        ZHANG,
+      ),
       verify("upstream stopped", base, account, [zhang.idCard, zhang.name, "13900010020"], 2),
       verify("upstream refuses our key", base, account, [zhang.idCard, zhang.name, "13900010001"], 2),
       verify("nothing listens", unused, account, ZHANG, 2),
       verify("not the API", `${base}/nowhere`, account, ZHANG, 2),
       verify("short key", base, { ...account, logonKey: "short" }, ZHANG),
     ]);
-    const request = (code: string, detail: string) => ({ family: "REQUEST", code, detail, reason: REASON, orderNo: ORDER_NO, retryable: false, message: expect.stringMatching(`^${code} ${detail}`) });
+    const request = (code: string, detail: string) => ({
+      family: "REQUEST",
+      code,
+      detail,
+      reason: REASON,
+      orderNo: ORDER_NO,
+      retryable: false,
+      message: expect.stringMatching(`^${code} ${detail}`),
+    });
     expect(out).toEqual([
-      { case: "consistent", outcome: "CONSISTENT", matchCode: "11", orderNo: ORDER_NO, billable: true, duplicate: false },
+      {
+        case: "consistent",
+        outcome: "CONSISTENT",
+        matchCode: "11",
+        orderNo: ORDER_NO,
+        billable: true,
+        duplicate: false,
+      },
       { case: "same identity again", ...request("309", "请求重复的请求") },
-      { case: "name wrong", outcome: "INCONSISTENT", matchCode: "21", orderNo: ORDER_NO, billable: true, duplicate: false },
-      { case: "carrier cannot tell", outcome: "UNKNOWN", matchCode: null, orderNo: ORDER_NO, billable: true, duplicate: false },
+      {
+        case: "name wrong",
+        outcome: "INCONSISTENT",
+        matchCode: "21",
+        orderNo: ORDER_NO,
+        billable: true,
+        duplicate: false,
+      },
+      {
+        case: "carrier cannot tell",
+        outcome: "UNKNOWN",
+        matchCode: null,
+        orderNo: ORDER_NO,
+        billable: true,
+        duplicate: false,
+      },
       {
         case: "unknown token",
         family: "TOKEN",
@@ -105,27 +180,83 @@ describe.skipIf(!hasJava)("Java client against the running Worker", () => {
       },
       { case: "malformed name", ...request("306", "请求参数userName为空或格式错误") },
       { case: "another account's key", ...request("307", "请求验签失败"), reason: expect.any(String) },
-      { case: "upstream stopped", family: "UPSTREAM", code: "503", detail: "接口未响应", reason: REASON, orderNo: ORDER_NO, retryable: true, message: expect.stringMatching(/^503 接口未响应/) },
-      { case: "upstream refuses our key", family: "SERVER", code: "500", detail: "系统错误，服务器异常", reason: REASON, orderNo: ORDER_NO, retryable: false, message: expect.stringMatching(/^500 /) },
-      { case: "nothing listens", family: "TRANSPORT", code: "network", detail: "the request failed before an answer arrived", reason: expect.any(String), orderNo: null, retryable: false, message: expect.stringMatching(/^network /) },
-      { case: "not the API", family: "TRANSPORT", code: "bad-response", detail: "HTTP 404: the answer is not JSON", reason: null, orderNo: null, retryable: false, message: "bad-response HTTP 404: the answer is not JSON" },
+      {
+        case: "upstream stopped",
+        family: "UPSTREAM",
+        code: "503",
+        detail: "接口未响应",
+        reason: REASON,
+        orderNo: ORDER_NO,
+        retryable: true,
+        message: expect.stringMatching(/^503 接口未响应/),
+      },
+      {
+        case: "upstream refuses our key",
+        family: "SERVER",
+        code: "500",
+        detail: "系统错误，服务器异常",
+        reason: REASON,
+        orderNo: ORDER_NO,
+        retryable: false,
+        message: expect.stringMatching(/^500 /),
+      },
+      {
+        case: "nothing listens",
+        family: "TRANSPORT",
+        code: "network",
+        detail: "the request failed before an answer arrived",
+        reason: expect.any(String),
+        orderNo: null,
+        retryable: false,
+        message: expect.stringMatching(/^network /),
+      },
+      {
+        case: "not the API",
+        family: "TRANSPORT",
+        code: "bad-response",
+        detail: "HTTP 404: the answer is not JSON",
+        reason: null,
+        orderNo: null,
+        retryable: false,
+        message: "bad-response HTTP 404: the answer is not JSON",
+      },
       { case: "short key", illegalArgument: "logonKey must be 16 or 32 bytes in UTF-8 (AES-128/256), got 5" },
     ]);
 
     // What the Worker saw: the 503 three times (two resends), the 500 and the 309 once each.
-    expect(await requestsByCode(account.accountId)).toEqual({ "200": 3, "306": 1, "307": 1, "309": 1, "500": 1, "503": 3 });
+    expect(await requestsByCode(account.accountId)).toEqual({
+      "200": 3,
+      "306": 1,
+      "307": 1,
+      "309": 1,
+      "500": 1,
+      "503": 3,
+    });
   }, 60_000);
 
   it("encrypts with AES-256 for a 32-character logonKey", async () => {
     const out = await java([verify("AES-256", worker.base, worker.accounts.java256!, [li.idCard, li.name, li.phone])]);
-    expect(out).toEqual([{ case: "AES-256", outcome: "CONSISTENT", matchCode: "11", orderNo: ORDER_NO, billable: true, duplicate: false }]);
+    expect(out).toEqual([
+      { case: "AES-256", outcome: "CONSISTENT", matchCode: "11", orderNo: ORDER_NO, billable: true, duplicate: false },
+    ]);
   });
 
   it("gives up after the timeout and does not resend (the request may have been billed)", async () => {
     const account = worker.accounts.java256!;
-    const out = await java([verify("no answer", worker.base, account, [zhang.idCard, zhang.name, "13900000408"], 2, 500)]);
+    const out = await java([
+      verify("no answer", worker.base, account, [zhang.idCard, zhang.name, "13900000408"], 2, 500),
+    ]);
     expect(out).toEqual([
-      { case: "no answer", family: "TRANSPORT", code: "timeout", detail: "no answer within 500 ms", reason: null, orderNo: null, retryable: false, message: "timeout no answer within 500 ms" },
+      {
+        case: "no answer",
+        family: "TRANSPORT",
+        code: "timeout",
+        detail: "no answer within 500 ms",
+        reason: null,
+        orderNo: null,
+        retryable: false,
+        message: "timeout no answer within 500 ms",
+      },
     ]);
     // The Worker goes on and answers 501 after its UPSTREAM_TIMEOUT_MS (1.5 s): one request, not three.
     await new Promise((r) => setTimeout(r, 3000));

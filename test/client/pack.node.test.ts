@@ -31,13 +31,31 @@ function standIn(): Server {
     request.on("end", () => {
       const form = new URLSearchParams(body);
       const decipher = createDecipheriv("aes-128-cbc", Buffer.from(KEY), Buffer.from(form.get("iv")!));
-      const identity = JSON.parse(Buffer.concat([decipher.update(form.get("logon")!, "base64"), decipher.final()]).toString("utf8"));
+      const identity = JSON.parse(
+        Buffer.concat([decipher.update(form.get("logon")!, "base64"), decipher.final()]).toString("utf8"),
+      );
       received.push({ path: request.url, token: form.get("token"), identity });
       const envelope =
         identity.loginphone === IDENTITY.loginphone
-          ? { errorCode: "200", errorDetail: "查询成功", errorReason: null, info: { orderNo: ORDER_NO, matchCode: "11", carrier: "CMCC", billable: true, duplicate: false }, returnCode: "10000", returnDesc: "一致的" }
-          : { errorCode: "503", errorDetail: "接口未响应", errorReason: null, info: null, returnCode: "0", returnDesc: null };
-      response.writeHead(200, { "Content-Type": "application/json; charset=utf-8", "X-Order-No": ORDER_NO }).end(JSON.stringify(envelope));
+          ? {
+              errorCode: "200",
+              errorDetail: "查询成功",
+              errorReason: null,
+              info: { orderNo: ORDER_NO, matchCode: "11", carrier: "CMCC", billable: true, duplicate: false },
+              returnCode: "10000",
+              returnDesc: "一致的",
+            }
+          : {
+              errorCode: "503",
+              errorDetail: "接口未响应",
+              errorReason: null,
+              info: null,
+              returnCode: "0",
+              returnDesc: null,
+            };
+      response
+        .writeHead(200, { "Content-Type": "application/json; charset=utf-8", "X-Order-No": ORDER_NO })
+        .end(JSON.stringify(envelope));
     });
   });
 }
@@ -85,20 +103,36 @@ describe("the packed client, installed outside the repository", () => {
 
   it("works with import", async () => {
     received.length = 0;
-    const out = await consumer(["--input-type=module", "-e", script(`import { createClient, VerifyMobileError } from "@verify-mobile/client";`)]);
+    const out = await consumer([
+      "--input-type=module",
+      "-e",
+      script(`import { createClient, VerifyMobileError } from "@verify-mobile/client";`),
+    ]);
     expect(out).toEqual(EXPECTED);
     // The 503 is sent twice: retries: 1 resends only the upstream family.
     expect(received).toEqual([
       { path: "/api/personalInfo/verifyMobile", token: "vmt_pack", identity: IDENTITY },
-      { path: "/api/personalInfo/verifyMobile", token: "vmt_pack", identity: { ...IDENTITY, loginphone: "13900010020" } },
-      { path: "/api/personalInfo/verifyMobile", token: "vmt_pack", identity: { ...IDENTITY, loginphone: "13900010020" } },
+      {
+        path: "/api/personalInfo/verifyMobile",
+        token: "vmt_pack",
+        identity: { ...IDENTITY, loginphone: "13900010020" },
+      },
+      {
+        path: "/api/personalInfo/verifyMobile",
+        token: "vmt_pack",
+        identity: { ...IDENTITY, loginphone: "13900010020" },
+      },
     ]);
   });
 
   it("works with require", async () => {
     const load = `const { createClient, VerifyMobileError } = require("@verify-mobile/client");`;
     // CommonJS has no top-level await: the same script inside an async function.
-    const out = await consumer(["--input-type=commonjs", "-e", `(async () => { ${script(load)} })().catch((e) => { console.error(e); process.exit(1); });`]);
+    const out = await consumer([
+      "--input-type=commonjs",
+      "-e",
+      `(async () => { ${script(load)} })().catch((e) => { console.error(e); process.exit(1); });`,
+    ]);
     expect(out).toEqual(EXPECTED);
   });
 
@@ -130,8 +164,18 @@ describe("the packed client, installed outside the repository", () => {
        c.verify("110101199003071233");
        export = result;`,
     );
-    const compilerOptions = { noEmit: true, strict: true, module: "nodenext", target: "es2022", lib: ["es2022", "dom"], types: [] };
-    writeFileSync(join(project, "tsconfig.json"), JSON.stringify({ compilerOptions, files: ["uses-import.mts", "uses-require.cts"] }));
+    const compilerOptions = {
+      noEmit: true,
+      strict: true,
+      module: "nodenext",
+      target: "es2022",
+      lib: ["es2022", "dom"],
+      types: [],
+    };
+    writeFileSync(
+      join(project, "tsconfig.json"),
+      JSON.stringify({ compilerOptions, files: ["uses-import.mts", "uses-require.cts"] }),
+    );
     const tsc = await run(process.execPath, [join(ROOT, "node_modules/typescript/bin/tsc"), "-p", project]).then(
       () => "ok",
       (e: { stdout: string }) => e.stdout,

@@ -1,7 +1,14 @@
 // WebCrypto AES (src/crypto/aes.ts) against Node's own `crypto`: the vectors are made fresh each
 // run in test/global-setup.ts, outside workerd, with random keys and IVs.
 import { describe, expect, inject, it } from "vitest";
-import { cbcDecrypt, cbcDecryptBlocks, ecbDecrypt, ecbEncrypt, importAesCbcKey, paddingLength } from "../../src/crypto/aes.ts";
+import {
+  cbcDecrypt,
+  cbcDecryptBlocks,
+  ecbDecrypt,
+  ecbEncrypt,
+  importAesCbcKey,
+  paddingLength,
+} from "../../src/crypto/aes.ts";
 import { fromBase64, fromUtf8, toHex, utf8 } from "../../src/crypto/bytes.ts";
 import { encryptJuheField, juheFieldKey, juheKeyText } from "../../src/upstream/juhe/crypto.ts";
 import "../support/aes-vectors.ts";
@@ -32,10 +39,13 @@ describe("AES-128-ECB vs Node's aes-128-ecb", () => {
     expect(plain && toHex(plain)).toBe(v.plainHex);
   });
 
-  it.each(vectors.ecbBadPadding.map((v, i) => [i, v] as const))("ecbDecrypt rejects bad padding (case %i)", async (_, v) => {
-    const key = await importAesCbcKey(fromHex(v.keyHex));
-    expect(await ecbDecrypt(key, fromHex(v.cipherHex))).toBeNull();
-  });
+  it.each(vectors.ecbBadPadding.map((v, i) => [i, v] as const))(
+    "ecbDecrypt rejects bad padding (case %i)",
+    async (_, v) => {
+      const key = await importAesCbcKey(fromHex(v.keyHex));
+      expect(await ecbDecrypt(key, fromHex(v.cipherHex))).toBeNull();
+    },
+  );
 
   it.each([0, 1, 15, 17, 31, 33])("ecbDecrypt rejects %i bytes (not a positive multiple of 16)", async (n) => {
     const v = vectors.ecb.find((x) => x.cipherHex.length / 2 >= 48)!;
@@ -59,18 +69,24 @@ describe.each([
     expect(await cbcDecrypt(key, fromHex(v.ivHex), fromHex(v.cipherHex))).toBeNull();
   });
 
-  it.each(byLength(list))("cbcDecryptBlocks of %i bytes gives the plaintext with its padding, and paddingLength finds it", async (_, v) => {
-    const key = await importAesCbcKey(fromHex(v.keyHex));
-    const blocks = await cbcDecryptBlocks(key, fromHex(v.ivHex), fromHex(v.cipherHex));
-    const pad = 16 - ((v.plainHex.length / 2) % 16);
-    expect(toHex(blocks)).toBe(v.plainHex + pad.toString(16).padStart(2, "0").repeat(pad));
-    expect(paddingLength(blocks)).toBe(pad);
-  });
+  it.each(byLength(list))(
+    "cbcDecryptBlocks of %i bytes gives the plaintext with its padding, and paddingLength finds it",
+    async (_, v) => {
+      const key = await importAesCbcKey(fromHex(v.keyHex));
+      const blocks = await cbcDecryptBlocks(key, fromHex(v.ivHex), fromHex(v.cipherHex));
+      const pad = 16 - ((v.plainHex.length / 2) % 16);
+      expect(toHex(blocks)).toBe(v.plainHex + pad.toString(16).padStart(2, "0").repeat(pad));
+      expect(paddingLength(blocks)).toBe(pad);
+    },
+  );
 
-  it.each(byLength(list))("cbcDecryptBlocks under a wrong key still gives whole blocks, without throwing (%i bytes)", async (_, v) => {
-    const key = await importAesCbcKey(fromHex(v.wrongKeyHex));
-    expect((await cbcDecryptBlocks(key, fromHex(v.ivHex), fromHex(v.cipherHex))).length).toBe(v.cipherHex.length / 2);
-  });
+  it.each(byLength(list))(
+    "cbcDecryptBlocks under a wrong key still gives whole blocks, without throwing (%i bytes)",
+    async (_, v) => {
+      const key = await importAesCbcKey(fromHex(v.wrongKeyHex));
+      expect((await cbcDecryptBlocks(key, fromHex(v.ivHex), fromHex(v.cipherHex))).length).toBe(v.cipherHex.length / 2);
+    },
+  );
 });
 
 describe("paddingLength", () => {

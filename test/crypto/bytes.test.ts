@@ -10,7 +10,10 @@ function viaAtob(text: string): Uint8Array | null {
   while (end > 0 && " =\t\r\n".includes(text[end - 1]!)) end--;
   const tail = text.slice(end);
   // Trailing spaces are padding's company only after an `=`; without one they stand for `+`.
-  const body = (tail.includes("=") ? text.slice(0, end) + tail.slice(0, tail.indexOf("=")) : text).replace(/[\t\r\n]/g, "");
+  const body = (tail.includes("=") ? text.slice(0, end) + tail.slice(0, tail.indexOf("=")) : text).replace(
+    /[\t\r\n]/g,
+    "",
+  );
   const standard = body.replaceAll(" ", "+").replaceAll("-", "+").replaceAll("_", "/");
   if (!/^[A-Za-z0-9+/]*$/.test(standard)) return null;
   try {

@@ -10,7 +10,11 @@ const IV = utf8.encode("fedcba9876543210");
 const WRONG_IV = utf8.encode("0000000000000000");
 
 async function encrypt(keyBytes: Uint8Array, plaintext: Uint8Array | string, iv = IV): Promise<Uint8Array> {
-  return cbcEncrypt(await importAesCbcKey(keyBytes), iv, typeof plaintext === "string" ? utf8.encode(plaintext) : plaintext);
+  return cbcEncrypt(
+    await importAesCbcKey(keyBytes),
+    iv,
+    typeof plaintext === "string" ? utf8.encode(plaintext) : plaintext,
+  );
 }
 
 /** The ciphertext of `blocks` as given, no padding added: their last bytes are what the padding check sees. */
@@ -25,12 +29,18 @@ describe("decryptLogon", () => {
   it.each([16, 32])("decrypts with a %i-character key", async (length) => {
     const key = length === 16 ? KEY16 : KEY32;
     const ct = await encrypt(utf8.encode(key), JSON_TEXT);
-    expect(await decryptLogon(await logonKey(key), IV, ct, toBase64(ct), false)).toEqual({ ok: true, value: VALID_LOGON });
+    expect(await decryptLogon(await logonKey(key), IV, ct, toBase64(ct), false)).toEqual({
+      ok: true,
+      value: VALID_LOGON,
+    });
   });
 
   it("keeps unknown keys of the object", async () => {
     const ct = await encrypt(utf8.encode(KEY16), JSON.stringify({ ...VALID_LOGON, extra: [1] }));
-    expect(await decryptLogon(await logonKey(KEY16), IV, ct, toBase64(ct), false)).toEqual({ ok: true, value: { ...VALID_LOGON, extra: [1] } });
+    expect(await decryptLogon(await logonKey(KEY16), IV, ct, toBase64(ct), false)).toEqual({
+      ok: true,
+      value: { ...VALID_LOGON, extra: [1] },
+    });
   });
 });
 
@@ -40,10 +50,19 @@ describe("decryptLogon: every kind of failure gives the one answer", () => {
   const cases: [string, () => Promise<Uint8Array>][] = [
     ["wrong key (bad padding, almost surely)", () => encrypt(utf8.encode(KEY32), JSON_TEXT)],
     ["bad padding: last byte 0", () => encryptBlocks(utf8.encode(KEY16), utf8.encode(`${JSON_TEXT.slice(0, 31)}\0`))],
-    ["bad padding: last byte 17", () => encryptBlocks(utf8.encode(KEY16), utf8.encode(`${JSON_TEXT.slice(0, 31)}\x11`))],
-    ["bad padding: pad bytes differ", () => encryptBlocks(utf8.encode(KEY16), utf8.encode(`${JSON_TEXT.slice(0, 29)}\x01\x03\x03`))],
+    [
+      "bad padding: last byte 17",
+      () => encryptBlocks(utf8.encode(KEY16), utf8.encode(`${JSON_TEXT.slice(0, 31)}\x11`)),
+    ],
+    [
+      "bad padding: pad bytes differ",
+      () => encryptBlocks(utf8.encode(KEY16), utf8.encode(`${JSON_TEXT.slice(0, 29)}\x01\x03\x03`)),
+    ],
     ["not UTF-8", () => encrypt(utf8.encode(KEY16), Uint8Array.from([0x7b, 0x22, 0xff, 0xfe, 0x22, 0x3a, 0x31, 0x7d]))],
-    ["UTF-16 JSON", () => encrypt(utf8.encode(KEY16), Uint8Array.from([...JSON_TEXT].flatMap((c) => [c.charCodeAt(0), 0])))],
+    [
+      "UTF-16 JSON",
+      () => encrypt(utf8.encode(KEY16), Uint8Array.from([...JSON_TEXT].flatMap((c) => [c.charCodeAt(0), 0]))),
+    ],
     ["not JSON", () => padded("idCard=1&userName=2&loginphone=3")],
     ["truncated JSON", () => padded(JSON_TEXT.slice(0, -1))],
     ["a JSON array", () => padded(JSON.stringify([VALID_LOGON]))],

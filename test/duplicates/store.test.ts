@@ -18,7 +18,10 @@ describe("duplicate store", () => {
   it("finds it in KV from a fresh isolate", async () => {
     await rememberResult(env.DEDUP, "dup:a:2", stored, 60);
     freshIsolate();
-    expect([recentDuplicate("dup:a:2", stored.at + 1), await readDuplicate(env.DEDUP, "dup:a:2")]).toEqual([null, stored]);
+    expect([recentDuplicate("dup:a:2", stored.at + 1), await readDuplicate(env.DEDUP, "dup:a:2")]).toEqual([
+      null,
+      stored,
+    ]);
   });
 
   it("writes KV with the window as expirationTtl", async () => {
@@ -29,7 +32,10 @@ describe("duplicate store", () => {
 
   it("forgets it in the isolate once the window has passed", async () => {
     await rememberResult(env.DEDUP, "dup:a:4", stored, 60);
-    expect([recentDuplicate("dup:a:4", stored.at + 59_999), recentDuplicate("dup:a:4", stored.at + 60_000)]).toEqual([stored, null]);
+    expect([recentDuplicate("dup:a:4", stored.at + 59_999), recentDuplicate("dup:a:4", stored.at + 60_000)]).toEqual([
+      stored,
+      null,
+    ]);
   });
 
   it("reads an entry stored before the carrier was kept with carrier null", async () => {
@@ -57,19 +63,28 @@ describe("answerDuplicate", () => {
   it("replays the stored answer, unbilled, under the replay policy", () => {
     expect(answerDuplicate(stored, { duplicatePolicy: "replay", dedupTtl: 60 }, "VM2")).toEqual({
       ok: true,
-      value: { returnCode: "10001", info: { orderNo: "VM2", matchCode: "21", carrier: "CUCC", billable: false, duplicate: true } },
+      value: {
+        returnCode: "10001",
+        info: { orderNo: "VM2", matchCode: "21", carrier: "CUCC", billable: false, duplicate: true },
+      },
     });
   });
 
   it("replays a result stored without a carrier with carrier null", () => {
     const { carrier: _, ...old } = stored;
-    expect(answerDuplicate(old, { duplicatePolicy: "replay", dedupTtl: 60 }, "VM2")).toMatchObject({ ok: true, value: { info: { carrier: null } } });
+    expect(answerDuplicate(old, { duplicatePolicy: "replay", dedupTtl: 60 }, "VM2")).toMatchObject({
+      ok: true,
+      value: { info: { carrier: null } },
+    });
   });
 
   it("answers a retry with the original answer under the original order number, whatever the policy", () => {
     expect(answerRetry(stored)).toEqual({
       ok: true,
-      value: { returnCode: "10001", info: { orderNo: "VM1", matchCode: "21", carrier: "CUCC", billable: false, duplicate: true } },
+      value: {
+        returnCode: "10001",
+        info: { orderNo: "VM1", matchCode: "21", carrier: "CUCC", billable: false, duplicate: true },
+      },
     });
   });
 });

@@ -1,12 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { checkChar, idCardShape, idCardValidity, parseIdCard } from "../../src/identity/idcard.ts";
-import {
-  FIXTURE_NOW,
-  ID_CARD_15,
-  INVALID_ID_CARDS,
-  VALID_ID_CARDS,
-  withCheckDigit,
-} from "../fixtures/identities.ts";
+import { FIXTURE_NOW, ID_CARD_15, INVALID_ID_CARDS, VALID_ID_CARDS, withCheckDigit } from "../fixtures/identities.ts";
 
 const now = FIXTURE_NOW;
 const idWithProvince = (province: string) => withCheckDigit(`${province}010119900101123`);
@@ -122,23 +116,68 @@ describe("parseIdCard: birth date", () => {
 
 describe("parseIdCard: province code (GB/T 2260)", () => {
   it.each([
-    "11", "12", "13", "14", "15",
-    "21", "22", "23",
-    "31", "32", "33", "34", "35", "36", "37",
-    "41", "42", "43", "44", "45", "46",
-    "50", "51", "52", "53", "54",
-    "61", "62", "63", "64", "65",
-    "71", "81", "82", "83",
+    "11",
+    "12",
+    "13",
+    "14",
+    "15",
+    "21",
+    "22",
+    "23",
+    "31",
+    "32",
+    "33",
+    "34",
+    "35",
+    "36",
+    "37",
+    "41",
+    "42",
+    "43",
+    "44",
+    "45",
+    "46",
+    "50",
+    "51",
+    "52",
+    "53",
+    "54",
+    "61",
+    "62",
+    "63",
+    "64",
+    "65",
+    "71",
+    "81",
+    "82",
+    "83",
   ])("accepts province %s", (province) => {
     expect(parseIdCard(idWithProvince(province), now)).toEqual({ ok: true, value: idWithProvince(province) });
   });
 
-  it.each(["00", "10", "16", "20", "24", "30", "38", "40", "47", "49", "55", "60", "66", "70", "72", "80", "84", "91", "99"])(
-    "refuses province %s",
-    (province) => {
-      expect(parseIdCard(idWithProvince(province), now)).toEqual(BAD_PROVINCE);
-    },
-  );
+  it.each([
+    "00",
+    "10",
+    "16",
+    "20",
+    "24",
+    "30",
+    "38",
+    "40",
+    "47",
+    "49",
+    "55",
+    "60",
+    "66",
+    "70",
+    "72",
+    "80",
+    "84",
+    "91",
+    "99",
+  ])("refuses province %s", (province) => {
+    expect(parseIdCard(idWithProvince(province), now)).toEqual(BAD_PROVINCE);
+  });
 
   it("refuses the province-99 fixture", () => {
     expect(parseIdCard(INVALID_ID_CARDS.province99, now)).toEqual(BAD_PROVINCE);

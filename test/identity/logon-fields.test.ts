@@ -96,18 +96,29 @@ describe("parseLogonFields: order of errors", () => {
   });
 
   it.each([
-    ["bad check digit + empty userName", { ...VALID_LOGON, idCard: INVALID_ID_CARDS.badCheckDigit, userName: "" }, "userName"],
-    ["future birth + bad phone", { ...VALID_LOGON, idCard: INVALID_ID_CARDS.futureBirth, loginphone: "123" }, "loginphone"],
+    [
+      "bad check digit + empty userName",
+      { ...VALID_LOGON, idCard: INVALID_ID_CARDS.badCheckDigit, userName: "" },
+      "userName",
+    ],
+    [
+      "future birth + bad phone",
+      { ...VALID_LOGON, idCard: INVALID_ID_CARDS.futureBirth, loginphone: "123" },
+      "loginphone",
+    ],
     ["province 99 + missing phone", { idCard: INVALID_ID_CARDS.province99, userName: "张三" }, "loginphone"],
   ])("306 of a later field comes before 310 of idCard: %s", (_label, logon, param) => {
     expect(parseLogonFields(logon, now)).toEqual(bad(param));
   });
 
-  it.each(Object.entries(INVALID_ID_CARDS))("310 when every field is well-formed but the ID is %s", (_label, idCard) => {
-    const outcome = parseLogonFields({ ...VALID_LOGON, idCard }, now);
-    expect(outcome).toMatchObject({ ok: false, code: "310" });
-    expect(outcome).not.toHaveProperty("param");
-  });
+  it.each(Object.entries(INVALID_ID_CARDS))(
+    "310 when every field is well-formed but the ID is %s",
+    (_label, idCard) => {
+      const outcome = parseLogonFields({ ...VALID_LOGON, idCard }, now);
+      expect(outcome).toMatchObject({ ok: false, code: "310" });
+      expect(outcome).not.toHaveProperty("param");
+    },
+  );
 });
 
 describe("parseLogonFields: failures never carry personal data", () => {

@@ -1,13 +1,14 @@
 // /openapi.json as the Worker serves it: a valid OpenAPI 3.1 document (checked by @hyperjump's
 // OAS 3.1 schema, Schema Objects included) whose schemas accept what the Worker really answers.
-import { registerSchema, validate } from "@hyperjump/json-schema/openapi-3-1";
+
 import { exports } from "cloudflare:workers";
+import { registerSchema, validate } from "@hyperjump/json-schema/openapi-3-1";
 import { beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { SANDBOX_PEOPLE } from "../../src/sandbox/identities.ts";
+import { bodyKind } from "../../src/verify-mobile/request/body.ts";
 import { ERROR_CODES, RETURN_CODES } from "../../src/wire/codes.ts";
 import { ORDER_HEADER } from "../../src/wire/envelope.ts";
-import { bodyKind } from "../../src/verify-mobile/request/body.ts";
-import { SANDBOX_PEOPLE } from "../../src/sandbox/identities.ts";
-import { IV, createAccount, encryptLogon, freshIsolate, sendForm, verify } from "../support/caller.ts";
+import { createAccount, encryptLogon, freshIsolate, IV, sendForm, verify } from "../support/caller.ts";
 
 const BASIC = "BASIC"; // output with the errors, so a failure says what is wrong
 const OAS_31 = "https://spec.openapis.org/oas/3.1/schema-base"; // the document, Schema Objects included
@@ -71,7 +72,8 @@ describe("GET /openapi.json", () => {
   });
 
   it("describes the logon encryption", () => {
-    for (const s of ["AES-CBC", "PKCS#7", "logonKey", "UTF-8 bytes", "base64", "idCard", "userName", "loginphone"]) expect(doc.info.description).toContain(s);
+    for (const s of ["AES-CBC", "PKCS#7", "logonKey", "UTF-8 bytes", "base64", "idCard", "userName", "loginphone"])
+      expect(doc.info.description).toContain(s);
   });
 
   it("offers exactly the body encodings the Worker reads", () => {
@@ -85,7 +87,9 @@ describe("the document's schemas against the Worker's real answers", () => {
     const { response, envelope } = await verify(await createAccount(), identity);
     expect(envelope.errorCode).toBe("200");
     expect(await validate(schemaOf("Envelope"), envelope as never, BASIC)).toEqual({ valid: true });
-    expect(Object.keys(doc.paths["/api/personalInfo/verifyMobile"]!.post.responses["200"].headers)).toEqual([ORDER_HEADER]);
+    expect(Object.keys(doc.paths["/api/personalInfo/verifyMobile"]!.post.responses["200"].headers)).toEqual([
+      ORDER_HEADER,
+    ]);
     expect(response.headers.get(ORDER_HEADER)).toBe(envelope.info?.orderNo);
   });
 
@@ -100,7 +104,11 @@ describe("the document's schemas against the Worker's real answers", () => {
 
   it("refuses an envelope the Worker could not send (the check is real)", async () => {
     const { envelope } = await verify(await createAccount(), identity);
-    const wrong = [{ ...envelope, extra: 1 }, { ...envelope, errorCode: "999" }, { ...envelope, info: { ...envelope.info, matchCode: "99" } }];
+    const wrong = [
+      { ...envelope, extra: 1 },
+      { ...envelope, errorCode: "999" },
+      { ...envelope, info: { ...envelope.info, matchCode: "99" } },
+    ];
     for (const e of wrong) expect((await validate(schemaOf("Envelope"), e as never)).valid).toBe(false);
   });
 

@@ -1,9 +1,9 @@
-import { env } from "cloudflare:workers";
 import { createExecutionContext } from "cloudflare:test";
+import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import app from "../../src/index.ts";
 import { SANDBOX_PEOPLE } from "../../src/sandbox/identities.ts";
-import { API, IV, createAccount, encryptLogon } from "../support/caller.ts";
+import { API, createAccount, encryptLogon, IV } from "../support/caller.ts";
 
 const zhang = SANDBOX_PEOPLE[0];
 
@@ -12,8 +12,16 @@ describe("Analytics Engine data point", () => {
     const points: AnalyticsEngineDataPoint[] = [];
     const METRICS = { writeDataPoint: (p?: AnalyticsEngineDataPoint) => void points.push(p!) };
     const account = await createAccount();
-    const logon = await encryptLogon(account.logonKey, { idCard: zhang.idCard, userName: zhang.name, loginphone: zhang.phone });
-    const request = new Request(API, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ token: account.token, iv: IV, logon }) });
+    const logon = await encryptLogon(account.logonKey, {
+      idCard: zhang.idCard,
+      userName: zhang.name,
+      loginphone: zhang.phone,
+    });
+    const request = new Request(API, {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ token: account.token, iv: IV, logon }),
+    });
     await app.fetch(request, { ...env, METRICS }, createExecutionContext());
     expect(points).toEqual([
       {

@@ -25,15 +25,37 @@ describe("client on Node", () => {
     const service: FetchLike = async (_url, init) => {
       const form = new URLSearchParams(String(init.body));
       const decipher = createDecipheriv(vector!.cipher, Buffer.from(vector!.key), Buffer.from(form.get("iv")!));
-      received = JSON.parse(Buffer.concat([decipher.update(form.get("logon")!, "base64"), decipher.final()]).toString("utf8"));
+      received = JSON.parse(
+        Buffer.concat([decipher.update(form.get("logon")!, "base64"), decipher.final()]).toString("utf8"),
+      );
       const info = { orderNo: "VM20261126000000000abcdefabcdef", matchCode: "11", billable: true, duplicate: false };
-      return new Response(JSON.stringify({ errorCode: "200", errorDetail: "查询成功", errorReason: null, info, returnCode: "10000", returnDesc: "一致的" }));
+      return new Response(
+        JSON.stringify({
+          errorCode: "200",
+          errorDetail: "查询成功",
+          errorReason: null,
+          info,
+          returnCode: "10000",
+          returnDesc: "一致的",
+        }),
+      );
     };
-    const client = createClient({ baseUrl: "http://gateway.test", token: "vmt_node", logonKey: vector!.key, fetch: service });
+    const client = createClient({
+      baseUrl: "http://gateway.test",
+      token: "vmt_node",
+      logonKey: vector!.key,
+      fetch: service,
+    });
     const result = await client.verify(JSON.parse(vector!.json));
     expect([received, result]).toEqual([
       JSON.parse(vector!.json),
-      { result: "consistent", matchCode: "11", orderNo: "VM20261126000000000abcdefabcdef", billable: true, duplicate: false },
+      {
+        result: "consistent",
+        matchCode: "11",
+        orderNo: "VM20261126000000000abcdefabcdef",
+        billable: true,
+        duplicate: false,
+      },
     ]);
   });
 });
@@ -45,7 +67,10 @@ describe("client/dist, the JavaScript build", () => {
     const out = mkdtempSync(join(tmpdir(), "client-dist-"));
     const build = spawnSync(process.execPath, [join(root, "client/build.ts"), "--out", out], { encoding: "utf8" });
     expect(build.status, build.stdout).toBe(0);
-    const files = (dir: string) => readdirSync(dir, { recursive: true, encoding: "utf8" }).filter((f) => statSync(join(dir, f)).isFile()).sort();
+    const files = (dir: string) =>
+      readdirSync(dir, { recursive: true, encoding: "utf8" })
+        .filter((f) => statSync(join(dir, f)).isFile())
+        .sort();
     expect(files(join(root, "client/dist"))).toEqual(files(out));
     for (const file of files(out)) {
       expect(readFileSync(join(out, file), "utf8"), file).toBe(readFileSync(join(root, "client/dist", file), "utf8"));

@@ -48,7 +48,11 @@ const RECIPES: Recipe[] = [
     language: "python",
     file: "python/logon.py",
     fence: "python",
-    missing: !has("python3") ? "python3 not installed" : succeeds("python3", ["-c", "import cryptography"]) ? null : "python3 has no `cryptography` package",
+    missing: !has("python3")
+      ? "python3 not installed"
+      : succeeds("python3", ["-c", "import cryptography"])
+        ? null
+        : "python3 has no `cryptography` package",
     command: (_dir, args) => ["python3", [recipes("python/logon.py"), ...args]],
   },
   {
@@ -63,7 +67,11 @@ const RECIPES: Recipe[] = [
     language: "php",
     file: "php/logon.php",
     fence: "php",
-    missing: !has("php") ? "php not installed" : succeeds("php", ["-r", "exit(function_exists('openssl_encrypt') ? 0 : 1);"]) ? null : "php has no openssl extension",
+    missing: !has("php")
+      ? "php not installed"
+      : succeeds("php", ["-r", "exit(function_exists('openssl_encrypt') ? 0 : 1);"])
+        ? null
+        : "php has no openssl extension",
     command: (_dir, args) => ["php", [recipes("php/logon.php"), ...args]],
   },
   {
@@ -109,10 +117,14 @@ for (const recipe of RECIPES) {
       expect(read(`${language}.md`)).toContain(`${ticks}${fence}\n${read(file)}${ticks}\n`);
     });
 
-    it.skipIf(missing !== null).concurrent.for(vectors)(`prints the logon of: $name`, { timeout: 60_000 }, async (vector, { expect }) => {
-      const [command, args] = recipe.command(dir, [vector.key, vector.iv, vector.json]);
-      const { stdout } = await run(command, args, { env: UTF8_LOCALE });
-      expect(stdout).toBe(`${vector.logon}\n`);
-    });
+    it.skipIf(missing !== null).concurrent.for(vectors)(
+      `prints the logon of: $name`,
+      { timeout: 60_000 },
+      async (vector, { expect }) => {
+        const [command, args] = recipe.command(dir, [vector.key, vector.iv, vector.json]);
+        const { stdout } = await run(command, args, { env: UTF8_LOCALE });
+        expect(stdout).toBe(`${vector.logon}\n`);
+      },
+    );
   });
 }

@@ -20,7 +20,9 @@ function post(path: string, fields: Record<string, string>): Promise<Response> {
 
 async function encrypted(values: { realname: string; idcard: string; mobile: string }) {
   const key = await juheFieldKey(SANDBOX_OPENID);
-  const [realname, idcard, mobile] = await Promise.all([values.realname, values.idcard, values.mobile].map((v) => encryptJuheField(key, v)));
+  const [realname, idcard, mobile] = await Promise.all(
+    [values.realname, values.idcard, values.mobile].map((v) => encryptJuheField(key, v)),
+  );
   return { realname: realname!, idcard: idcard!, mobile: mobile! };
 }
 
@@ -32,18 +34,32 @@ describe("the juhe twins", () => {
     expect(response.status).toBe(200);
     expect(await response.json()).toEqual({
       reason: "查询成功",
-      result: { realname: "***", mobile: "*****", idcard: "*****", orderid: expect.stringMatching(/^J\d{20}$/), res: 1, resmsg: "三要素身份验证一致", rescode: "11" },
+      result: {
+        realname: "***",
+        mobile: "*****",
+        idcard: "*****",
+        orderid: expect.stringMatching(/^J\d{20}$/),
+        res: 1,
+        resmsg: "三要素身份验证一致",
+        rescode: "11",
+      },
       error_code: 0,
     });
   });
 
   it("decrypts the encrypted fields of /telecom/queryEncry", async () => {
-    const response = await post("/telecom/queryEncry", { key: SANDBOX_KEY, ...(await encrypted(zhangPlain)), detail: "1" });
+    const response = await post("/telecom/queryEncry", {
+      key: SANDBOX_KEY,
+      ...(await encrypted(zhangPlain)),
+      detail: "1",
+    });
     expect(await response.json()).toMatchObject({ error_code: 0, result: { res: 1, rescode: "11" } });
   });
 
   it("omits rescode without detail=1", async () => {
-    const body: { result: Record<string, unknown> } = await (await post("/telecom/query", { key: SANDBOX_KEY, ...zhangPlain })).json();
+    const body: { result: Record<string, unknown> } = await (
+      await post("/telecom/query", { key: SANDBOX_KEY, ...zhangPlain })
+    ).json();
     expect(body.result.res).toBe(1);
     expect(body.result).not.toHaveProperty("rescode");
   });

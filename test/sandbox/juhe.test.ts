@@ -3,8 +3,8 @@
 import { describe, expect, it } from "vitest";
 import type { Identity } from "../../src/identity/identity.ts";
 import { SANDBOX_PEOPLE, SANDBOX_PRODUCT_FAULTS } from "../../src/sandbox/identities.ts";
-import { JUHE_ERROR_TEXTS } from "../../src/sandbox/juhe-error-texts.ts";
 import { sandboxJuheFetcher, sandboxJuheOptions } from "../../src/sandbox/juhe.ts";
+import { JUHE_ERROR_TEXTS } from "../../src/sandbox/juhe-error-texts.ts";
 import { juheQuery } from "../../src/upstream/juhe/client.ts";
 import type { JuheProduct } from "../../src/upstream/juhe/codes.ts";
 import { EXPECTED_JUHE_CODES, TEST_BASE_URL } from "../support/juhe-expected.ts";
@@ -20,13 +20,20 @@ async function ask(identity: Identity, overrides: Settings = {}) {
   const network = mockJuhe(TEST_BASE_URL, () => {
     throw new Error("the sandbox must answer, not the network");
   });
-  const query = juheQuery(sandboxJuheOptions(overrides.product ?? "telecom", overrides.JUHE_MODE ?? "encrypted"), sandboxJuheFetcher);
+  const query = juheQuery(
+    sandboxJuheOptions(overrides.product ?? "telecom", overrides.JUHE_MODE ?? "encrypted"),
+    sandboxJuheFetcher,
+  );
   const call = await query(identity, overrides.UPSTREAM_TIMEOUT_MS ?? 5000);
   expect(network.requests).toEqual([]);
   return call;
 }
 
-const person = (p: { phone: string; name: string; idCard: string }): Identity => ({ loginphone: p.phone, userName: p.name, idCard: p.idCard });
+const person = (p: { phone: string; name: string; idCard: string }): Identity => ({
+  loginphone: p.phone,
+  userName: p.name,
+  idCard: p.idCard,
+});
 const phone = (loginphone: string): Identity => ({ loginphone, userName: zhang.name, idCard: zhang.idCard });
 
 // Registered people whose three-network answer is not a fault of its own.
@@ -37,7 +44,15 @@ describe.each(["encrypted", "plain"] as const)("the three-network twin, %s mode"
 
   it.each(answered)("$name with $phone and the right ID → 10000 / 11", async (p) => {
     const call = await ask(person(p), cfg);
-    expect(call.outcome).toEqual({ ok: true, value: { returnCode: "10000", matchCode: "11", upstreamOrderId: expect.stringMatching(/^J\d{20}$/), carrier: null } });
+    expect(call.outcome).toEqual({
+      ok: true,
+      value: {
+        returnCode: "10000",
+        matchCode: "11",
+        upstreamOrderId: expect.stringMatching(/^J\d{20}$/),
+        carrier: null,
+      },
+    });
     expect(call.code).toBe("0");
   });
 
@@ -107,16 +122,24 @@ describe.each(["encrypted", "plain"] as const)("the three-network twin, %s mode"
 
 describe.each(["encrypted", "plain"] as const)("the telecomCmcc twin (Telecom numbers only), %s mode", (mode) => {
   const cfg = { JUHE_MODE: mode, product: "telecomCmcc" } as const;
-  const [sun, wu, zheng] = ["18900189000", "18900189001", "18900189002"].map((p) => SANDBOX_PEOPLE.find((x) => x.phone === p)!);
+  const [sun, wu, zheng] = ["18900189000", "18900189001", "18900189002"].map(
+    (p) => SANDBOX_PEOPLE.find((x) => x.phone === p)!,
+  );
 
   it("answers a Telecom subscriber", async () => {
-    expect((await ask(person(sun!), cfg)).outcome).toMatchObject({ ok: true, value: { returnCode: "10000", matchCode: "11" } });
+    expect((await ask(person(sun!), cfg)).outcome).toMatchObject({
+      ok: true,
+      value: { returnCode: "10000", matchCode: "11" },
+    });
   });
 
-  it.each(["13800138000", "18600186000", "19200192000", "13900227303", "13900000408"])("refuses %s by its segment: 227304, fail over", async (loginphone) => {
-    const call = await ask(phone(loginphone), cfg);
-    expect([call.code, call.failover, call.fault, call.notCarrier]).toEqual(["227304", true, false, "CTCC"]);
-  });
+  it.each(["13800138000", "18600186000", "19200192000", "13900227303", "13900000408"])(
+    "refuses %s by its segment: 227304, fail over",
+    async (loginphone) => {
+      const call = await ask(phone(loginphone), cfg);
+      expect([call.code, call.failover, call.fault, call.notCarrier]).toEqual(["227304", true, false, "CTCC"]);
+    },
+  );
 
   it("refuses a Telecom-segment number ported to Mobile: 227304", async () => {
     expect((await ask(person(zheng!), cfg)).code).toBe("227304");
@@ -128,7 +151,10 @@ describe.each(["encrypted", "plain"] as const)("the telecomCmcc twin (Telecom nu
   });
 
   it("refuses the wrong key of the other product", async () => {
-    const query = juheQuery({ ...sandboxJuheOptions("telecomCmcc", mode), key: sandboxJuheOptions("telecom", mode).key }, sandboxJuheFetcher);
+    const query = juheQuery(
+      { ...sandboxJuheOptions("telecomCmcc", mode), key: sandboxJuheOptions("telecom", mode).key },
+      sandboxJuheFetcher,
+    );
     expect((await query(person(sun!), 5000)).code).toBe("10001");
   });
 });
@@ -137,13 +163,21 @@ describe("the three-network twin's own fault", () => {
   it("18600186001: 10020 maintenance, fail over", async () => {
     const feng = SANDBOX_PEOPLE.find((p) => p.phone === "18600186001")!;
     const call = await ask(person(feng));
-    expect([call.outcome, call.code, call.failover]).toEqual([{ ok: false, code: "503", reason: "上游服务维护中" }, "10020", true]);
+    expect([call.outcome, call.code, call.failover]).toEqual([
+      { ok: false, code: "503", reason: "上游服务维护中" },
+      "10020",
+      true,
+    ]);
   });
 });
 
 describe("the sandbox covers juhe's documented codes", () => {
   it("every code juhe documents is among the tested ones", () => {
     const tested = EXPECTED_JUHE_CODES.map(([code]) => code);
-    expect(Object.keys(JUHE_ERROR_TEXTS).map(Number).filter((c) => !tested.includes(c))).toEqual([]);
+    expect(
+      Object.keys(JUHE_ERROR_TEXTS)
+        .map(Number)
+        .filter((c) => !tested.includes(c)),
+    ).toEqual([]);
   });
 });

@@ -3,7 +3,12 @@
 import { describe, expect, it } from "vitest";
 import type { Identity } from "../../src/identity/identity.ts";
 import { SANDBOX_PEOPLE } from "../../src/sandbox/identities.ts";
-import { SANDBOX_TENCENT_SECRET, sandboxTencentFetch, sandboxTencentFetcher, sandboxTencentOptions } from "../../src/sandbox/tencent.ts";
+import {
+  SANDBOX_TENCENT_SECRET,
+  sandboxTencentFetch,
+  sandboxTencentFetcher,
+  sandboxTencentOptions,
+} from "../../src/sandbox/tencent.ts";
 import { tencentQuery } from "../../src/upstream/tencent/client.ts";
 import { tencentHeaders } from "../../src/upstream/tencent/sign.ts";
 import { EXPECTED_JUHE_CODES } from "../support/juhe-expected.ts";
@@ -14,7 +19,15 @@ const byPhone = (phone: string) => SANDBOX_PEOPLE.find((p) => p.phone === phone)
 const BASE = "https://faceid.sandbox";
 const HOST = "faceid.sandbox";
 
-type Signed = { payload?: string; secretKey?: string; secretId?: string; timestamp?: number; action?: string; version?: string; host?: string };
+type Signed = {
+  payload?: string;
+  secretKey?: string;
+  secretId?: string;
+  timestamp?: number;
+  action?: string;
+  version?: string;
+  host?: string;
+};
 
 /** A request signed like the real client's, with one thing changed when asked. */
 async function signed(change: Signed = {}): Promise<Request> {
@@ -32,11 +45,19 @@ async function signed(change: Signed = {}): Promise<Request> {
   return new Request(`${BASE}/`, { method: "POST", headers, body: payload });
 }
 
-const answerTo = async (request: Request) => (await (await sandboxTencentFetch(request)).json()) as { Response: Record<string, unknown> };
+const answerTo = async (request: Request) =>
+  (await (await sandboxTencentFetch(request)).json()) as { Response: Record<string, unknown> };
 
 describe("the wire", () => {
   it("answers a correctly signed request like Tencent: Result, Description, Isp, RequestId", async () => {
-    expect(await answerTo(await signed())).toEqual({ Response: { Result: "0", Description: "认证通过", Isp: "移动", RequestId: expect.stringMatching(/^[0-9a-f-]{36}$/) } });
+    expect(await answerTo(await signed())).toEqual({
+      Response: {
+        Result: "0",
+        Description: "认证通过",
+        Isp: "移动",
+        RequestId: expect.stringMatching(/^[0-9a-f-]{36}$/),
+      },
+    });
   });
 
   it.each([
@@ -46,15 +67,26 @@ describe("the wire", () => {
     ["a timestamp 10 minutes old", { timestamp: Math.floor(Date.now() / 1000) - 600 }, "AuthFailure.SignatureExpire"],
     ["another action", { action: "IdCardVerification" }, "InvalidAction"],
     ["another version", { version: "2017-01-01" }, "NoSuchVersion"],
-    ["a body without Phone", { payload: JSON.stringify({ IdCard: zhang.idCard, Name: zhang.name }) }, "MissingParameter"],
+    [
+      "a body without Phone",
+      { payload: JSON.stringify({ IdCard: zhang.idCard, Name: zhang.name }) },
+      "MissingParameter",
+    ],
   ] as const)("refuses %s with Error %s", async (_, change, code) => {
-    expect(await answerTo(await signed(change))).toEqual({ Response: { Error: { Code: code, Message: "sandbox" }, RequestId: expect.any(String) } });
+    expect(await answerTo(await signed(change))).toEqual({
+      Response: { Error: { Code: code, Message: "sandbox" }, RequestId: expect.any(String) },
+    });
   });
 
   it("refuses a body changed after signing", async () => {
     const request = await signed();
-    const tampered = new Request(request, { body: JSON.stringify({ IdCard: zhang.idCard, Name: "李四", Phone: zhang.phone }) });
-    expect((await answerTo(tampered)).Response.Error).toEqual({ Code: "AuthFailure.SignatureFailure", Message: "sandbox" });
+    const tampered = new Request(request, {
+      body: JSON.stringify({ IdCard: zhang.idCard, Name: "李四", Phone: zhang.phone }),
+    });
+    expect((await answerTo(tampered)).Response.Error).toEqual({
+      Code: "AuthFailure.SignatureFailure",
+      Message: "sandbox",
+    });
   });
 });
 
@@ -66,7 +98,11 @@ async function ask(identity: Identity, timeoutMs = 5000) {
   return call;
 }
 
-const person = (p: { phone: string; name: string; idCard: string }): Identity => ({ loginphone: p.phone, userName: p.name, idCard: p.idCard });
+const person = (p: { phone: string; name: string; idCard: string }): Identity => ({
+  loginphone: p.phone,
+  userName: p.name,
+  idCard: p.idCard,
+});
 const phone = (loginphone: string): Identity => ({ ...person(zhang), loginphone });
 
 describe("the sandbox identities through the real client", () => {
@@ -77,11 +113,17 @@ describe("the sandbox identities through the real client", () => {
     ["19200192000", "CBN"],
     ["18900189002", "CMCC"], // ported from Telecom: Tencent knows
   ])("%s → 10000 / 11, carrier %s", async (number, carrier) => {
-    expect((await ask(person(byPhone(number)))).outcome).toEqual({ ok: true, value: { returnCode: "10000", matchCode: "11", upstreamOrderId: expect.any(String), carrier } });
+    expect((await ask(person(byPhone(number)))).outcome).toEqual({
+      ok: true,
+      value: { returnCode: "10000", matchCode: "11", upstreamOrderId: expect.any(String), carrier },
+    });
   });
 
   it("a wrong name → -4 (10001 / 24: 简版 does not say which element)", async () => {
-    expect((await ask({ ...person(zhang), userName: "王二" })).outcome).toMatchObject({ ok: true, value: { returnCode: "10001", matchCode: "24" } });
+    expect((await ask({ ...person(zhang), userName: "王二" })).outcome).toMatchObject({
+      ok: true,
+      value: { returnCode: "10001", matchCode: "24" },
+    });
   });
 
   it("an unregistered phone → -9 (308)", async () => {

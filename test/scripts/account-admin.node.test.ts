@@ -3,10 +3,10 @@
 // header even when empty, and the usage CSV printed as the Worker wrote it.
 /// <reference types="node" />
 import { execFile } from "node:child_process";
-import { promisify } from "node:util";
-import { type IncomingMessage, type Server, createServer } from "node:http";
+import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
+import { promisify } from "node:util";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { callAdmin } from "../../scripts/account/admin-api.ts";
 import { parseCommand } from "../../scripts/account/args.ts";
@@ -47,12 +47,24 @@ beforeAll(async () => {
     seen.push({ path: pathname, query, auth: request.headers.authorization });
     if (pathname.endsWith("/usage")) {
       response.setHeader("Content-Type", query.format === "csv" ? "text/csv; charset=utf-8" : "application/json");
-      return response.end(query.format === "csv" ? "day,errorCode,requests,billable,chargedFen\r\n" : JSON.stringify({ accountId: ID, from: query.from, to: query.to, rows: [] }));
+      return response.end(
+        query.format === "csv"
+          ? "day,errorCode,requests,billable,chargedFen\r\n"
+          : JSON.stringify({ accountId: ID, from: query.from, to: query.to, rows: [] }),
+      );
     }
     const start = Number(query.cursor ?? 0);
     const end = start + Number(query.limit ?? 3);
     response.setHeader("Content-Type", "application/json");
-    response.end(JSON.stringify({ accountId: ID, from: query.from, to: query.to, rows: rows.slice(start, end), next: end < rows.length ? String(end) : null }));
+    response.end(
+      JSON.stringify({
+        accountId: ID,
+        from: query.from,
+        to: query.to,
+        rows: rows.slice(start, end),
+        next: end < rows.length ? String(end) : null,
+      }),
+    );
   });
   await new Promise<void>((done) => server.listen(0, "127.0.0.1", done));
   url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -65,7 +77,8 @@ beforeEach(() => {
 
 const admin = (...argv: string[]) => {
   const command = parseCommand([...argv, "--local", "--url", url, "--id", ID]);
-  if (command.verb !== "ledger" && command.verb !== "usage" && command.verb !== "state" && command.verb !== "credit") throw new Error("not an admin verb");
+  if (command.verb !== "ledger" && command.verb !== "usage" && command.verb !== "state" && command.verb !== "credit")
+    throw new Error("not an admin verb");
   return callAdmin(command, NOW);
 };
 
@@ -79,7 +92,10 @@ describe("account ledger", () => {
 
   it("asks for --limit rows per page", async () => {
     await admin("ledger", "--limit", "5");
-    expect(seen.map((s) => [s.query.limit, s.query.cursor ?? null])).toEqual([["5", null], ["5", "5"]]);
+    expect(seen.map((s) => [s.query.limit, s.query.cursor ?? null])).toEqual([
+      ["5", null],
+      ["5", "5"],
+    ]);
   });
 
   it("reads --from D alone as D up to today in China, and no dates as today", async () => {
@@ -112,10 +128,21 @@ describe("account ledger", () => {
   });
 
   it("stops on a cursor the Worker already returned", async () => {
-    const looping = createServer((_request, response) => response.end(JSON.stringify({ accountId: ID, from: "d", to: "d", rows: [ROWS[0]], next: "same" })));
+    const looping = createServer((_request, response) =>
+      response.end(JSON.stringify({ accountId: ID, from: "d", to: "d", rows: [ROWS[0]], next: "same" })),
+    );
     await new Promise<void>((done) => looping.listen(0, "127.0.0.1", done));
-    const command = parseCommand(["ledger", "--local", "--url", `http://127.0.0.1:${(looping.address() as AddressInfo).port}`, "--id", ID]);
-    await expect(callAdmin(command as Parameters<typeof callAdmin>[0], NOW)).rejects.toThrow(/repeated a cursor; stopped after 2 rows/);
+    const command = parseCommand([
+      "ledger",
+      "--local",
+      "--url",
+      `http://127.0.0.1:${(looping.address() as AddressInfo).port}`,
+      "--id",
+      ID,
+    ]);
+    await expect(callAdmin(command as Parameters<typeof callAdmin>[0], NOW)).rejects.toThrow(
+      /repeated a cursor; stopped after 2 rows/,
+    );
     await new Promise((done) => looping.close(done));
   });
 });
@@ -127,7 +154,11 @@ describe("account usage", () => {
 
   it("prints the same from the command line, with nothing added", async () => {
     // Asynchronously: the stub answers from this very process.
-    const run = await promisify(execFile)(process.execPath, [join(ROOT, "scripts/account.ts"), "usage", "--local", "--url", url, "--id", ID, "--format", "csv"], { cwd: ROOT });
+    const run = await promisify(execFile)(
+      process.execPath,
+      [join(ROOT, "scripts/account.ts"), "usage", "--local", "--url", url, "--id", ID, "--format", "csv"],
+      { cwd: ROOT },
+    );
     expect([run.stdout, run.stderr]).toEqual(["day,errorCode,requests,billable,chargedFen\r\n", ""]);
   });
 });

@@ -2,7 +2,7 @@
 // because parseArgs is Node's. The usage text is checked against the parser, verb by verb.
 /// <reference types="node" />
 import { describe, expect, it } from "vitest";
-import { USAGE, parseCommand } from "../../scripts/account/args.ts";
+import { parseCommand, USAGE } from "../../scripts/account/args.ts";
 import { CliError } from "../../scripts/lib/errors.ts";
 
 const LOCAL = ["--local"];
@@ -31,63 +31,149 @@ describe("account command line", () => {
 
   it("parses every create flag", () => {
     const c = parseCommand([
-      "create", "--remote", "--name", " Foo ", "--status", "frozen", "--services", "verifyMobile, other,verifyMobile",
-      "--contract-end", "2027-02-28", "--duplicate-policy", "replay", "--dedup-ttl", "86400", "--key-length", "32",
-      "--price", "15", "--quota", "100", "--balance", "-5", "--rate-limit", "none", "--subject-budget", "3", "--diagnostics",
+      "create",
+      "--remote",
+      "--name",
+      " Foo ",
+      "--status",
+      "frozen",
+      "--services",
+      "verifyMobile, other,verifyMobile",
+      "--contract-end",
+      "2027-02-28",
+      "--duplicate-policy",
+      "replay",
+      "--dedup-ttl",
+      "86400",
+      "--key-length",
+      "32",
+      "--price",
+      "15",
+      "--quota",
+      "100",
+      "--balance",
+      "-5",
+      "--rate-limit",
+      "none",
+      "--subject-budget",
+      "3",
+      "--diagnostics",
     ]);
     expect(c).toEqual({
       verb: "create",
       target: { mode: "remote" },
       keyLength: 32,
       settings: {
-        name: "Foo", status: "frozen", services: ["verifyMobile", "other"], contractEnd: "2027-02-28",
-        duplicatePolicy: "replay", dedupTtl: 86400, priceFen: 15, remaining: 100, balanceFen: -5,
-        rateLimit: null, subjectBudget: 3, diagnostics: true,
+        name: "Foo",
+        status: "frozen",
+        services: ["verifyMobile", "other"],
+        contractEnd: "2027-02-28",
+        duplicatePolicy: "replay",
+        dedupTtl: 86400,
+        priceFen: 15,
+        remaining: 100,
+        balanceFen: -5,
+        rateLimit: null,
+        subjectBudget: 3,
+        diagnostics: true,
       },
     });
   });
 
   it("sets the limits and diagnostics on update, --no-diagnostics turning it off", () => {
-    expect(parseCommand(["update", ...LOCAL, ...ID, "--rate-limit", "20", "--subject-budget", "5", "--no-diagnostics"])).toEqual({
-      verb: "update", target: { mode: "local", persistTo: null }, id: "acc_0123456789abcdef",
+    expect(
+      parseCommand(["update", ...LOCAL, ...ID, "--rate-limit", "20", "--subject-budget", "5", "--no-diagnostics"]),
+    ).toEqual({
+      verb: "update",
+      target: { mode: "local", persistTo: null },
+      id: "acc_0123456789abcdef",
       settings: { rateLimit: 20, subjectBudget: 5, diagnostics: false },
     });
-    expect(parseCommand(["update", ...LOCAL, ...ID, "--rate-limit", "none"])).toMatchObject({ settings: { rateLimit: null } });
+    expect(parseCommand(["update", ...LOCAL, ...ID, "--rate-limit", "none"])).toMatchObject({
+      settings: { rateLimit: null },
+    });
     expect(usage(["update", ...LOCAL, ...ID, "--rate-limit", "0"])).toMatch(/--rate-limit must be at least 1/);
-    expect(usage(["update", ...LOCAL, ...ID, "--subject-budget", "none"])).toMatch(/--subject-budget must be a whole number/);
-    expect(usage(["update", ...LOCAL, ...ID, "--diagnostics", "--no-diagnostics"])).toMatch(/--diagnostics given twice/);
+    expect(usage(["update", ...LOCAL, ...ID, "--subject-budget", "none"])).toMatch(
+      /--subject-budget must be a whole number/,
+    );
+    expect(usage(["update", ...LOCAL, ...ID, "--diagnostics", "--no-diagnostics"])).toMatch(
+      /--diagnostics given twice/,
+    );
     expect(usage(["update", ...LOCAL, ...ID, "--diagnostics=on"])).toMatch(/does not take an argument/);
   });
 
-  it("reads --services \"\" as no services and none as cleared", () => {
-    expect(parseCommand(["create", ...LOCAL, "--name", "A", "--services", ""])).toMatchObject({ settings: { services: [] } });
-    expect(parseCommand(["update", ...LOCAL, ...ID, "--contract-end", "none"])).toMatchObject({ settings: { contractEnd: null } });
+  it('reads --services "" as no services and none as cleared', () => {
+    expect(parseCommand(["create", ...LOCAL, "--name", "A", "--services", ""])).toMatchObject({
+      settings: { services: [] },
+    });
+    expect(parseCommand(["update", ...LOCAL, ...ID, "--contract-end", "none"])).toMatchObject({
+      settings: { contractEnd: null },
+    });
   });
 
   it("leaves quota and balance to credit once the account exists, none included", () => {
     for (const value of ["5", "none"]) {
-      expect(usage(["update", ...LOCAL, ...ID, "--quota", value])).toMatch(/update does not change --quota.*use credit/);
-      expect(usage(["update", ...LOCAL, ...ID, "--balance", value])).toMatch(/update does not change --balance.*use credit/);
+      expect(usage(["update", ...LOCAL, ...ID, "--quota", value])).toMatch(
+        /update does not change --quota.*use credit/,
+      );
+      expect(usage(["update", ...LOCAL, ...ID, "--balance", value])).toMatch(
+        /update does not change --balance.*use credit/,
+      );
     }
-    expect(parseCommand(["create", ...LOCAL, "--name", "A", "--quota", "none", "--balance", "none"])).toMatchObject({ settings: { remaining: null, balanceFen: null } });
+    expect(parseCommand(["create", ...LOCAL, "--name", "A", "--quota", "none", "--balance", "none"])).toMatchObject({
+      settings: { remaining: null, balanceFen: null },
+    });
   });
 
   it("parses credit as changes to balance and counts", () => {
     expect(parseCommand(["credit", ...LOCAL, ...ID, "--balance", "5000", "--quota", "-2"])).toEqual({
-      verb: "credit", target: { mode: "local", persistTo: null }, id: "acc_0123456789abcdef", url: null, balanceFen: 5000, count: -2, start: false,
+      verb: "credit",
+      target: { mode: "local", persistTo: null },
+      id: "acc_0123456789abcdef",
+      url: null,
+      balanceFen: 5000,
+      count: -2,
+      start: false,
     });
-    expect(parseCommand(["credit", ...LOCAL, ...ID, "--balance", "5000", "--start"])).toMatchObject({ verb: "credit", balanceFen: 5000, start: true });
+    expect(parseCommand(["credit", ...LOCAL, ...ID, "--balance", "5000", "--start"])).toMatchObject({
+      verb: "credit",
+      balanceFen: 5000,
+      start: true,
+    });
     expect(usage(["credit", ...LOCAL, ...ID])).toMatch(/--balance FEN and\/or --quota N/);
     expect(usage(["credit", ...LOCAL, ...ID, "--balance", "none"])).toMatch(/--balance must be a whole number/);
   });
 
   it("parses usage and ledger ranges, leaving the defaults to the day the command runs", () => {
-    expect(parseCommand(["ledger", "--remote", "--url", "https://w.example", ...ID, "--from", "2026-11-01", "--format", "csv", "--limit", "50"])).toEqual({
-      verb: "ledger", target: { mode: "remote" }, id: "acc_0123456789abcdef", url: "https://w.example", from: "2026-11-01", to: null, format: "csv", limit: 50,
+    expect(
+      parseCommand([
+        "ledger",
+        "--remote",
+        "--url",
+        "https://w.example",
+        ...ID,
+        "--from",
+        "2026-11-01",
+        "--format",
+        "csv",
+        "--limit",
+        "50",
+      ]),
+    ).toEqual({
+      verb: "ledger",
+      target: { mode: "remote" },
+      id: "acc_0123456789abcdef",
+      url: "https://w.example",
+      from: "2026-11-01",
+      to: null,
+      format: "csv",
+      limit: 50,
     });
     expect(usage(["usage", ...LOCAL, ...ID, "--format", "xml"])).toMatch(/json or csv/);
     expect(usage(["usage", ...LOCAL, ...ID, "--from", "2026-13-01"])).toMatch(/YYYY-MM-DD/);
-    expect(usage(["usage", ...LOCAL, ...ID, "--from", "2026-11-02", "--to", "2026-11-01"])).toMatch(/--from must not be after --to/);
+    expect(usage(["usage", ...LOCAL, ...ID, "--from", "2026-11-02", "--to", "2026-11-01"])).toMatch(
+      /--from must not be after --to/,
+    );
   });
 
   it("refuses bad command lines with clear messages", () => {
@@ -132,15 +218,27 @@ describe("account usage text", () => {
     const head = /^ {2}([a-z-]+)( |$)/.exec(line);
     if (head) verb = head[1]!;
     else if (!/^ {3,}/.test(line)) verb = "";
-    if (verb) documented.set(verb, [...(documented.get(verb) ?? []), ...(line.match(/--[a-z-]+(?: [^\s\]|)]+(?:\|[^\s\]]+)*)?/g) ?? [])]);
+    if (verb)
+      documented.set(verb, [
+        ...(documented.get(verb) ?? []),
+        ...(line.match(/--[a-z-]+(?: [^\s\]|)]+(?:\|[^\s\]]+)*)?/g) ?? []),
+      ]);
   }
 
   const SAMPLE: Record<string, string> = {
-    ACC: "acc_0123456789abcdef", TOKEN: "vmt_demodemodemodemodemodemodemodemo", NAME: "Foo", FEN: "5", N: "5", SECONDS: "600",
-    URL: "https://w.example", "YYYY-MM-DD": "2026-11-01", "verifyMobile,…": "verifyMobile,other",
+    ACC: "acc_0123456789abcdef",
+    TOKEN: "vmt_demodemodemodemodemodemodemodemo",
+    NAME: "Foo",
+    FEN: "5",
+    N: "5",
+    SECONDS: "600",
+    URL: "https://w.example",
+    "YYYY-MM-DD": "2026-11-01",
+    "verifyMobile,…": "verifyMobile,other",
   };
   /** Each alternative a placeholder names (`N|none` → 5 and none). */
-  const samples = (shown: string) => (SAMPLE[shown] !== undefined ? [SAMPLE[shown]] : shown.split("|").map((v) => SAMPLE[v] ?? v));
+  const samples = (shown: string) =>
+    SAMPLE[shown] !== undefined ? [SAMPLE[shown]] : shown.split("|").map((v) => SAMPLE[v] ?? v);
   /** A complete command line of each verb, as flag → value. */
   const BASE: Record<string, Record<string, string>> = {
     create: { "--name": "Foo" },
@@ -150,7 +248,18 @@ describe("account usage text", () => {
   };
 
   it("lists every verb", () => {
-    expect([...documented.keys()]).toEqual(["create", "show", "update", "rotate-token", "rotate-key", "disable", "credit", "state", "usage", "ledger"]);
+    expect([...documented.keys()]).toEqual([
+      "create",
+      "show",
+      "update",
+      "rotate-token",
+      "rotate-key",
+      "disable",
+      "credit",
+      "state",
+      "usage",
+      "ledger",
+    ]);
   });
 
   it("documents only what the parser accepts, every value it names included", () => {
@@ -176,6 +285,13 @@ describe("account usage text", () => {
 
   it("does not offer update what update refuses", () => {
     expect(documented.get("update")!.filter((f) => /^--(quota|balance|key-length)\b/.test(f))).toEqual([]);
-    expect(documented.get("update")).toEqual(expect.arrayContaining(["--contract-end YYYY-MM-DD|none", "--rate-limit N|none", "--diagnostics", "--no-diagnostics"]));
+    expect(documented.get("update")).toEqual(
+      expect.arrayContaining([
+        "--contract-end YYYY-MM-DD|none",
+        "--rate-limit N|none",
+        "--diagnostics",
+        "--no-diagnostics",
+      ]),
+    );
   });
 });

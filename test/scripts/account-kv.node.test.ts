@@ -4,7 +4,7 @@
 /// <reference types="node" />
 import { spawn, spawnSync } from "node:child_process";
 import { mkdtempSync, writeFileSync } from "node:fs";
-import { type Server, createServer } from "node:http";
+import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -46,14 +46,29 @@ describe("local verbs on wrangler dev's state", () => {
   afterAll(() => kv.close());
 
   it("creates, shows, updates, rotates and disables", async () => {
-    const created = (await execute({ verb: "create", target, settings: { name: "Foo", rateLimit: 5, diagnostics: true }, keyLength: 32 }, kv)) as Created;
+    const created = (await execute(
+      { verb: "create", target, settings: { name: "Foo", rateLimit: 5, diagnostics: true }, keyLength: 32 },
+      kv,
+    )) as Created;
     const byToken = await execute({ verb: "show", target, id: null, token: created.token }, kv);
-    const updated = await execute({ verb: "update", target, id: created.accountId, settings: { subjectBudget: 4, diagnostics: false } }, kv);
+    const updated = await execute(
+      { verb: "update", target, id: created.accountId, settings: { subjectBudget: 4, diagnostics: false } },
+      kv,
+    );
     const key = await execute({ verb: "rotate-key", target, id: created.accountId, keyLength: null }, kv);
     const disabled = await execute({ verb: "disable", target, id: created.accountId }, kv);
     const shown = await execute({ verb: "show", target, id: created.accountId, token: null }, kv);
     expect([byToken, updated, key, disabled, shown]).toMatchObject([
-      { accountId: created.accountId, name: "Foo", rateLimit: 5, subjectBudget: 10, diagnostics: true, tokenLive: true, logonKeyUnseals: true, keyLength: 32 },
+      {
+        accountId: created.accountId,
+        name: "Foo",
+        rateLimit: 5,
+        subjectBudget: 10,
+        diagnostics: true,
+        tokenLive: true,
+        logonKeyUnseals: true,
+        keyLength: 32,
+      },
       { accountId: created.accountId, rateLimit: 5, subjectBudget: 4, diagnostics: false },
       { accountId: created.accountId, logonKey: expect.stringMatching(/^[A-Za-z0-9]{32}$/) },
       { status: "offline", tokenLive: false },
@@ -63,20 +78,31 @@ describe("local verbs on wrangler dev's state", () => {
   });
 
   it("rotates a token by writing the new entry and the record before deleting the old entry", async () => {
-    const created = (await execute({ verb: "create", target, settings: { name: "Foo" }, keyLength: 16 }, kv)) as Created;
+    const created = (await execute(
+      { verb: "create", target, settings: { name: "Foo" }, keyLength: 16 },
+      kv,
+    )) as Created;
     const log: string[] = [];
-    const rotated = (await execute({ verb: "rotate-token", target, id: created.accountId }, recording(kv, log))) as Created;
+    const rotated = (await execute(
+      { verb: "rotate-token", target, id: created.accountId },
+      recording(kv, log),
+    )) as Created;
     const [oldHash, newHash] = await Promise.all([sha256Hex(created.token), sha256Hex(rotated.token)]);
     expect(log).toEqual([`put token:${newHash}`, `put account:${created.accountId}`, `delete token:${oldHash}`]);
     expect(JSON.parse((await kv.get(accountKey(created.accountId)))!).tokenHash).toBe(newHash);
     const record = JSON.parse((await kv.get(accountKey(created.accountId)))!);
     // The entry carries the record it belongs to, so a cold isolate needs one read (docs/contract.md §9).
     expect(JSON.parse((await kv.get(tokenKey(newHash)))!)).toEqual({ accountId: created.accountId, record });
-    await expect(execute({ verb: "show", target, id: null, token: created.token }, kv)).rejects.toThrow(/no such token/);
+    await expect(execute({ verb: "show", target, id: null, token: created.token }, kv)).rejects.toThrow(
+      /no such token/,
+    );
   });
 
   it("refreshes the record's copy in its token entry on update", async () => {
-    const created = (await execute({ verb: "create", target, settings: { name: "Foo" }, keyLength: 16 }, kv)) as Created;
+    const created = (await execute(
+      { verb: "create", target, settings: { name: "Foo" }, keyLength: 16 },
+      kv,
+    )) as Created;
     await execute({ verb: "update", target, id: created.accountId, settings: { status: "frozen" } }, kv);
     const entry = JSON.parse((await kv.get(tokenKey(await sha256Hex(created.token))))!);
     expect(entry.record).toEqual(JSON.parse((await kv.get(accountKey(created.accountId)))!));
@@ -84,20 +110,42 @@ describe("local verbs on wrangler dev's state", () => {
   });
 
   it("writes what wrangler's own `kv --local` reads from the same state", { timeout: 30_000 }, async () => {
-    const created = (await execute({ verb: "create", target, settings: { name: "Seen by wrangler" }, keyLength: 16 }, kv)) as Created;
+    const created = (await execute(
+      { verb: "create", target, settings: { name: "Seen by wrangler" }, keyLength: 16 },
+      kv,
+    )) as Created;
     const read = spawnSync(
       process.execPath,
-      [WRANGLER, "kv", "key", "get", accountKey(created.accountId), "--binding", "ACCOUNTS", "--local", "--persist-to", persistTo, "--text"],
+      [
+        WRANGLER,
+        "kv",
+        "key",
+        "get",
+        accountKey(created.accountId),
+        "--binding",
+        "ACCOUNTS",
+        "--local",
+        "--persist-to",
+        persistTo,
+        "--text",
+      ],
       { cwd: ROOT, encoding: "utf8", env: { ...process.env, WRANGLER_SEND_METRICS: "false" } },
     );
     expect(read.status, read.stderr).toBe(0);
-    expect(JSON.parse(read.stdout.slice(read.stdout.indexOf("{")))).toEqual(JSON.parse((await kv.get(accountKey(created.accountId)))!));
+    expect(JSON.parse(read.stdout.slice(read.stdout.indexOf("{")))).toEqual(
+      JSON.parse((await kv.get(accountKey(created.accountId)))!),
+    );
   });
 });
 
 describe("remote verbs through the Cloudflare API", () => {
-  const credentials = { apiToken: "cf-token", accountId: "cf-account", namespaceId: "0123456789abcdef0123456789abcdef" };
-  const base = "https://api.cloudflare.com/client/v4/accounts/cf-account/storage/kv/namespaces/0123456789abcdef0123456789abcdef/values/";
+  const credentials = {
+    apiToken: "cf-token",
+    accountId: "cf-account",
+    namespaceId: "0123456789abcdef0123456789abcdef",
+  };
+  const base =
+    "https://api.cloudflare.com/client/v4/accounts/cf-account/storage/kv/namespaces/0123456789abcdef0123456789abcdef/values/";
 
   /** A fake API holding a namespace in a Map; every request is written down. */
   function fakeApi() {
@@ -106,7 +154,12 @@ describe("remote verbs through the Cloudflare API", () => {
     const fetcher = (async (input: string | URL | Request, init?: RequestInit) => {
       const url = String(input);
       const method = init?.method ?? "GET";
-      requests.push({ method, url, auth: new Headers(init?.headers).get("Authorization"), body: typeof init?.body === "string" ? init.body : null });
+      requests.push({
+        method,
+        url,
+        auth: new Headers(init?.headers).get("Authorization"),
+        body: typeof init?.body === "string" ? init.body : null,
+      });
       const key = decodeURIComponent(url.slice(base.length));
       const ok = () => new Response(JSON.stringify({ success: true, errors: [], messages: [], result: null }));
       if (method === "PUT") {
@@ -119,7 +172,9 @@ describe("remote verbs through the Cloudflare API", () => {
       }
       const value = stored.get(key);
       return value === undefined
-        ? new Response(JSON.stringify({ success: false, errors: [{ code: 10009, message: "get: 'key not found'" }] }), { status: 404 })
+        ? new Response(JSON.stringify({ success: false, errors: [{ code: 10009, message: "get: 'key not found'" }] }), {
+            status: 404,
+          })
         : new Response(value);
     }) as typeof fetch;
     return { stored, requests, kv: remoteKv(credentials, fetcher) };
@@ -128,8 +183,14 @@ describe("remote verbs through the Cloudflare API", () => {
   it("puts, gets and deletes values with the API token, keys URL-encoded", async () => {
     vi.stubEnv("SERVICE_SECRET", SECRET);
     const api = fakeApi();
-    const created = (await execute({ verb: "create", target: { mode: "remote" }, settings: { name: "Remote" }, keyLength: 16 }, api.kv)) as Created;
-    const rotated = (await execute({ verb: "rotate-token", target: { mode: "remote" }, id: created.accountId }, api.kv)) as Created;
+    const created = (await execute(
+      { verb: "create", target: { mode: "remote" }, settings: { name: "Remote" }, keyLength: 16 },
+      api.kv,
+    )) as Created;
+    const rotated = (await execute(
+      { verb: "rotate-token", target: { mode: "remote" }, id: created.accountId },
+      api.kv,
+    )) as Created;
     vi.unstubAllEnvs();
     const [oldHash, newHash] = await Promise.all([sha256Hex(created.token), sha256Hex(rotated.token)]);
     const record = api.stored.get(accountKey(created.accountId))!;
@@ -147,8 +208,13 @@ describe("remote verbs through the Cloudflare API", () => {
   });
 
   it("reports the API's own error", async () => {
-    const kv = remoteKv(credentials, (async () =>
-      new Response(JSON.stringify({ success: false, errors: [{ code: 10000, message: "Authentication error" }] }), { status: 403 })) as typeof fetch);
+    const kv = remoteKv(
+      credentials,
+      (async () =>
+        new Response(JSON.stringify({ success: false, errors: [{ code: 10000, message: "Authentication error" }] }), {
+          status: 403,
+        })) as typeof fetch,
+    );
     await expect(kv.put("k", "v")).rejects.toThrow("Cloudflare API PUT k: HTTP 403 10000 Authentication error");
   });
 
@@ -160,9 +226,17 @@ describe("remote verbs through the Cloudflare API", () => {
       return path;
     };
     const env = { CLOUDFLARE_API_TOKEN: "t", CLOUDFLARE_ACCOUNT_ID: "a" };
-    expect(() => remoteCredentials({}, config(credentials.namespaceId))).toThrow(/CLOUDFLARE_API_TOKEN.*CLOUDFLARE_ACCOUNT_ID/);
-    expect(() => remoteCredentials(env, config("00000000000000000000000000000001"))).toThrow(/placeholder id for ACCOUNTS: run `npm run setup`/);
-    expect(remoteCredentials(env, config(credentials.namespaceId))).toEqual({ apiToken: "t", accountId: "a", namespaceId: credentials.namespaceId });
+    expect(() => remoteCredentials({}, config(credentials.namespaceId))).toThrow(
+      /CLOUDFLARE_API_TOKEN.*CLOUDFLARE_ACCOUNT_ID/,
+    );
+    expect(() => remoteCredentials(env, config("00000000000000000000000000000001"))).toThrow(
+      /placeholder id for ACCOUNTS: run `npm run setup`/,
+    );
+    expect(remoteCredentials(env, config(credentials.namespaceId))).toEqual({
+      apiToken: "t",
+      accountId: "a",
+      namespaceId: credentials.namespaceId,
+    });
   });
 });
 
@@ -175,7 +249,16 @@ describe("every local verb, as a process", () => {
     server = createServer((request, response) => {
       const path = new URL(request.url!, "http://x").pathname;
       response.setHeader("Content-Type", "application/json");
-      if (/\/(usage|ledger)$/.test(path)) response.end(JSON.stringify({ accountId: "acc_0123456789abcdef", from: "2026-11-01", to: "2026-11-01", rows: [], next: null }));
+      if (/\/(usage|ledger)$/.test(path))
+        response.end(
+          JSON.stringify({
+            accountId: "acc_0123456789abcdef",
+            from: "2026-11-01",
+            to: "2026-11-01",
+            rows: [],
+            next: null,
+          }),
+        );
       else response.end(JSON.stringify({ balanceFen: 0, remaining: null, reserved: 0 }));
     });
     await new Promise<void>((done) => server.listen(0, "127.0.0.1", done));
@@ -218,7 +301,9 @@ describe("every local verb, as a process", () => {
     runs.state = await timed("state", "--local", "--url", url, "--id", id);
     runs.usage = await timed("usage", "--local", "--url", url, "--id", id);
     runs.ledger = await timed("ledger", "--local", "--url", url, "--id", id, "--format", "csv");
-    const failed = Object.entries(runs).filter(([, r]) => r.code !== 0).map(([verb, r]) => `${verb}: ${r.stderr}`);
+    const failed = Object.entries(runs)
+      .filter(([, r]) => r.code !== 0)
+      .map(([verb, r]) => `${verb}: ${r.stderr}`);
     expect(failed).toEqual([]);
     expect(token).toMatch(/^vmt_/);
     const ms = Object.fromEntries(Object.entries(runs).map(([verb, r]) => [verb, Math.round(r.ms)]));

@@ -34,7 +34,21 @@ describe("npm run dev", () => {
 
   it("serves the accounts the account command made, quietly", { timeout: 180_000 }, async () => {
     const persistTo = mkdtempSync(join(tmpdir(), "vm-dev-"));
-    const created = JSON.parse((await node("scripts/account.ts", "create", "--local", "--persist-to", persistTo, "--name", "Before dev", "--price", "15")).stdout) as {
+    const created = JSON.parse(
+      (
+        await node(
+          "scripts/account.ts",
+          "create",
+          "--local",
+          "--persist-to",
+          persistTo,
+          "--name",
+          "Before dev",
+          "--price",
+          "15",
+        )
+      ).stdout,
+    ) as {
       accountId: string;
       token: string;
       logonKey: string;
@@ -44,11 +58,25 @@ describe("npm run dev", () => {
     // A developer's shell: none of the switches dev.ts sets for wrangler, and not vitest's
     // NODE_ENV=test (under which Miniflare skips the Request.cf download by itself).
     const { CLOUDFLARE_CF_FETCH_ENABLED: _, WRANGLER_SEND_METRICS: __, NODE_ENV: ___, ...env } = process.env;
-    const child = spawn(process.execPath, [join(ROOT, "scripts/dev.ts"), "--port", String(port), "--inspector-port", String(inspector), "--ip", "127.0.0.1", "--persist-to", persistTo], {
-      cwd: ROOT,
-      env,
-      detached: true,
-    });
+    const child = spawn(
+      process.execPath,
+      [
+        join(ROOT, "scripts/dev.ts"),
+        "--port",
+        String(port),
+        "--inspector-port",
+        String(inspector),
+        "--ip",
+        "127.0.0.1",
+        "--persist-to",
+        persistTo,
+      ],
+      {
+        cwd: ROOT,
+        env,
+        detached: true,
+      },
+    );
     dev = child;
     let output = "";
     await new Promise<void>((ready, fail) => {
@@ -67,18 +95,25 @@ describe("npm run dev", () => {
 
     const url = `http://127.0.0.1:${port}`;
     const demo = JSON.parse((await node("scripts/demo.ts", "--url", url)).stdout) as { errorCode: string };
-    const ours = JSON.parse((await node("scripts/demo.ts", "--url", url, "--token", created.token, "--logon-key", created.logonKey)).stdout) as { errorCode: string };
+    const ours = JSON.parse(
+      (await node("scripts/demo.ts", "--url", url, "--token", created.token, "--logon-key", created.logonKey)).stdout,
+    ) as { errorCode: string };
     expect([demo.errorCode, ours.errorCode]).toEqual(["200", "200"]);
 
     // The ledger row is written in the background: ask until it is there.
     let ledger: { rows: { chargedFen: number }[] } = { rows: [] };
     for (let tries = 0; ledger.rows.length === 0 && tries < 20; tries++) {
       await new Promise((r) => setTimeout(r, 250));
-      ledger = JSON.parse((await node("scripts/account.ts", "ledger", "--local", "--url", url, "--id", created.accountId)).stdout);
+      ledger = JSON.parse(
+        (await node("scripts/account.ts", "ledger", "--local", "--url", url, "--id", created.accountId)).stdout,
+      );
     }
     expect(ledger.rows.map((row) => row.chargedFen)).toEqual([15]);
 
-    const demoAccount = JSON.parse((await node("scripts/account.ts", "show", "--local", "--persist-to", persistTo, "--id", "acc_00000000000000de")).stdout);
+    const demoAccount = JSON.parse(
+      (await node("scripts/account.ts", "show", "--local", "--persist-to", persistTo, "--id", "acc_00000000000000de"))
+        .stdout,
+    );
     expect(demoAccount).toMatchObject({ name: "Demo", diagnostics: true, tokenLive: true, logonKeyUnseals: true }); // docs/contract.md §9
 
     expect(output).toContain(`Ready on ${url}`);

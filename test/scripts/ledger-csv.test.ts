@@ -18,7 +18,9 @@ describe("the account command's ledger CSV", () => {
     await new Promise((r) => setTimeout(r, LEDGER_FLUSH_MS + 50)); // the ledger rows are written in the background
     const today = chinaDay(Date.now());
     const response = await exports.default.fetch(
-      new Request(`http://gateway.test/admin/accounts/${account.record.id}/ledger?from=${today}&to=${today}`, { headers: { Authorization: `Bearer ${ADMIN}` } }),
+      new Request(`http://gateway.test/admin/accounts/${account.record.id}/ledger?from=${today}&to=${today}`, {
+        headers: { Authorization: `Bearer ${ADMIN}` },
+      }),
     );
     const { rows } = (await response.json()) as { rows: Record<string, unknown>[] };
     expect(rows.map((row) => Object.keys(row))).toEqual([[...LEDGER_COLUMNS]]);

@@ -3,7 +3,7 @@
 // deploy refuses placeholder ids. wrangler.toml is read as text: checked against wrangler's reader.
 /// <reference types="node" />
 import { execFile } from "node:child_process";
-import { copyFileSync, mkdtempSync, readFileSync, readdirSync, statSync, writeFileSync } from "node:fs";
+import { copyFileSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
@@ -11,7 +11,13 @@ import { describe, expect, it } from "vitest";
 import { parseDotenv } from "../../scripts/dev-vars.ts";
 import { deploySecret, deploySecretsPath } from "../../scripts/lib/deploy-secrets.ts";
 import { ROOT } from "../../scripts/lib/paths.ts";
-import { CONFIG_PATH, kvNamespaces, r2Buckets, withNamespaceId, workerName } from "../../scripts/lib/wrangler-config.ts";
+import {
+  CONFIG_PATH,
+  kvNamespaces,
+  r2Buckets,
+  withNamespaceId,
+  workerName,
+} from "../../scripts/lib/wrangler-config.ts";
 import type { WranglerResult } from "../../scripts/lib/wrangler-run.ts";
 import { setup } from "../../scripts/setup.ts";
 
@@ -43,7 +49,10 @@ function fakeWrangler(answers: (args: readonly string[]) => WranglerResult | und
     if (answer) return answer;
     if (args[0] === "kv" && args[2] === "create") {
       const id = args[3]!.endsWith("ACCOUNTS") ? ACCOUNTS_ID : DEDUP_ID;
-      return { code: 0, output: `✨ Success!\nTo access your new KV Namespace in your Worker, add the following snippet to your configuration file:\n[[kv_namespaces]]\nbinding = "X"\nid = "${id}"\n` };
+      return {
+        code: 0,
+        output: `✨ Success!\nTo access your new KV Namespace in your Worker, add the following snippet to your configuration file:\n[[kv_namespaces]]\nbinding = "X"\nid = "${id}"\n`,
+      };
     }
     return { code: 0, output: "✨ Success!\n" };
   };
@@ -54,7 +63,11 @@ describe("npm run setup", () => {
   it("--dry-run prints every command it would run and touches nothing", async () => {
     const config = configCopy();
     const before = readFileSync(config, "utf8");
-    const { stdout, stderr } = await run(process.execPath, [join(ROOT, "scripts/setup.ts"), "--dry-run", "--config", config], { cwd: ROOT });
+    const { stdout, stderr } = await run(
+      process.execPath,
+      [join(ROOT, "scripts/setup.ts"), "--dry-run", "--config", config],
+      { cwd: ROOT },
+    );
     expect(stderr).toBe("");
     expect(stdout.split("\n").filter((l) => l.startsWith("$ "))).toEqual(expectedCommands(config));
     expect(stdout).toMatch(/Next steps:[\s\S]*npm run deploy[\s\S]*create --remote/);
@@ -69,15 +82,30 @@ describe("npm run setup", () => {
     await setup({ configPath: config, dryRun: false, wrangler, print: (line) => printed.push(line) });
 
     const after = readFileSync(config, "utf8");
-    expect(kvNamespaces(after)).toEqual(new Map([["ACCOUNTS", ACCOUNTS_ID], ["DEDUP", DEDUP_ID]]));
+    expect(kvNamespaces(after)).toEqual(
+      new Map([
+        ["ACCOUNTS", ACCOUNTS_ID],
+        ["DEDUP", DEDUP_ID],
+      ]),
+    );
     // Only the two ids changed: comments and everything else kept.
-    expect(after.replace(ACCOUNTS_ID, "00000000000000000000000000000001").replace(DEDUP_ID, "00000000000000000000000000000002")).toBe(before);
+    expect(
+      after
+        .replace(ACCOUNTS_ID, "00000000000000000000000000000001")
+        .replace(DEDUP_ID, "00000000000000000000000000000002"),
+    ).toBe(before);
 
     const secretsPath = join(config, "../.secrets.deploy");
     const secrets = parseDotenv(readFileSync(secretsPath, "utf8"));
     expect(statSync(secretsPath).mode & 0o777).toBe(0o600);
-    expect([secrets.SERVICE_SECRET!.length >= 32, secrets.ADMIN_TOKEN!.length >= 32, secrets.SERVICE_SECRET !== secrets.ADMIN_TOKEN]).toEqual([true, true, true]);
-    expect(calls.map((c) => `$ npx wrangler ${c.args.join(" ")}`)).toEqual(expectedCommands(config).map((l) => l.replace(/ {4}#.*/, "")));
+    expect([
+      secrets.SERVICE_SECRET!.length >= 32,
+      secrets.ADMIN_TOKEN!.length >= 32,
+      secrets.SERVICE_SECRET !== secrets.ADMIN_TOKEN,
+    ]).toEqual([true, true, true]);
+    expect(calls.map((c) => `$ npx wrangler ${c.args.join(" ")}`)).toEqual(
+      expectedCommands(config).map((l) => l.replace(/ {4}#.*/, "")),
+    );
     expect(calls.slice(3).map((c) => c.input)).toEqual([secrets.SERVICE_SECRET, secrets.ADMIN_TOKEN]);
     expect(printed.filter((l) => l.startsWith("$ "))).toEqual(expectedCommands(config));
   });
@@ -87,7 +115,10 @@ describe("npm run setup", () => {
     await setup({ configPath: config, dryRun: false, wrangler: fakeWrangler().wrangler, print: () => {} });
     const path = deploySecretsPath(config);
     const kept = parseDotenv(readFileSync(path, "utf8"));
-    expect([deploySecret("SERVICE_SECRET", {}, path), deploySecret("ADMIN_TOKEN", {}, path)]).toEqual([kept.SERVICE_SECRET, kept.ADMIN_TOKEN]);
+    expect([deploySecret("SERVICE_SECRET", {}, path), deploySecret("ADMIN_TOKEN", {}, path)]).toEqual([
+      kept.SERVICE_SECRET,
+      kept.ADMIN_TOKEN,
+    ]);
     expect(deploySecret("ADMIN_TOKEN", { ADMIN_TOKEN: "from-env" }, path)).toBe("from-env");
   });
 
@@ -99,7 +130,11 @@ describe("npm run setup", () => {
     const config = configCopy();
     await setup({ configPath: config, dryRun: false, wrangler: fakeWrangler().wrangler, print: () => {} });
     const kept = readFileSync(join(config, "../.secrets.deploy"), "utf8");
-    const again = fakeWrangler((args) => (args[0] === "r2" ? { code: 1, output: "✘ [ERROR] The bucket you tried to create already exists, and you own it. [code: 10004]" } : undefined));
+    const again = fakeWrangler((args) =>
+      args[0] === "r2"
+        ? { code: 1, output: "✘ [ERROR] The bucket you tried to create already exists, and you own it. [code: 10004]" }
+        : undefined,
+    );
     await setup({ configPath: config, dryRun: false, wrangler: again.wrangler, print: () => {} });
     const secrets = parseDotenv(kept);
     expect(again.calls.map((c) => [c.args.slice(0, 3).join(" "), c.input])).toEqual([
@@ -114,9 +149,16 @@ describe("npm run setup", () => {
     const config = configCopy();
     const { wrangler } = fakeWrangler((args) => {
       if (args[2] === "create" && args[3] === "verify-mobile-gateway-DEDUP") {
-        return { code: 1, output: '✘ [ERROR] A KV namespace with the title "verify-mobile-gateway-DEDUP" already exists.' };
+        return {
+          code: 1,
+          output: '✘ [ERROR] A KV namespace with the title "verify-mobile-gateway-DEDUP" already exists.',
+        };
       }
-      if (args[2] === "list") return { code: 0, output: JSON.stringify([{ id: DEDUP_ID, title: "verify-mobile-gateway-DEDUP" }], null, "  ") };
+      if (args[2] === "list")
+        return {
+          code: 0,
+          output: JSON.stringify([{ id: DEDUP_ID, title: "verify-mobile-gateway-DEDUP" }], null, "  "),
+        };
       return undefined;
     });
     await setup({ configPath: config, dryRun: false, wrangler, print: () => {} });
@@ -125,7 +167,11 @@ describe("npm run setup", () => {
 
   it("stops at the first failure with wrangler's own complaint", async () => {
     const config = configCopy();
-    const { wrangler } = fakeWrangler((args) => (args[0] === "kv" ? { code: 1, output: "✘ [ERROR] You are not authenticated. Please run `wrangler login`." } : undefined));
+    const { wrangler } = fakeWrangler((args) =>
+      args[0] === "kv"
+        ? { code: 1, output: "✘ [ERROR] You are not authenticated. Please run `wrangler login`." }
+        : undefined,
+    );
     await expect(setup({ configPath: config, dryRun: false, wrangler, print: () => {} })).rejects.toThrow(
       "wrangler kv namespace create verify-mobile-gateway-ACCOUNTS failed: You are not authenticated. Please run `wrangler login`. (log in first: npx wrangler login)",
     );
@@ -135,7 +181,9 @@ describe("npm run setup", () => {
 describe("npm run deploy", () => {
   it("refuses the placeholder ids with a clear message", async () => {
     const config = configCopy();
-    const refused = await run(process.execPath, [join(ROOT, "scripts/deploy.ts"), "--config", config], { cwd: ROOT }).catch((e: { code: number; stderr: string }) => e);
+    const refused = await run(process.execPath, [join(ROOT, "scripts/deploy.ts"), "--config", config], {
+      cwd: ROOT,
+    }).catch((e: { code: number; stderr: string }) => e);
     expect(refused).toMatchObject({ code: 1 });
     expect((refused as { stderr: string }).stderr).toBe(
       `deploy refused: ${config} still names placeholder KV namespaces (ACCOUNTS = "00000000000000000000000000000001", DEDUP = "00000000000000000000000000000002").\n` +
@@ -155,7 +203,9 @@ describe("wrangler.toml read as text", () => {
       const { rawConfig } = experimental_readRawConfig({ config: path });
       expect({ kv: kvNamespaces(toml), r2: r2Buckets(toml), name: workerName(toml) }).toEqual({
         kv: new Map(rawConfig.kv_namespaces!.map((kv: { binding: string; id?: string }) => [kv.binding, kv.id])),
-        r2: new Map(rawConfig.r2_buckets!.map((r2: { binding: string; bucket_name?: string }) => [r2.binding, r2.bucket_name])),
+        r2: new Map(
+          rawConfig.r2_buckets!.map((r2: { binding: string; bucket_name?: string }) => [r2.binding, r2.bucket_name]),
+        ),
         name: rawConfig.name,
       });
     }

@@ -13,7 +13,12 @@ export const BROWSER_NAMES = ["chromium", "chromium-browser", "google-chrome"] a
 /** The browser to run, or null with the reason printed (a failure in CI: see toolchain.ts). */
 export function browserFor(what: string): string | null {
   const found = findCommand(...BROWSER_NAMES);
-  return canRun(what, found ? null : `no browser on PATH (${BROWSER_NAMES.join(", ")}; apt-get install -y chromium fonts-noto-cjk)`) ? found : null;
+  return canRun(
+    what,
+    found ? null : `no browser on PATH (${BROWSER_NAMES.join(", ")}; apt-get install -y chromium fonts-noto-cjk)`,
+  )
+    ? found
+    : null;
 }
 
 /** Flags for a quiet, self-contained headless run (no sync, no updates, no calls home). */
@@ -43,15 +48,26 @@ export type Page = {
   close(): Promise<void>;
 };
 
-type Message = { id?: number; method?: string; params?: Record<string, unknown>; result?: Record<string, unknown>; error?: { message: string }; sessionId?: string };
+type Message = {
+  id?: number;
+  method?: string;
+  params?: Record<string, unknown>;
+  result?: Record<string, unknown>;
+  error?: { message: string };
+  sessionId?: string;
+};
 
 export async function openPage(browser: string, url: string, size = { width: 1280, height: 1400 }): Promise<Page> {
   const profile = mkdtempSync(join(tmpdir(), "chromium-"));
   // Its own process group: closing stops the browser's helper processes too.
-  const child = spawn(browser, [...HEADLESS_FLAGS, `--user-data-dir=${profile}`, "--remote-debugging-port=0", "about:blank"], {
-    stdio: ["ignore", "ignore", "pipe"],
-    detached: true,
-  });
+  const child = spawn(
+    browser,
+    [...HEADLESS_FLAGS, `--user-data-dir=${profile}`, "--remote-debugging-port=0", "about:blank"],
+    {
+      stdio: ["ignore", "ignore", "pipe"],
+      detached: true,
+    },
+  );
   const close = async () => {
     const exited = new Promise((r) => (child.exitCode === null ? child.once("exit", r) : r(null)));
     if (child.pid && child.exitCode === null) process.kill(-child.pid, "SIGTERM");
@@ -63,7 +79,9 @@ export async function openPage(browser: string, url: string, size = { width: 128
     const socket = new WebSocket(await devToolsUrl(child));
     await new Promise((resolve, reject) => {
       socket.addEventListener("open", resolve, { once: true });
-      socket.addEventListener("error", () => reject(new Error("cannot connect to the browser's DevTools")), { once: true });
+      socket.addEventListener("error", () => reject(new Error("cannot connect to the browser's DevTools")), {
+        once: true,
+      });
     });
     const pending = new Map<number, { resolve: (m: Message) => void; reject: (e: Error) => void }>();
     const problems: string[] = [];
@@ -80,7 +98,9 @@ export async function openPage(browser: string, url: string, size = { width: 128
       } else if (message.method === "Page.loadEventFired") {
         loaded?.();
       } else if (message.method === "Runtime.exceptionThrown") {
-        problems.push(`exception: ${JSON.stringify((message.params?.exceptionDetails as { exception?: { description?: string } })?.exception?.description)}`);
+        problems.push(
+          `exception: ${JSON.stringify((message.params?.exceptionDetails as { exception?: { description?: string } })?.exception?.description)}`,
+        );
       } else if (message.method === "Runtime.consoleAPICalled" && message.params?.type === "error") {
         problems.push(`console.error: ${JSON.stringify(message.params.args)}`);
       } else if (message.method === "Log.entryAdded") {
@@ -98,7 +118,8 @@ export async function openPage(browser: string, url: string, size = { width: 128
 
     const { result: targets } = await send("Target.getTargets");
     const page = (targets!.targetInfos as { targetId: string; type: string }[]).find((t) => t.type === "page")!;
-    sessionId = (await send("Target.attachToTarget", { targetId: page.targetId, flatten: true })).result!.sessionId as string;
+    sessionId = (await send("Target.attachToTarget", { targetId: page.targetId, flatten: true })).result!
+      .sessionId as string;
     for (const domain of ["Page", "Runtime", "Log"]) await send(`${domain}.enable`);
     await send("Emulation.setDeviceMetricsOverride", { ...size, deviceScaleFactor: 1, mobile: false });
     await new Promise<void>((resolve) => {
@@ -119,7 +140,10 @@ export async function openPage(browser: string, url: string, size = { width: 128
         for (const deadline = Date.now() + timeoutMs; ; await new Promise((r) => setTimeout(r, 100))) {
           const value = await evaluate<unknown>(expression);
           if (value) return;
-          if (Date.now() > deadline) throw new Error(`timed out waiting for ${what} (${expression} is ${JSON.stringify(value)}); page problems: ${problems.join("; ") || "none"}`);
+          if (Date.now() > deadline)
+            throw new Error(
+              `timed out waiting for ${what} (${expression} is ${JSON.stringify(value)}); page problems: ${problems.join("; ") || "none"}`,
+            );
         }
       },
       async type(selector, text) {

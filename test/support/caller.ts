@@ -1,12 +1,12 @@
 // A caller of the API for tests: real accounts in the test's KV, real AES-CBC logon, requests
 // through the Worker's own fetch handler.
 import { env, exports } from "cloudflare:workers";
+import { buildAccount } from "../../scripts/account/records.ts";
 import { AccountRecord, accountKey, tokenEntry, tokenKey } from "../../src/accounts/record.ts";
 import { cbcEncrypt, importAesCbcKey } from "../../src/crypto/aes.ts";
 import { toBase64, utf8 } from "../../src/crypto/bytes.ts";
 import { isolateCaches } from "../../src/platform/bounded-cache.ts";
 import type { Envelope } from "../../src/wire/envelope.ts";
-import { buildAccount } from "../../scripts/account/records.ts";
 
 export const TEST_SECRET = "test-service-secret-0123456789abcdef";
 export const API = "http://gateway.test/api/personalInfo/verifyMobile";
@@ -18,8 +18,17 @@ export type TestAccount = { record: AccountRecord; token: string; logonKey: stri
  * Writes an active verifyMobile account to the test's KV (built as the account command builds it,
  * the token entry with its copy of the record), with any field overridden.
  */
-export async function createAccount(overrides: Partial<AccountRecord> = {}, keyLength: 16 | 32 = 16): Promise<TestAccount> {
-  const built = await buildAccount({ settings: { name: "Test" }, keyLength, secret: TEST_SECRET, now: new Date(), id: overrides.id });
+export async function createAccount(
+  overrides: Partial<AccountRecord> = {},
+  keyLength: 16 | 32 = 16,
+): Promise<TestAccount> {
+  const built = await buildAccount({
+    settings: { name: "Test" },
+    keyLength,
+    secret: TEST_SECRET,
+    now: new Date(),
+    id: overrides.id,
+  });
   const record = AccountRecord.parse({ ...built.record, ...overrides });
   await writeAccount(record);
   return { record, token: built.token, logonKey: built.logonKey };

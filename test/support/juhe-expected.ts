@@ -1,6 +1,7 @@
 // docs/contract.md §5, written out independently of src/upstream/juhe/codes.ts: juhe error_code → ours.
-import type { FailureCode } from "../../src/wire/codes.ts";
+
 import type { JuheOptions } from "../../src/upstream/juhe/client.ts";
+import type { FailureCode } from "../../src/wire/codes.ts";
 
 export const EXPECTED_JUHE_CODES: readonly (readonly [juhe: number, ours: FailureCode])[] = [
   [227301, "504"],
@@ -32,7 +33,10 @@ export const EXPECTED_JUHE_CODES: readonly (readonly [juhe: number, ours: Failur
 export const TEST_BASE_URL = "https://juhe.test";
 
 /** Failover (docs/contract.md §5 "juhe answers"): the codes after which another upstream is asked. 227304 only from telecomCmcc. */
-export const EXPECTED_JUHE_FAILOVER: readonly number[] = [227301, 227302, 10001, 10002, 10003, 10004, 10005, 10006, 10007, 10008, 10009, 10011, 10012, 10013, 10014, 10020, 10021, 227399, 10099];
+export const EXPECTED_JUHE_FAILOVER: readonly number[] = [
+  227301, 227302, 10001, 10002, 10003, 10004, 10005, 10006, 10007, 10008, 10009, 10011, 10012, 10013, 10014, 10020,
+  10021, 227399, 10099,
+];
 
 /** Options of the real client against the faked network (encrypted mode, openid "test-openid"). */
 export function juheConfig(overrides: Partial<JuheOptions> = {}): JuheOptions {

@@ -61,8 +61,20 @@ export function juheJson(body: unknown, status = 200): Response {
 }
 
 /** A successful juhe query result, as in juhe's documented example. */
-export function juheMatch(res: number | string, rescode?: string | number, orderid = "J2732018111616502005782a"): Response {
-  const result = { realname: "***", mobile: "*****", idcard: "*****", orderid, res, resmsg: "三要素身份验证不一致", ...(rescode === undefined ? {} : { rescode }) };
+export function juheMatch(
+  res: number | string,
+  rescode?: string | number,
+  orderid = "J2732018111616502005782a",
+): Response {
+  const result = {
+    realname: "***",
+    mobile: "*****",
+    idcard: "*****",
+    orderid,
+    res,
+    resmsg: "三要素身份验证不一致",
+    ...(rescode === undefined ? {} : { rescode }),
+  };
   return juheJson({ reason: "查询成功", result, error_code: 0 });
 }
 

@@ -29,12 +29,19 @@ export type LocalWorker = {
  * Creates each account (`account create --local` with the given flags) in fresh local state, then
  * starts `wrangler dev` on it with `vars` overriding settings. Callers stop it in afterAll.
  */
-export async function startWorker(accounts: Record<string, string[]> = {}, vars: Record<string, string> = {}): Promise<LocalWorker> {
+export async function startWorker(
+  accounts: Record<string, string[]> = {},
+  vars: Record<string, string> = {},
+): Promise<LocalWorker> {
   const { ADMIN_TOKEN } = ensureDevVars();
   const state = mkdtempSync(join(tmpdir(), "local-worker-"));
   const created: Record<string, LocalAccount> = {};
   for (const [name, flags] of Object.entries(accounts)) {
-    const { stdout } = await run(process.execPath, [join(ROOT, "scripts/account.ts"), "create", "--local", "--persist-to", state, "--name", name, ...flags], { cwd: ROOT });
+    const { stdout } = await run(
+      process.execPath,
+      [join(ROOT, "scripts/account.ts"), "create", "--local", "--persist-to", state, "--name", name, ...flags],
+      { cwd: ROOT },
+    );
     created[name] = JSON.parse(stdout) as LocalAccount;
   }
   const port = await freePort();
@@ -43,7 +50,17 @@ export async function startWorker(accounts: Record<string, string[]> = {}, vars:
   // a developer's .dev.vars names; the secrets come from .dev.vars, like the account command's.
   const server = spawn(
     process.execPath,
-    [join(ROOT, "node_modules/wrangler/bin/wrangler.js"), "dev", "--ip", "127.0.0.1", "--port", String(port), "--persist-to", state, ...Object.entries({ UPSTREAMS: "sandbox", ...vars }).flatMap(([k, v]) => ["--var", `${k}:${v}`])],
+    [
+      join(ROOT, "node_modules/wrangler/bin/wrangler.js"),
+      "dev",
+      "--ip",
+      "127.0.0.1",
+      "--port",
+      String(port),
+      "--persist-to",
+      state,
+      ...Object.entries({ UPSTREAMS: "sandbox", ...vars }).flatMap(([k, v]) => ["--var", `${k}:${v}`]),
+    ],
     { cwd: ROOT, detached: true, stdio: "ignore", env: { ...process.env, WRANGLER_SEND_METRICS: "false" } },
   );
   const stop = () => {
@@ -71,7 +88,13 @@ export function freePort(): Promise<number> {
 
 async function waitFor(url: string): Promise<void> {
   for (const deadline = Date.now() + 60_000; Date.now() < deadline; await new Promise((r) => setTimeout(r, 300))) {
-    if (await fetch(url).then((r) => r.ok, () => false)) return;
+    if (
+      await fetch(url).then(
+        (r) => r.ok,
+        () => false,
+      )
+    )
+      return;
   }
   throw new Error(`${url} did not answer within 60 s`);
 }

@@ -27,7 +27,8 @@ export function inkOf(png: Buffer): Ink {
       [width, height] = [chunk.readUInt32BE(0), chunk.readUInt32BE(4)];
       const [depth, colourType, interlace] = [chunk[8], chunk[9], chunk[12]];
       channels = colourType === 6 ? 4 : colourType === 2 ? 3 : 0;
-      if (depth !== 8 || !channels || interlace !== 0) throw new Error(`unsupported PNG (depth ${depth}, colour type ${colourType}, interlace ${interlace})`);
+      if (depth !== 8 || !channels || interlace !== 0)
+        throw new Error(`unsupported PNG (depth ${depth}, colour type ${colourType}, interlace ${interlace})`);
     } else if (type === "IDAT") {
       data.push(chunk);
     }

@@ -26,6 +26,8 @@ describe("toolchain", () => {
 
   it("fails in CI", () => {
     vi.stubEnv("CI", "true");
-    expect(() => canRun("the browser test", "no browser on PATH")).toThrow("the browser test: no browser on PATH, and CI must run it (.ci/run installs it)");
+    expect(() => canRun("the browser test", "no browser on PATH")).toThrow(
+      "the browser test: no browser on PATH, and CI must run it (.ci/run installs it)",
+    );
   });
 });

@@ -33,7 +33,13 @@ export function mockUpstreams(handlers: Readonly<Record<string, Handler>>): Netw
       unmocked.push(`${request.method} ${origin}${pathname}`);
       throw new Error(`outbound request nobody mocked: ${request.method} ${origin}${pathname}`);
     }
-    const captured: Captured = { method: request.method, url: request.url, headers: request.headers, body: new TextDecoder().decode(await request.arrayBuffer()), signal: init?.signal ?? request.signal };
+    const captured: Captured = {
+      method: request.method,
+      url: request.url,
+      headers: request.headers,
+      body: new TextDecoder().decode(await request.arrayBuffer()),
+      signal: init?.signal ?? request.signal,
+    };
     requests.push({ base, request: captured });
     return handlers[base]!(captured);
   });
@@ -51,5 +57,7 @@ export function tencentResult(result: string, isp = "", requestId = "9f3a6c1e-2b
 
 /** A Tencent answer with `Error.Code` instead of a result. */
 export function tencentError(code: string): Response {
-  return Response.json({ Response: { Error: { Code: code, Message: "message" }, RequestId: "9f3a6c1e-0000-4e8f-a1b2-c3d4e5f60718" } });
+  return Response.json({
+    Response: { Error: { Code: code, Message: "message" }, RequestId: "9f3a6c1e-0000-4e8f-a1b2-c3d4e5f60718" },
+  });
 }

@@ -40,14 +40,20 @@ describe("open", () => {
     const warn = vi.spyOn(console, "warn").mockImplementation(() => {});
     onTestFinished(() => warn.mockRestore());
     faults("juhe", FAILURES_TO_OPEN + 2);
-    expect(warn.mock.calls.map((c) => JSON.parse(String(c[0])))).toEqual([{ level: "warn", event: "circuit_opened", upstream: "juhe", failures: 5 }]);
+    expect(warn.mock.calls.map((c) => JSON.parse(String(c[0])))).toEqual([
+      { level: "warn", event: "circuit_opened", upstream: "juhe", failures: 5 },
+    ]);
   });
 });
 
 describe("half-open", () => {
   it("after 30 s lets exactly one probe through", () => {
     faults("juhe", FAILURES_TO_OPEN);
-    expect([admit("juhe", T0 + OPEN_MS), admit("juhe", T0 + OPEN_MS), admit("juhe", T0 + OPEN_MS + 1000)]).toEqual([true, false, false]);
+    expect([admit("juhe", T0 + OPEN_MS), admit("juhe", T0 + OPEN_MS), admit("juhe", T0 + OPEN_MS + 1000)]).toEqual([
+      true,
+      false,
+      false,
+    ]);
   });
 
   it("a probe that is not a fault closes the circuit", () => {
@@ -57,7 +63,9 @@ describe("half-open", () => {
     admit("juhe", T0 + OPEN_MS);
     record("juhe", false, T0 + OPEN_MS + 10);
     expect([admit("juhe", T0 + OPEN_MS + 11), admit("juhe", T0 + OPEN_MS + 11)]).toEqual([true, true]);
-    expect(info.mock.calls.map((c) => JSON.parse(String(c[0])))).toEqual([{ level: "info", event: "circuit_closed", upstream: "juhe" }]);
+    expect(info.mock.calls.map((c) => JSON.parse(String(c[0])))).toEqual([
+      { level: "info", event: "circuit_closed", upstream: "juhe" },
+    ]);
   });
 
   it("a probe that faults opens the circuit for another 30 s", () => {

@@ -44,9 +44,11 @@ const BROADCAST = person("19200000001");
 const UNALLOCATED = person("17400000001");
 
 const match = () => juheMatch(1, "11", "J1");
-const refuse = (what: string): Handler => () => {
-  throw new Error(`${what} must not be asked`);
-};
+const refuse =
+  (what: string): Handler =>
+  () => {
+    throw new Error(`${what} must not be asked`);
+  };
 
 beforeEach(freshIsolate);
 
@@ -60,7 +62,10 @@ describe("routing by carrier", () => {
   ] as const)("%s goes to the first upstream that accepts its carrier", async (_, identity, asked, carrier) => {
     const network = mockUpstreams({ [JUHE]: match, [JUHE3]: match, [TENCENT]: refuse("tencent") });
     const call = await route(CHAIN, identity, LIMITS);
-    expect([network.asked(), call.outcome]).toEqual([asked, { ok: true, value: { returnCode: "10000", matchCode: "11", upstreamOrderId: "J1", carrier } }]);
+    expect([network.asked(), call.outcome]).toEqual([
+      asked,
+      { ok: true, value: { returnCode: "10000", matchCode: "11", upstreamOrderId: "J1", carrier } },
+    ]);
   });
 
   it("tries every upstream in order when none accepts the carrier", async () => {
@@ -86,14 +91,20 @@ describe("failover", () => {
     expect([network.asked(), call.outcome.ok, call.attempts.map((a) => [a.upstream, a.code])]).toEqual([
       [JUHE, JUHE3],
       true,
-      [["juhe", String(code)], ["juhe3", "0"]],
+      [
+        ["juhe", String(code)],
+        ["juhe3", "0"],
+      ],
     ]);
   });
 
   it("juhe 227304 (not Telecom, e.g. a ported number): juhe3 answers; the segment's CTCC is no longer claimed", async () => {
     const network = mockUpstreams({ [JUHE]: () => juheError(227304), [JUHE3]: match });
     const call = await route(CHAIN, TELECOM, LIMITS);
-    expect([network.asked(), call.outcome]).toEqual([[JUHE, JUHE3], { ok: true, value: { returnCode: "10000", matchCode: "11", upstreamOrderId: "J1", carrier: null } }]);
+    expect([network.asked(), call.outcome]).toEqual([
+      [JUHE, JUHE3],
+      { ok: true, value: { returnCode: "10000", matchCode: "11", upstreamOrderId: "J1", carrier: null } },
+    ]);
   });
 
   it("error_code 0 without a result (malformed): the next upstream answers", async () => {
@@ -110,7 +121,11 @@ describe("failover", () => {
   ])("%s: the next upstream answers", async (_, answer) => {
     const network = mockUpstreams({ [JUHE]: answer, [JUHE3]: match });
     const call = await route([juhe(null), juhe3()], MOBILE, LIMITS);
-    expect([network.asked(), call.outcome.ok, call.attempts.map((a) => a.code)]).toEqual([[JUHE, JUHE3], true, [null, "0"]]);
+    expect([network.asked(), call.outcome.ok, call.attempts.map((a) => a.code)]).toEqual([
+      [JUHE, JUHE3],
+      true,
+      [null, "0"],
+    ]);
   });
 
   it("a timeout: the next upstream answers within what is left of the deadline", async () => {
@@ -130,14 +145,22 @@ describe("failover", () => {
     expect([network.asked(), call.outcome.ok]).toEqual([[TENCENT, JUHE3], true]);
   });
 
-  it.each(["AuthFailure.SignatureFailure", "UnauthorizedOperation.Arrears", "RequestLimitExceeded", "ResourceUnavailable", "InternalError", "Brand.New"])(
-    "Tencent Error %s: the next upstream answers",
-    async (code) => {
-      const network = mockUpstreams({ [TENCENT]: () => tencentError(code), [JUHE3]: match });
-      const call = await route([tencent(), juhe3()], MOBILE, LIMITS);
-      expect([network.asked(), call.outcome.ok, call.attempts.map((a) => a.code)]).toEqual([[TENCENT, JUHE3], true, [code, "0"]]);
-    },
-  );
+  it.each([
+    "AuthFailure.SignatureFailure",
+    "UnauthorizedOperation.Arrears",
+    "RequestLimitExceeded",
+    "ResourceUnavailable",
+    "InternalError",
+    "Brand.New",
+  ])("Tencent Error %s: the next upstream answers", async (code) => {
+    const network = mockUpstreams({ [TENCENT]: () => tencentError(code), [JUHE3]: match });
+    const call = await route([tencent(), juhe3()], MOBILE, LIMITS);
+    expect([network.asked(), call.outcome.ok, call.attempts.map((a) => a.code)]).toEqual([
+      [TENCENT, JUHE3],
+      true,
+      [code, "0"],
+    ]);
+  });
 });
 
 describe("final answers", () => {
@@ -146,12 +169,20 @@ describe("final answers", () => {
   it.each(finals)("juhe error_code %i → %s, no other upstream asked", async (code, ours) => {
     const network = mockUpstreams({ [JUHE]: () => juheError(code), [JUHE3]: refuse("juhe3") });
     const call = await route([juhe(null), juhe3()], MOBILE, LIMITS);
-    expect([network.asked(), call.outcome.ok ? null : call.outcome.code, call.upstreamCode]).toEqual([[JUHE], ours, code]);
+    expect([network.asked(), call.outcome.ok ? null : call.outcome.code, call.upstreamCode]).toEqual([
+      [JUHE],
+      ours,
+      code,
+    ]);
   });
 
   it("juhe3 227304 → 310, final", async () => {
     mockUpstreams({ [JUHE3]: () => juheError(227304), [TENCENT]: refuse("tencent") });
-    expect((await route(CHAIN, MOBILE, LIMITS)).outcome).toEqual({ ok: false, code: "310", reason: "手机号格式有误或非电信号码" });
+    expect((await route(CHAIN, MOBILE, LIMITS)).outcome).toEqual({
+      ok: false,
+      code: "310",
+      reason: "手机号格式有误或非电信号码",
+    });
   });
 
   it.each([
@@ -161,7 +192,10 @@ describe("final answers", () => {
   ])("juhe res %i → %s, final", async (res, returnCode) => {
     mockUpstreams({ [JUHE3]: () => juheMatch(res, "21", "J9"), [TENCENT]: refuse("tencent") });
     const call = await route(CHAIN, MOBILE, LIMITS);
-    expect(call.outcome).toEqual({ ok: true, value: { returnCode, matchCode: "21", upstreamOrderId: "J9", carrier: "CMCC" } });
+    expect(call.outcome).toEqual({
+      ok: true,
+      value: { returnCode, matchCode: "21", upstreamOrderId: "J9", carrier: "CMCC" },
+    });
   });
 
   it.each([
@@ -195,8 +229,13 @@ describe("final answers", () => {
     const broken: Upstream = { name: "juhe", carriers: null, ask: () => Promise.reject(new RangeError("张三")) };
     mockUpstreams({ [JUHE3]: refuse("juhe3") });
     const call = await route([broken, juhe3()], MOBILE, LIMITS);
-    expect([call.outcome, call.attempts.map((a) => [a.upstream, a.code])]).toEqual([{ ok: false, code: "500" }, [["juhe", null]]]);
-    expect(error.mock.calls.map((c) => JSON.parse(String(c[0])))).toEqual([{ level: "error", event: "upstream_threw", upstream: "juhe", error: "RangeError" }]);
+    expect([call.outcome, call.attempts.map((a) => [a.upstream, a.code])]).toEqual([
+      { ok: false, code: "500" },
+      [["juhe", null]],
+    ]);
+    expect(error.mock.calls.map((c) => JSON.parse(String(c[0])))).toEqual([
+      { level: "error", event: "upstream_threw", upstream: "juhe", error: "RangeError" },
+    ]);
   });
 });
 
@@ -217,7 +256,11 @@ describe("when every attempt fails", () => {
 
   it("the last fault decides", async () => {
     mockUpstreams({ [JUHE3]: () => juheError(10012), [TENCENT]: () => new Response("down", { status: 503 }) });
-    expect((await route(CHAIN, MOBILE, LIMITS)).outcome).toEqual({ ok: false, code: "502", reason: "上游HTTP状态异常" });
+    expect((await route(CHAIN, MOBILE, LIMITS)).outcome).toEqual({
+      ok: false,
+      code: "502",
+      reason: "上游HTTP状态异常",
+    });
   });
 
   it("a fault beats a later 'not my coverage': the caller may retry, the data is not invalid", async () => {
@@ -228,12 +271,20 @@ describe("when every attempt fails", () => {
 
   it("a fault beats an earlier 'not my network'", async () => {
     mockUpstreams({ [JUHE]: () => juheError(227304), [JUHE3]: () => juheError(10014) });
-    expect((await route(CHAIN.slice(0, 2), TELECOM, LIMITS)).outcome).toEqual({ ok: false, code: "504", reason: "上游系统内部异常" });
+    expect((await route(CHAIN.slice(0, 2), TELECOM, LIMITS)).outcome).toEqual({
+      ok: false,
+      code: "504",
+      reason: "上游系统内部异常",
+    });
   });
 
   it("when no upstream covers the number, the last refusal", async () => {
     mockUpstreams({ [JUHE]: () => juheError(227304), [TENCENT]: () => tencentResult("-13") });
-    expect((await route([juhe(), tencent()], TELECOM, LIMITS)).outcome).toEqual({ ok: false, code: "310", reason: "上游不支持该号段" });
+    expect((await route([juhe(), tencent()], TELECOM, LIMITS)).outcome).toEqual({
+      ok: false,
+      code: "310",
+      reason: "上游不支持该号段",
+    });
   });
 });
 
@@ -243,7 +294,10 @@ describe("the deadline", () => {
     const started = Date.now();
     const call = await route([juhe(null), juhe3(), tencent()], MOBILE, { timeoutMs: 100, deadlineMs: 150 });
     const took = Date.now() - started;
-    expect([network.asked(), call.outcome]).toEqual([[JUHE, JUHE3], { ok: false, code: "501", reason: "上游查询超时" }]);
+    expect([network.asked(), call.outcome]).toEqual([
+      [JUHE, JUHE3],
+      { ok: false, code: "501", reason: "上游查询超时" },
+    ]);
     expect(call.attempts[1]!.ms).toBeLessThan(100);
     expect(took).toBeLessThan(400);
   });
@@ -262,13 +316,20 @@ describe("the circuit breaker", () => {
     for (let i = 0; i < 5; i++) await route(CHAIN, MOBILE, LIMITS, time.read);
     const before = network.requests.length;
     const call = await route(CHAIN, MOBILE, LIMITS, time.read);
-    expect([network.asked().slice(before), call.attempts.map((a) => a.upstream), call.outcome.ok]).toEqual([[TENCENT], ["tencent"], true]);
+    expect([network.asked().slice(before), call.attempts.map((a) => a.upstream), call.outcome.ok]).toEqual([
+      [TENCENT],
+      ["tencent"],
+      true,
+    ]);
   });
 
   it("probes after 30 s; a good answer closes the circuit", async () => {
     const time = clock();
     let down = true;
-    const network = mockUpstreams({ [JUHE3]: () => (down ? juheError(10020) : match()), [TENCENT]: () => tencentResult("0") });
+    const network = mockUpstreams({
+      [JUHE3]: () => (down ? juheError(10020) : match()),
+      [TENCENT]: () => tencentResult("0"),
+    });
     for (let i = 0; i < 5; i++) await route(CHAIN, MOBILE, LIMITS, time.read);
     time.now += OPEN_MS;
     down = false;
@@ -304,14 +365,25 @@ describe("the circuit breaker", () => {
     for (let i = 0; i < 5; i++) await route(only, MOBILE, LIMITS, time.read);
     const before = network.requests.length;
     const call = await route(only, MOBILE, LIMITS, time.read);
-    expect([network.requests.length - before, call]).toEqual([0, { outcome: { ok: false, code: "503", reason: "上游暂停调用（连续故障）" }, attempts: [], upstreamCode: null, latencyMs: null }]);
+    expect([network.requests.length - before, call]).toEqual([
+      0,
+      {
+        outcome: { ok: false, code: "503", reason: "上游暂停调用（连续故障）" },
+        attempts: [],
+        upstreamCode: null,
+        latencyMs: null,
+      },
+    ]);
   });
 });
 
 it("logs an upstream refusing our key with its name and code only", async () => {
   const error = vi.spyOn(console, "error").mockImplementation(() => {});
   onTestFinished(() => error.mockRestore());
-  mockUpstreams({ [JUHE3]: () => juheError(10004, "错误的OPENID o"), [TENCENT]: () => tencentError("AuthFailure.SecretIdNotFound") });
+  mockUpstreams({
+    [JUHE3]: () => juheError(10004, "错误的OPENID o"),
+    [TENCENT]: () => tencentError("AuthFailure.SecretIdNotFound"),
+  });
   await route(CHAIN, MOBILE, LIMITS);
   expect(error.mock.calls.map((c) => JSON.parse(String(c[0])))).toEqual([
     { level: "error", event: "upstream_key_rejected", upstream: "juhe3", code: "10004" },

@@ -3,9 +3,9 @@
 // Costs are medians of several runs in this same test run, compared as a ratio, so a slow
 // machine slows both sides. (Before the fix, 64 KiB of `=` then `A` cost ~0.9 s: hundreds ×.)
 import { describe, expect, it } from "vitest";
-import { errorDetail } from "../../src/wire/codes.ts";
 import { MAX_BODY_BYTES } from "../../src/verify-mobile/request/body.ts";
-import { ADVERSARIAL_BODIES, NORMAL_306, type AdversarialBody } from "../fixtures/adversarial.ts";
+import { errorDetail } from "../../src/wire/codes.ts";
+import { ADVERSARIAL_BODIES, type AdversarialBody, NORMAL_306 } from "../fixtures/adversarial.ts";
 import { send } from "../support/caller.ts";
 
 const FORM = "application/x-www-form-urlencoded";
@@ -39,17 +39,27 @@ describe("the adversarial corpus", () => {
     }
   });
 
-  it.each([NORMAL_306, ...ADVERSARIAL_BODIES].map((entry) => [entry.name, entry] as const))("%s gets its refusal", async (_name, entry) => {
-    const { expected } = entry;
-    const detail = expected.code === "306" ? errorDetail("306", expected.param) : errorDetail(expected.code);
-    expect(await answer(entry)).toEqual({ errorCode: expected.code, errorDetail: detail, errorReason: expected.reason, info: null, returnCode: "0", returnDesc: null });
-  });
+  it.each([NORMAL_306, ...ADVERSARIAL_BODIES].map((entry) => [entry.name, entry] as const))(
+    "%s gets its refusal",
+    async (_name, entry) => {
+      const { expected } = entry;
+      const detail = expected.code === "306" ? errorDetail("306", expected.param) : errorDetail(expected.code);
+      expect(await answer(entry)).toEqual({
+        errorCode: expected.code,
+        errorDetail: detail,
+        errorReason: expected.reason,
+        info: null,
+        returnCode: "0",
+        returnDesc: null,
+      });
+    },
+  );
 
   it(`costs each body at most ${MAX_RATIO}× a normal 306`, async () => {
     await cost(NORMAL_306); // warm the isolate
     const normal = await cost(NORMAL_306);
     const ratios: Record<string, number> = {};
-    for (const entry of ADVERSARIAL_BODIES) ratios[entry.name] = Math.round((await cost(entry)) / normal * 10) / 10;
+    for (const entry of ADVERSARIAL_BODIES) ratios[entry.name] = Math.round(((await cost(entry)) / normal) * 10) / 10;
     // Measured once more at the end, so drift during the run cannot make the baseline look cheap.
     const normalAgain = await cost(NORMAL_306);
     const baseline = Math.max(normal, normalAgain);

@@ -3,13 +3,26 @@
 import fc from "fast-check";
 import { beforeAll, describe, expect, it } from "vitest";
 import { ERROR_CODES } from "../../src/wire/codes.ts";
-import { type Sent, type TestAccount, IV, createAccount, encryptLogon, send } from "../support/caller.ts";
+import { createAccount, encryptLogon, IV, type Sent, send, type TestAccount } from "../support/caller.ts";
 
-const CONTENT_TYPES = ["application/x-www-form-urlencoded", "multipart/form-data; boundary=b", "application/json", "text/plain", ""];
+const CONTENT_TYPES = [
+  "application/x-www-form-urlencoded",
+  "multipart/form-data; boundary=b",
+  "application/json",
+  "text/plain",
+  "",
+];
 
 function expectRequestError({ response, envelope }: Sent, allow: string[] = []) {
   expect(response.status).toBe(200);
-  expect(Object.keys(envelope)).toEqual(["errorCode", "errorDetail", "errorReason", "info", "returnCode", "returnDesc"]);
+  expect(Object.keys(envelope)).toEqual([
+    "errorCode",
+    "errorDetail",
+    "errorReason",
+    "info",
+    "returnCode",
+    "returnDesc",
+  ]);
   expect(envelope.errorCode in ERROR_CODES).toBe(true);
   if (!allow.includes(envelope.errorCode)) expect(envelope.errorCode).toMatch(/^3\d\d$/);
 }
@@ -40,9 +53,18 @@ describe("any body", () => {
 
   it("gets a 3xx envelope for any logon text under a valid token", async () => {
     await fc.assert(
-      fc.asyncProperty(fc.string({ maxLength: 400 }), fc.string({ minLength: 16, maxLength: 16 }), async (logon, iv) => {
-        expectRequestError(await send(new URLSearchParams({ token: account.token, iv, logon }).toString(), "application/x-www-form-urlencoded"));
-      }),
+      fc.asyncProperty(
+        fc.string({ maxLength: 400 }),
+        fc.string({ minLength: 16, maxLength: 16 }),
+        async (logon, iv) => {
+          expectRequestError(
+            await send(
+              new URLSearchParams({ token: account.token, iv, logon }).toString(),
+              "application/x-www-form-urlencoded",
+            ),
+          );
+        },
+      ),
       { numRuns: 300 },
     );
   });
@@ -57,7 +79,9 @@ describe("any body", () => {
     await fc.assert(
       fc.asyncProperty(payload, async (value) => {
         const logon = await encryptLogon(account.logonKey, typeof value === "string" ? value : JSON.stringify(value));
-        expectRequestError(await send(JSON.stringify({ token: account.token, iv: IV, logon }), "application/json"), ["200"]);
+        expectRequestError(await send(JSON.stringify({ token: account.token, iv: IV, logon }), "application/json"), [
+          "200",
+        ]);
       }),
       { numRuns: 300 },
     );

@@ -4,22 +4,35 @@
 // records when each call starts and ends on one counter, and is slowed by a modelled round trip so
 // calls that overlap in production overlap here too. The serial chain is the longest run of calls
 // each starting after the previous one ended; a hop added anywhere before the upstream lengthens it.
-import { env } from "cloudflare:workers";
+
 import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
+import { env } from "cloudflare:workers";
 import { beforeEach, describe, expect, it } from "vitest";
 import { tokenKey } from "../../src/accounts/record.ts";
 import { duplicateKey, fingerprint } from "../../src/duplicates/fingerprint.ts";
 import app from "../../src/index.ts";
 import type { Envelope } from "../../src/wire/envelope.ts";
 import { withCheckDigit } from "../fixtures/identities.ts";
-import { API, IV, TEST_SECRET, type TestAccount, createAccount, encryptLogon, freshIsolate } from "../support/caller.ts";
+import {
+  API,
+  createAccount,
+  encryptLogon,
+  freshIsolate,
+  IV,
+  TEST_SECRET,
+  type TestAccount,
+} from "../support/caller.ts";
 import { juheMatch, mockJuhe } from "../support/juhe-mock.ts";
 
 /** Modelled round trips: long enough that the CPU work between calls cannot make overlapping calls look serial. */
 const KV_MS = 40;
 const OBJECT_MS = 80;
 const JUHE = { UPSTREAMS: "juhe", JUHE_KEY: "k", JUHE_OPENID: "o" };
-const identity = (i: number, loginphone = "13800138000") => ({ idCard: withCheckDigit(`11010119900101${String(i).padStart(3, "0")}`), userName: "张三", loginphone });
+const identity = (i: number, loginphone = "13800138000") => ({
+  idCard: withCheckDigit(`11010119900101${String(i).padStart(3, "0")}`),
+  userName: "张三",
+  loginphone,
+});
 
 type Call = { name: string; start: number; end: number };
 
@@ -48,7 +61,8 @@ class Recorder {
    */
   chainBefore(cutoff: number): string[] {
     const done = this.calls.filter((c) => c.end < cutoff).sort((a, b) => a.start - b.start);
-    const longer = (a: Call[], b: Call[]) => (b.length > a.length || (b.length === a.length && b.length > 0 && b.at(-1)!.end > a.at(-1)!.end) ? b : a);
+    const longer = (a: Call[], b: Call[]) =>
+      b.length > a.length || (b.length === a.length && b.length > 0 && b.at(-1)!.end > a.at(-1)!.end) ? b : a;
     const best = new Map<Call, Call[]>();
     for (const call of done) {
       const before = done.filter((c) => c.end < call.start).map((c) => best.get(c)!);
@@ -59,7 +73,10 @@ class Recorder {
 
   /** The names of every call started before `cutoff`, serial or not. */
   startedBefore(cutoff: number): string[] {
-    return this.calls.filter((c) => c.start < cutoff).map((c) => c.name).sort();
+    return this.calls
+      .filter((c) => c.start < cutoff)
+      .map((c) => c.name)
+      .sort();
   }
 }
 
@@ -68,7 +85,8 @@ function recordedKv(recorder: Recorder, name: string, kv: KVNamespace): KVNamesp
     get: (target, method) => {
       const real = Reflect.get(target, method);
       if (typeof real !== "function") return real;
-      return (...args: unknown[]) => recorder.record(`${name}.${String(method)}`, KV_MS, () => real.apply(target, args));
+      return (...args: unknown[]) =>
+        recorder.record(`${name}.${String(method)}`, KV_MS, () => real.apply(target, args));
     },
   });
 }
@@ -77,8 +95,12 @@ function recordedObjects(recorder: Recorder, namespace: Env["ACCOUNT_OBJECTS"]):
   const get = (id: DurableObjectId) => {
     const stub = namespace.get(id);
     return new Proxy(stub, {
-      get: (target, method) => (...args: unknown[]) =>
-        recorder.record(`object.${String(method)}`, OBJECT_MS, () => (Reflect.get(target, method) as (...a: unknown[]) => Promise<unknown>)(...args)),
+      get:
+        (target, method) =>
+        (...args: unknown[]) =>
+          recorder.record(`object.${String(method)}`, OBJECT_MS, () =>
+            (Reflect.get(target, method) as (...a: unknown[]) => Promise<unknown>)(...args),
+          ),
     });
   };
   return { idFromName: (name: string) => namespace.idFromName(name), get } as unknown as Env["ACCOUNT_OBJECTS"];
@@ -90,7 +112,11 @@ type Measured = { envelope: Envelope; chain: string[]; started: string[] };
  * Sends one request through recorded bindings and measures the serial chain before the upstream
  * call, or before the answer when there is none.
  */
-async function measure(account: TestAccount, payload: unknown, options: { key?: string; fields?: Record<string, string> } = {}): Promise<Measured> {
+async function measure(
+  account: TestAccount,
+  payload: unknown,
+  options: { key?: string; fields?: Record<string, string> } = {},
+): Promise<Measured> {
   const recorder = new Recorder();
   mockJuhe("https://v.juhe.cn", () => {
     recorder.upstreamAt ??= recorder.tick();
@@ -103,9 +129,18 @@ async function measure(account: TestAccount, payload: unknown, options: { key?: 
     DEDUP: recordedKv(recorder, "DEDUP", env.DEDUP),
     ACCOUNT_OBJECTS: recordedObjects(recorder, env.ACCOUNT_OBJECTS),
   };
-  const body = JSON.stringify({ token: account.token, iv: IV, logon: await encryptLogon(options.key ?? account.logonKey, payload), ...options.fields });
+  const body = JSON.stringify({
+    token: account.token,
+    iv: IV,
+    logon: await encryptLogon(options.key ?? account.logonKey, payload),
+    ...options.fields,
+  });
   const ctx = createExecutionContext();
-  const response = await app.fetch(new Request(API, { method: "POST", headers: { "Content-Type": "application/json" }, body }), bindings, ctx);
+  const response = await app.fetch(
+    new Request(API, { method: "POST", headers: { "Content-Type": "application/json" }, body }),
+    bindings,
+    ctx,
+  );
   const answeredAt = recorder.tick();
   const envelope = (await response.json()) as Envelope;
   await waitOnExecutionContext(ctx);
@@ -117,7 +152,11 @@ async function measure(account: TestAccount, payload: unknown, options: { key?: 
 async function warm(account: TestAccount, payload: unknown = identity(900)): Promise<Envelope> {
   const ctx = createExecutionContext();
   const body = JSON.stringify({ token: account.token, iv: IV, logon: await encryptLogon(account.logonKey, payload) });
-  const response = await app.fetch(new Request(API, { method: "POST", headers: { "Content-Type": "application/json" }, body }), env, ctx);
+  const response = await app.fetch(
+    new Request(API, { method: "POST", headers: { "Content-Type": "application/json" }, body }),
+    env,
+    ctx,
+  );
   await waitOnExecutionContext(ctx);
   return (await response.json()) as Envelope;
 }
@@ -131,19 +170,30 @@ describe("a new identity (200)", () => {
     const account = await createAccount();
     await warm(account);
     const m = await measure(account, identity(1));
-    expect([m.envelope.errorCode, m.chain, m.started]).toEqual(["200", ["object.begin"], ["DEDUP.get", "object.begin"]]);
+    expect([m.envelope.errorCode, m.chain, m.started]).toEqual([
+      "200",
+      ["object.begin"],
+      ["DEDUP.get", "object.begin"],
+    ]);
   });
 
   it("cold: one KV read yields the account, then begin; the record's own read runs beside them", async () => {
     const account = await createAccount();
     const m = await measure(account, identity(1));
-    expect([m.envelope.errorCode, m.chain, m.started]).toEqual(["200", ["ACCOUNTS.get", "object.begin"], ["ACCOUNTS.get", "ACCOUNTS.get", "object.begin"]]);
+    expect([m.envelope.errorCode, m.chain, m.started]).toEqual([
+      "200",
+      ["ACCOUNTS.get", "object.begin"],
+      ["ACCOUNTS.get", "ACCOUNTS.get", "object.begin"],
+    ]);
   });
 
   it("cold, with a token entry of the old layout (no copy of the record): two KV reads, then begin", async () => {
     const account = await createAccount();
     await env.ACCOUNTS.put(tokenKey(account.record.tokenHash), JSON.stringify({ accountId: account.record.id }));
-    expect(codeAndChain(await measure(account, identity(1)))).toEqual(["200", ["ACCOUNTS.get", "ACCOUNTS.get", "object.begin"]]);
+    expect(codeAndChain(await measure(account, identity(1)))).toEqual([
+      "200",
+      ["ACCOUNTS.get", "ACCOUNTS.get", "object.begin"],
+    ]);
   });
 });
 
@@ -158,7 +208,9 @@ describe("duplicates", () => {
     const account = await createAccount();
     await warm(account, identity(1));
     freshIsolate();
-    await env.DEDUP.delete(duplicateKey(account.record.id, await fingerprint(TEST_SECRET, account.record.id, identity(1))));
+    await env.DEDUP.delete(
+      duplicateKey(account.record.id, await fingerprint(TEST_SECRET, account.record.id, identity(1))),
+    );
     await warm(account);
     expect(codeAndChain(await measure(account, identity(1)))).toEqual(["309", ["object.begin"]]);
   });
@@ -168,10 +220,19 @@ describe("duplicates", () => {
     await warm(account);
     // Another edge answered this identity; the object's window has it no more (or not yet).
     const key = duplicateKey(account.record.id, await fingerprint(TEST_SECRET, account.record.id, identity(1)));
-    await env.DEDUP.put(key, JSON.stringify({ returnCode: "10000", matchCode: "11", orderNo: "VM_EARLIER", at: Date.now() }), { expirationTtl: 60 });
+    await env.DEDUP.put(
+      key,
+      JSON.stringify({ returnCode: "10000", matchCode: "11", orderNo: "VM_EARLIER", at: Date.now() }),
+      { expirationTtl: 60 },
+    );
     const m = await measure(account, identity(1));
     const object = env.ACCOUNT_OBJECTS.get(env.ACCOUNT_OBJECTS.idFromName(account.record.id));
-    expect([m.envelope.errorCode, m.envelope.errorReason, m.chain, await object.state("verifyMobile", { balanceFen: null, remaining: 5 })]).toEqual([
+    expect([
+      m.envelope.errorCode,
+      m.envelope.errorReason,
+      m.chain,
+      await object.state("verifyMobile", { balanceFen: null, remaining: 5 }),
+    ]).toEqual([
       "309",
       expect.stringContaining("（订单VM_EARLIER）"),
       ["DEDUP.get"],
@@ -186,13 +247,20 @@ describe("refusals before the upstream", () => {
     const unknown = { ...account, token: `vmt_${"x".repeat(32)}` };
     const cold = await measure(unknown, identity(1));
     const warmAgain = await measure(unknown, identity(1));
-    expect([codeAndChain(cold), codeAndChain(warmAgain)]).toEqual([["105", ["ACCOUNTS.get"]], ["105", []]]);
+    expect([codeAndChain(cold), codeAndChain(warmAgain)]).toEqual([
+      ["105", ["ACCOUNTS.get"]],
+      ["105", []],
+    ]);
   });
 
   it("an account state (304) cold: the token entry, then the balance for the 104 that would come first; the record's read beside it", async () => {
     const account = await createAccount({ status: "frozen" });
     const m = await measure(account, identity(1));
-    expect([m.envelope.errorCode, m.chain, m.started]).toEqual(["304", ["ACCOUNTS.get", "object.state"], ["ACCOUNTS.get", "ACCOUNTS.get", "object.state"]]);
+    expect([m.envelope.errorCode, m.chain, m.started]).toEqual([
+      "304",
+      ["ACCOUNTS.get", "object.state"],
+      ["ACCOUNTS.get", "ACCOUNTS.get", "object.state"],
+    ]);
   });
 
   it("104 with the balance known in this isolate: no round trip, no decryption", async () => {
@@ -205,7 +273,10 @@ describe("refusals before the upstream", () => {
     const account = await createAccount();
     const other = await createAccount();
     await warm(account);
-    expect(codeAndChain(await measure(account, identity(1), { key: other.logonKey }))).toEqual(["307", ["object.decryptionFailed"]]);
+    expect(codeAndChain(await measure(account, identity(1), { key: other.logonKey }))).toEqual([
+      "307",
+      ["object.decryptionFailed"],
+    ]);
   });
 
   it("310 with the balance known: no round trip", async () => {
@@ -217,7 +288,11 @@ describe("refusals before the upstream", () => {
   it("310 on a cold isolate: the token entry, then one read-only call for the 104 that would come first", async () => {
     const account = await createAccount();
     const m = await measure(account, { ...identity(1), idCard: "110101199003074515" });
-    expect([m.envelope.errorCode, m.chain, m.started]).toEqual(["310", ["ACCOUNTS.get", "object.state"], ["ACCOUNTS.get", "ACCOUNTS.get", "object.state"]]);
+    expect([m.envelope.errorCode, m.chain, m.started]).toEqual([
+      "310",
+      ["ACCOUNTS.get", "object.state"],
+      ["ACCOUNTS.get", "ACCOUNTS.get", "object.state"],
+    ]);
   });
 
   it.each([
@@ -235,6 +310,10 @@ describe("refusals before the upstream", () => {
     await warm(account);
     const first = await measure(account, identity(1), { fields: { requestId: "r-1" } });
     const retry = await measure(account, identity(1), { fields: { requestId: "r-1" } });
-    expect([codeAndChain(first), codeAndChain(retry), retry.envelope.info?.duplicate]).toEqual([["200", ["object.begin"]], ["200", ["object.begin"]], true]);
+    expect([codeAndChain(first), codeAndChain(retry), retry.envelope.info?.duplicate]).toEqual([
+      ["200", ["object.begin"]],
+      ["200", ["object.begin"]],
+      true,
+    ]);
   });
 });

@@ -1,58 +1,101 @@
 // Idempotent retries (docs/contract.md §6): a requestId (body or Idempotency-Key header) makes a
 // retry get the original answer, under the original order number, unbilled and without an upstream
 // call, whatever the duplicate policy; reused for another identity it is a 306.
-import { env } from "cloudflare:workers";
+
 import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
+import { env } from "cloudflare:workers";
 import { beforeEach, describe, expect, it } from "vitest";
 import app from "../../src/index.ts";
-import { ORDER_HEADER, type Envelope } from "../../src/wire/envelope.ts";
+import { type Envelope, ORDER_HEADER } from "../../src/wire/envelope.ts";
 import { withCheckDigit } from "../fixtures/identities.ts";
-import { API, IV, type TestAccount, createAccount, encryptLogon, freshIsolate } from "../support/caller.ts";
+import { API, createAccount, encryptLogon, freshIsolate, IV, type TestAccount } from "../support/caller.ts";
 import { juheError, juheMatch, mockJuhe } from "../support/juhe-mock.ts";
 
 const JUHE = { UPSTREAMS: "juhe", JUHE_KEY: "k", JUHE_OPENID: "o" };
 const object = (account: TestAccount) => env.ACCOUNT_OBJECTS.get(env.ACCOUNT_OBJECTS.idFromName(account.record.id));
-const identity = (i: number) => ({ idCard: withCheckDigit(`11010119900101${String(i).padStart(3, "0")}`), userName: "张三", loginphone: "13800138000" });
+const identity = (i: number) => ({
+  idCard: withCheckDigit(`11010119900101${String(i).padStart(3, "0")}`),
+  userName: "张三",
+  loginphone: "13800138000",
+});
 
 type Answer = { envelope: Envelope; header: string | null };
 
-async function post(account: TestAccount, payload: unknown, fields: Record<string, unknown> = {}, headers: Record<string, string> = {}): Promise<Answer> {
-  const body = JSON.stringify({ token: account.token, iv: IV, logon: await encryptLogon(account.logonKey, payload), ...fields });
+async function post(
+  account: TestAccount,
+  payload: unknown,
+  fields: Record<string, unknown> = {},
+  headers: Record<string, string> = {},
+): Promise<Answer> {
+  const body = JSON.stringify({
+    token: account.token,
+    iv: IV,
+    logon: await encryptLogon(account.logonKey, payload),
+    ...fields,
+  });
   const ctx = createExecutionContext();
-  const request = new Request(API, { method: "POST", headers: { "Content-Type": "application/json", ...headers }, body });
+  const request = new Request(API, {
+    method: "POST",
+    headers: { "Content-Type": "application/json", ...headers },
+    body,
+  });
   const response = await app.fetch(request, { ...env, ...JUHE }, ctx);
   await waitOnExecutionContext(ctx);
   return { envelope: (await response.json()) as Envelope, header: response.headers.get(ORDER_HEADER) };
 }
 
 const prepaid = (policy: "reject" | "replay") =>
-  createAccount({ duplicatePolicy: policy, openingBalanceFen: 1000, services: { verifyMobile: { priceFen: 30, remaining: null } } });
-const balance = async (account: TestAccount) => (await object(account).state("verifyMobile", { balanceFen: 1000, remaining: null })).balanceFen;
+  createAccount({
+    duplicatePolicy: policy,
+    openingBalanceFen: 1000,
+    services: { verifyMobile: { priceFen: 30, remaining: null } },
+  });
+const balance = async (account: TestAccount) =>
+  (await object(account).state("verifyMobile", { balanceFen: 1000, remaining: null })).balanceFen;
 
 beforeEach(freshIsolate);
 
 describe("a retry with the same requestId", () => {
-  it.each(["reject", "replay"] as const)("gets the original answer again under the %s policy: same orderNo, duplicate, unbilled, no upstream call", async (policy) => {
-    const account = await prepaid(policy);
-    const juhe = mockJuhe("https://v.juhe.cn", () => juheMatch(2, "21"));
-    const first = await post(account, identity(1), { requestId: "order-7781" });
-    freshIsolate(); // another edge: the caller's retry may land anywhere
-    const retry = await post(account, identity(1), { requestId: "order-7781" });
-    expect({ first: first.envelope, retry: retry.envelope, header: retry.header, upstreamCalls: juhe.requests.length, balance: await balance(account) }).toEqual({
-      first: { ...first.envelope, info: { orderNo: first.header, matchCode: "21", carrier: "CMCC", billable: true, duplicate: false } },
-      retry: { ...first.envelope, info: { orderNo: first.header, matchCode: "21", carrier: "CMCC", billable: false, duplicate: true } },
-      header: first.header,
-      upstreamCalls: 1,
-      balance: 970,
-    });
-  });
+  it.each(["reject", "replay"] as const)(
+    "gets the original answer again under the %s policy: same orderNo, duplicate, unbilled, no upstream call",
+    async (policy) => {
+      const account = await prepaid(policy);
+      const juhe = mockJuhe("https://v.juhe.cn", () => juheMatch(2, "21"));
+      const first = await post(account, identity(1), { requestId: "order-7781" });
+      freshIsolate(); // another edge: the caller's retry may land anywhere
+      const retry = await post(account, identity(1), { requestId: "order-7781" });
+      expect({
+        first: first.envelope,
+        retry: retry.envelope,
+        header: retry.header,
+        upstreamCalls: juhe.requests.length,
+        balance: await balance(account),
+      }).toEqual({
+        first: {
+          ...first.envelope,
+          info: { orderNo: first.header, matchCode: "21", carrier: "CMCC", billable: true, duplicate: false },
+        },
+        retry: {
+          ...first.envelope,
+          info: { orderNo: first.header, matchCode: "21", carrier: "CMCC", billable: false, duplicate: true },
+        },
+        header: first.header,
+        upstreamCalls: 1,
+        balance: 970,
+      });
+    },
+  );
 
   it("is the same through the Idempotency-Key header", async () => {
     const account = await prepaid("reject");
     mockJuhe("https://v.juhe.cn", () => juheMatch(1, "11"));
     const first = await post(account, identity(1), {}, { "Idempotency-Key": "k-1" });
     const retry = await post(account, identity(1), { requestId: "k-1" });
-    expect([retry.envelope.errorCode, retry.envelope.info?.orderNo, retry.envelope.info?.duplicate]).toEqual(["200", first.header, true]);
+    expect([retry.envelope.errorCode, retry.envelope.info?.orderNo, retry.envelope.info?.duplicate]).toEqual([
+      "200",
+      first.header,
+      true,
+    ]);
   });
 
   it("is refused with 306 naming requestId when the identity differs", async () => {
@@ -75,7 +118,10 @@ describe("a retry with the same requestId", () => {
       await new Promise((resolve) => setTimeout(resolve, 30));
       return juheMatch(1, "11");
     });
-    const answers = await Promise.all([post(account, identity(1), { requestId: "r-2" }), post(account, identity(1), { requestId: "r-2" })]);
+    const answers = await Promise.all([
+      post(account, identity(1), { requestId: "r-2" }),
+      post(account, identity(1), { requestId: "r-2" }),
+    ]);
     const leader = answers.find((a) => a.envelope.errorCode === "200")!;
     const other = answers.find((a) => a !== leader)!;
     expect([other.envelope.errorCode, other.envelope.errorReason, juhe.requests.length]).toEqual([
@@ -92,13 +138,13 @@ describe("a retry with the same requestId", () => {
     const first = await post(account, identity(1), { requestId: "r-3" });
     const retry = await post(account, identity(1), { requestId: "r-3" });
     const again = await post(account, identity(1), { requestId: "r-3" });
-    expect([first.envelope.errorCode, retry.envelope.errorCode, retry.envelope.info?.billable, again.envelope.info?.orderNo, await balance(account)]).toEqual([
-      "504",
-      "200",
-      true,
-      retry.header,
-      970,
-    ]);
+    expect([
+      first.envelope.errorCode,
+      retry.envelope.errorCode,
+      retry.envelope.info?.billable,
+      again.envelope.info?.orderNo,
+      await balance(account),
+    ]).toEqual(["504", "200", true, retry.header, 970]);
   });
 });
 
@@ -107,10 +153,19 @@ describe("requestId's shape", () => {
     ["longer than 64 characters", { requestId: "x".repeat(65) }, {}, "requestId须为1–64个可打印ASCII字符"],
     ["not printable ASCII", { requestId: "订单1" }, {}, "requestId须为1–64个可打印ASCII字符"],
     ["not a string", { requestId: 42 }, {}, "参数须为字符串"],
-    ["different in body and header", { requestId: "a" }, { "Idempotency-Key": "b" }, "请求体中的requestId与Idempotency-Key不一致"],
+    [
+      "different in body and header",
+      { requestId: "a" },
+      { "Idempotency-Key": "b" },
+      "请求体中的requestId与Idempotency-Key不一致",
+    ],
   ])("306 when %s", async (_name, fields, headers, reason) => {
     const account = await createAccount();
     const { envelope } = await post(account, identity(1), fields, headers);
-    expect([envelope.errorCode, envelope.errorDetail, envelope.errorReason]).toEqual(["306", "请求参数requestId为空或格式错误", reason]);
+    expect([envelope.errorCode, envelope.errorDetail, envelope.errorReason]).toEqual([
+      "306",
+      "请求参数requestId为空或格式错误",
+      reason,
+    ]);
   });
 });

@@ -2,21 +2,26 @@
 // limit, the per-person budgets and the decryption-failure budget are counted exactly in the
 // account's object, refuse before the upstream call and bill nothing; each request is in the
 // ledger (a rate-limited one only in the rollups).
-import { env } from "cloudflare:workers";
+
 import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
+import { env } from "cloudflare:workers";
 import { beforeEach, describe, expect, it, vi } from "vitest";
 import { TOO_MANY_FAILURES_REASON } from "../../src/crypto/logon.ts";
 import app from "../../src/index.ts";
 import { chinaDay } from "../../src/platform/time.ts";
 import type { Envelope } from "../../src/wire/envelope.ts";
 import { withCheckDigit } from "../fixtures/identities.ts";
-import { API, IV, type TestAccount, createAccount, encryptLogon, freshIsolate } from "../support/caller.ts";
+import { API, createAccount, encryptLogon, freshIsolate, IV, type TestAccount } from "../support/caller.ts";
 import { juheMatch, mockJuhe } from "../support/juhe-mock.ts";
 
 const TODAY = chinaDay(Date.now());
 const JUHE = { UPSTREAMS: "juhe", JUHE_KEY: "k", JUHE_OPENID: "o" };
 const object = (account: TestAccount) => env.ACCOUNT_OBJECTS.get(env.ACCOUNT_OBJECTS.idFromName(account.record.id));
-const identity = (i: number, loginphone = "13800138000") => ({ idCard: withCheckDigit(`11010119900101${String(i).padStart(3, "0")}`), userName: "张三", loginphone });
+const identity = (i: number, loginphone = "13800138000") => ({
+  idCard: withCheckDigit(`11010119900101${String(i).padStart(3, "0")}`),
+  userName: "张三",
+  loginphone,
+});
 
 type Answer = { envelope: Envelope; retryAfter: string | null };
 
@@ -24,7 +29,11 @@ type Answer = { envelope: Envelope; retryAfter: string | null };
 async function post(account: TestAccount, payload: unknown, key = account.logonKey): Promise<Answer> {
   const body = JSON.stringify({ token: account.token, iv: IV, logon: await encryptLogon(key, payload) });
   const ctx = createExecutionContext();
-  const response = await app.fetch(new Request(API, { method: "POST", headers: { "Content-Type": "application/json" }, body }), { ...env, ...JUHE }, ctx);
+  const response = await app.fetch(
+    new Request(API, { method: "POST", headers: { "Content-Type": "application/json" }, body }),
+    { ...env, ...JUHE },
+    ctx,
+  );
   await waitOnExecutionContext(ctx);
   return { envelope: (await response.json()) as Envelope, retryAfter: response.headers.get("Retry-After") };
 }
@@ -42,7 +51,12 @@ beforeEach(freshIsolate);
 
 describe("the rate limit (502)", () => {
   it("admits ten seconds' worth of 40 requests sent at once; the rest 502 with Retry-After, unbilled, not asked upstream", async () => {
-    const account = await createAccount({ rateLimit: 2, subjectBudget: 1000, openingBalanceFen: 10_000, services: { verifyMobile: { priceFen: 10, remaining: null } } });
+    const account = await createAccount({
+      rateLimit: 2,
+      subjectBudget: 1000,
+      openingBalanceFen: 10_000,
+      services: { verifyMobile: { priceFen: 10, remaining: null } },
+    });
     const juhe = mockJuhe("https://v.juhe.cn", () => juheMatch(1, "11"));
     const answers = await Promise.all(Array.from({ length: 40 }, (_, i) => post(account, identity(i))));
     const refused = answers.filter((a) => a.envelope.errorCode === "502");
@@ -90,7 +104,8 @@ describe("the per-person budgets (309)", () => {
     const account = await createAccount({ subjectBudget: 2 });
     mockJuhe("https://v.juhe.cn", () => juheMatch(2, "21"));
     const answers = [];
-    for (const phone of ["13800138000", "13800138001", "13800138002"]) answers.push(await post(account, identity(7, phone)));
+    for (const phone of ["13800138000", "13800138001", "13800138002"])
+      answers.push(await post(account, identity(7, phone)));
     expect(answers.map((a) => [a.envelope.errorCode, a.envelope.errorReason])).toEqual([
       ["200", null],
       ["200", null],
@@ -104,8 +119,13 @@ describe("the decryption-failure budget (307)", () => {
     const account = await createAccount();
     const other = await createAccount();
     mockJuhe("https://v.juhe.cn", () => juheMatch(1, "11"));
-    const failures = await Promise.all(Array.from({ length: 25 }, (_, i) => post(account, identity(i), other.logonKey)));
-    const reasons = tally(failures, (a) => `${a.envelope.errorCode} ${a.envelope.errorReason === TOO_MANY_FAILURES_REASON ? "budget" : "fixed"}`);
+    const failures = await Promise.all(
+      Array.from({ length: 25 }, (_, i) => post(account, identity(i), other.logonKey)),
+    );
+    const reasons = tally(
+      failures,
+      (a) => `${a.envelope.errorCode} ${a.envelope.errorReason === TOO_MANY_FAILURES_REASON ? "budget" : "fixed"}`,
+    );
 
     const decrypt = vi.spyOn(crypto.subtle, "decrypt");
     const valid = await post(account, identity(100));

@@ -8,11 +8,18 @@ import { fromBase64, toBase64, utf8 } from "../../src/crypto/bytes.ts";
 import { DECRYPT_FAILED_REASON, TOO_MANY_FAILURES_REASON } from "../../src/crypto/logon.ts";
 import { SANDBOX_PEOPLE } from "../../src/sandbox/identities.ts";
 import type { Envelope } from "../../src/wire/envelope.ts";
-import { IV, createAccount, encryptLogon, freshIsolate, sendForm, verify } from "../support/caller.ts";
+import { createAccount, encryptLogon, freshIsolate, IV, sendForm, verify } from "../support/caller.ts";
 
 const [zhang] = SANDBOX_PEOPLE;
 const identity = { idCard: zhang.idCard, userName: zhang.name, loginphone: zhang.phone };
-const refused = (reason: string): Envelope => ({ errorCode: "307", errorDetail: "请求验签失败", errorReason: reason, info: null, returnCode: "0", returnDesc: null });
+const refused = (reason: string): Envelope => ({
+  errorCode: "307",
+  errorDetail: "请求验签失败",
+  errorReason: reason,
+  info: null,
+  returnCode: "0",
+  returnDesc: null,
+});
 
 /** Failures a token may have before the budget answers without decrypting (docs/contract.md §2). */
 const BUDGET = 20;
@@ -66,12 +73,16 @@ describe("diagnostics through the Worker", () => {
   it("name a wrong iv for an account that opted in", async () => {
     const account = await createAccount({ diagnostics: true });
     const logon = await encryptLogon(account.logonKey, identity, wrongIv);
-    expect((await sendForm({ token: account.token, iv: IV, logon })).envelope).toEqual(refused("解密结果开头乱码：请检查iv是否与加密时一致"));
+    expect((await sendForm({ token: account.token, iv: IV, logon })).envelope).toEqual(
+      refused("解密结果开头乱码：请检查iv是否与加密时一致"),
+    );
   });
 
   it("name a 16-character key used as AES-256 for an account that opted in", async () => {
     const account = await createAccount({ diagnostics: true });
     const logon = await encryptLogon(account.logonKey + "\0".repeat(16), identity); // PHP's openssl zero-pads the key
-    expect((await sendForm({ token: account.token, iv: IV, logon })).envelope).toEqual(refused("加密密钥长度错误：应使用16字节的密钥（AES-128）"));
+    expect((await sendForm({ token: account.token, iv: IV, logon })).envelope).toEqual(
+      refused("加密密钥长度错误：应使用16字节的密钥（AES-128）"),
+    );
   });
 });

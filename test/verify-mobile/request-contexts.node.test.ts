@@ -31,6 +31,8 @@ describe("concurrent mixed requests", () => {
     await new Promise((resolve) => setTimeout(resolve, 1_500));
     expect({ problems: logs.problems, samples: logs.samples }).toEqual({ problems: 0, samples: [] });
     // Every request answered in the envelope, none with our own fault.
-    expect(Object.keys(mix.answers).filter((a) => a === "500" || a === "transport error" || a.startsWith("http"))).toEqual([]);
+    expect(
+      Object.keys(mix.answers).filter((a) => a === "500" || a === "transport error" || a.startsWith("http")),
+    ).toEqual([]);
   }, 120_000);
 });

@@ -7,10 +7,22 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { SANDBOX_PEOPLE } from "../../src/sandbox/identities.ts";
 import { withCheckDigit } from "../fixtures/identities.ts";
-import { IV, type TestAccount, createAccount, encryptLogon, freshIsolate, sendForm, verify } from "../support/caller.ts";
+import {
+  createAccount,
+  encryptLogon,
+  freshIsolate,
+  IV,
+  sendForm,
+  type TestAccount,
+  verify,
+} from "../support/caller.ts";
 
 const CROSS_CONTEXT = /Promise will never complete|different request context|hung/i;
-const identity = (i: number) => ({ idCard: withCheckDigit(`11010119900101${String(i).padStart(3, "0")}`), userName: "张三", loginphone: SANDBOX_PEOPLE[0].phone });
+const identity = (i: number) => ({
+  idCard: withCheckDigit(`11010119900101${String(i).padStart(3, "0")}`),
+  userName: "张三",
+  loginphone: SANDBOX_PEOPLE[0].phone,
+});
 
 let printed: string[];
 beforeEach(() => {
@@ -40,7 +52,9 @@ describe("concurrent requests", () => {
     const accounts = await Promise.all([createAccount(), createAccount(), createAccount()]);
     const answers: string[] = [];
     for (let round = 0; round < 4; round++) {
-      const sent = (await Promise.all(accounts.map((account, i) => mixFor(account, accounts[(i + 1) % accounts.length]!, round)))).flat();
+      const sent = (
+        await Promise.all(accounts.map((account, i) => mixFor(account, accounts[(i + 1) % accounts.length]!, round)))
+      ).flat();
       answers.push(...sent.map((s) => s.envelope.errorCode));
     }
     // Let the last round's ledger flushes and settlements run out.

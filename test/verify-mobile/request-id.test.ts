@@ -4,8 +4,16 @@ import { describe, expect, it } from "vitest";
 import { IV, send } from "../support/caller.ts";
 
 const FORM = "application/x-www-form-urlencoded";
-const body = (fields: Record<string, string>) => new URLSearchParams({ token: `vmt_${"x".repeat(32)}`, iv: IV, logon: "AAAA", ...fields }).toString();
-const bad = (reason: string) => ({ errorCode: "306", errorDetail: "请求参数requestId为空或格式错误", errorReason: reason, info: null, returnCode: "0", returnDesc: null });
+const body = (fields: Record<string, string>) =>
+  new URLSearchParams({ token: `vmt_${"x".repeat(32)}`, iv: IV, logon: "AAAA", ...fields }).toString();
+const bad = (reason: string) => ({
+  errorCode: "306",
+  errorDetail: "请求参数requestId为空或格式错误",
+  errorReason: reason,
+  info: null,
+  returnCode: "0",
+  returnDesc: null,
+});
 
 describe("requestId", () => {
   it("passes the parameter check when well-formed, from the body or the header (the unknown token then answers 105)", async () => {
@@ -14,7 +22,9 @@ describe("requestId", () => {
   });
 
   it("answers a body value that differs from the Idempotency-Key header with 306 requestId", async () => {
-    const { envelope } = await send(body({ requestId: "retry-1" }), FORM, { headers: { "Idempotency-Key": "retry-2" } });
+    const { envelope } = await send(body({ requestId: "retry-1" }), FORM, {
+      headers: { "Idempotency-Key": "retry-2" },
+    });
     expect(envelope).toEqual(bad("请求体中的requestId与Idempotency-Key不一致"));
   });
 
@@ -24,7 +34,10 @@ describe("requestId", () => {
   });
 
   it("answers a JSON requestId that is not a string with 306 requestId", async () => {
-    const { envelope } = await send(JSON.stringify({ token: `vmt_${"x".repeat(32)}`, iv: IV, logon: "AAAA", requestId: 7 }), "application/json");
+    const { envelope } = await send(
+      JSON.stringify({ token: `vmt_${"x".repeat(32)}`, iv: IV, logon: "AAAA", requestId: 7 }),
+      "application/json",
+    );
     expect(envelope).toEqual(bad("参数须为字符串"));
   });
 });

@@ -1,16 +1,17 @@
 // Carrier routing, failover and the breaker through the whole Worker (docs/contract.md §5): the
 // sandbox chain end to end, and real upstream configurations with every upstream faked at the
 // HTTP boundary. Billing stays one reservation per request, committed once.
-import { env } from "cloudflare:workers";
+
 import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
+import { env } from "cloudflare:workers";
 import { beforeEach, describe, expect, it, onTestFinished, vi } from "vitest";
+import app from "../../src/index.ts";
 import { health } from "../../src/platform/health.ts";
 import { chinaDay } from "../../src/platform/time.ts";
 import { SANDBOX_PEOPLE } from "../../src/sandbox/identities.ts";
-import { ORDER_HEADER, type Envelope } from "../../src/wire/envelope.ts";
-import app from "../../src/index.ts";
+import { type Envelope, ORDER_HEADER } from "../../src/wire/envelope.ts";
 import { withCheckDigit } from "../fixtures/identities.ts";
-import { API, IV, type TestAccount, createAccount, encryptLogon, freshIsolate, verify } from "../support/caller.ts";
+import { API, createAccount, encryptLogon, freshIsolate, IV, type TestAccount, verify } from "../support/caller.ts";
 import { juheError, juheMatch } from "../support/juhe-mock.ts";
 import { mockUpstreams, tencentError, tencentResult } from "../support/upstream-mock.ts";
 
@@ -33,11 +34,20 @@ const CONFIGURED = {
 };
 
 const byPhone = (phone: string) => SANDBOX_PEOPLE.find((p) => p.phone === phone)!;
-const identityOf = (p: { phone: string; name: string; idCard: string }) => ({ idCard: p.idCard, userName: p.name, loginphone: p.phone });
+const identityOf = (p: { phone: string; name: string; idCard: string }) => ({
+  idCard: p.idCard,
+  userName: p.name,
+  loginphone: p.phone,
+});
 /** A different person each time, so the duplicate window never answers. */
-const someone = (i: number, loginphone: string) => ({ idCard: withCheckDigit(`11010119900101${String(i).padStart(3, "0")}`), userName: "张三", loginphone });
+const someone = (i: number, loginphone: string) => ({
+  idCard: withCheckDigit(`11010119900101${String(i).padStart(3, "0")}`),
+  userName: "张三",
+  loginphone,
+});
 
-const ledger = (account: TestAccount) => env.ACCOUNT_OBJECTS.get(env.ACCOUNT_OBJECTS.idFromName(account.record.id)).ledger(TODAY, TODAY, 100);
+const ledger = (account: TestAccount) =>
+  env.ACCOUNT_OBJECTS.get(env.ACCOUNT_OBJECTS.idFromName(account.record.id)).ledger(TODAY, TODAY, 100);
 const state = (account: TestAccount) =>
   env.ACCOUNT_OBJECTS.get(env.ACCOUNT_OBJECTS.idFromName(account.record.id)).state("verifyMobile", {
     balanceFen: account.record.openingBalanceFen,
@@ -48,7 +58,11 @@ const state = (account: TestAccount) =>
 async function post(account: TestAccount, identity: unknown, vars: Record<string, string> = {}): Promise<Envelope> {
   const ctx = createExecutionContext();
   const body = JSON.stringify({ token: account.token, iv: IV, logon: await encryptLogon(account.logonKey, identity) });
-  const response = await app.fetch(new Request(API, { method: "POST", headers: { "Content-Type": "application/json" }, body }), { ...env, ...vars }, ctx);
+  const response = await app.fetch(
+    new Request(API, { method: "POST", headers: { "Content-Type": "application/json" }, body }),
+    { ...env, ...vars },
+    ctx,
+  );
   await waitOnExecutionContext(ctx);
   return (await response.json()) as Envelope;
 }
@@ -76,26 +90,97 @@ describe("the sandbox chain (UPSTREAMS=sandbox: juhe:CTCC → juhe3 → tencent,
   it.each([
     ["a Telecom number: juhe answers", "18900189000", [["juhe", "0"]], "CTCC"],
     ["a Mobile number: juhe3 answers", "13800138000", [["juhe3", "0"]], "CMCC"],
-    ["a Telecom number juhe faults on (227301): juhe3 answers", "18900189001", [["juhe", "227301"], ["juhe3", "0"]], "CTCC"],
+    [
+      "a Telecom number juhe faults on (227301): juhe3 answers",
+      "18900189001",
+      [
+        ["juhe", "227301"],
+        ["juhe3", "0"],
+      ],
+      "CTCC",
+    ],
     // juhe's 227304 says the Telecom segment is out of date; juhe3 names no carrier: unknown.
-    ["a number ported from Telecom to Mobile, refused by juhe (227304): juhe3 answers", "18900189002", [["juhe", "227304"], ["juhe3", "0"]], null],
-    ["a Unicom number while juhe3 is in maintenance (10020): Tencent answers with its Isp", "18600186001", [["juhe3", "10020"], ["tencent", "0"]], "CUCC"],
+    [
+      "a number ported from Telecom to Mobile, refused by juhe (227304): juhe3 answers",
+      "18900189002",
+      [
+        ["juhe", "227304"],
+        ["juhe3", "0"],
+      ],
+      null,
+    ],
+    [
+      "a Unicom number while juhe3 is in maintenance (10020): Tencent answers with its Isp",
+      "18600186001",
+      [
+        ["juhe3", "10020"],
+        ["tencent", "0"],
+      ],
+      "CUCC",
+    ],
   ])("%s", async (_, phone, attempts, carrier) => {
     const account = await createAccount();
     const envelope = await post(account, identityOf(byPhone(phone)));
     const [row] = await ledger(account);
-    expect([envelope.errorCode, envelope.info?.carrier, row!.attempts.map((a) => [a.upstream, a.code]), row!.chargedFen]).toEqual(["200", carrier, attempts, 0]);
+    expect([
+      envelope.errorCode,
+      envelope.info?.carrier,
+      row!.attempts.map((a) => [a.upstream, a.code]),
+      row!.chargedFen,
+    ]).toEqual(["200", carrier, attempts, 0]);
   });
 
   it.each([
     ["13900227303", "308", [["juhe3", "227303"]]],
     ["13900227304", "310", [["juhe3", "227304"]]],
-    ["13900227301", "504", [["juhe3", "227301"], ["tencent", "-11"]]],
-    ["13900010020", "503", [["juhe3", "10020"], ["tencent", "ResourceUnavailable"]]],
-    ["13900010001", "500", [["juhe3", "10001"], ["tencent", "AuthFailure.SecretIdNotFound"]]],
-    ["13900099999", "504", [["juhe3", "99999"], ["tencent", "-11"]]],
-    ["13900000500", "502", [["juhe3", null], ["tencent", null]]],
-    ["13900000503", "503", [["juhe3", null], ["tencent", null]]],
+    [
+      "13900227301",
+      "504",
+      [
+        ["juhe3", "227301"],
+        ["tencent", "-11"],
+      ],
+    ],
+    [
+      "13900010020",
+      "503",
+      [
+        ["juhe3", "10020"],
+        ["tencent", "ResourceUnavailable"],
+      ],
+    ],
+    [
+      "13900010001",
+      "500",
+      [
+        ["juhe3", "10001"],
+        ["tencent", "AuthFailure.SecretIdNotFound"],
+      ],
+    ],
+    [
+      "13900099999",
+      "504",
+      [
+        ["juhe3", "99999"],
+        ["tencent", "-11"],
+      ],
+    ],
+    [
+      "13900000500",
+      "502",
+      [
+        ["juhe3", null],
+        ["tencent", null],
+      ],
+    ],
+    [
+      "13900000503",
+      "503",
+      [
+        ["juhe3", null],
+        ["tencent", null],
+      ],
+    ],
   ])("the fault phone %s faults on every upstream it reaches: %s", async (phone, code, attempts) => {
     const error = vi.spyOn(console, "error").mockImplementation(() => {});
     onTestFinished(() => error.mockRestore());
@@ -107,7 +192,10 @@ describe("the sandbox chain (UPSTREAMS=sandbox: juhe:CTCC → juhe3 → tencent,
 
   it("the never-answering phone times out on juhe3 and Tencent: 501 within the deadline", async () => {
     const started = Date.now();
-    const { envelope } = await verify(await createAccount(), { ...identityOf(SANDBOX_PEOPLE[0]), loginphone: "13900000408" });
+    const { envelope } = await verify(await createAccount(), {
+      ...identityOf(SANDBOX_PEOPLE[0]),
+      loginphone: "13900000408",
+    });
     expect(envelope.errorCode).toBe("501");
     expect(Date.now() - started).toBeLessThan(1500); // UPSTREAM_TIMEOUT_MS 300, deadline 600
   });
@@ -118,7 +206,8 @@ describe("the sandbox chain (UPSTREAMS=sandbox: juhe:CTCC → juhe3 → tencent,
 });
 
 describe("billing with several attempts", () => {
-  const priced = () => createAccount({ openingBalanceFen: 1000, services: { verifyMobile: { priceFen: 50, remaining: 10 } } });
+  const priced = () =>
+    createAccount({ openingBalanceFen: 1000, services: { verifyMobile: { priceFen: 50, remaining: 10 } } });
 
   it("charges once for an answer after a failover; the ledger row lists every attempt", async () => {
     const account = await priced();
@@ -148,14 +237,28 @@ describe("billing with several attempts", () => {
 
   it("charges nothing when every attempt fails, and still lists them all", async () => {
     const account = await priced();
-    mockUpstreams({ [JUHE]: () => juheError(227304), [JUHE3]: () => juheError(10012), [TENCENT]: () => tencentError("InternalError") });
+    mockUpstreams({
+      [JUHE]: () => juheError(227304),
+      [JUHE3]: () => juheError(10012),
+      [TENCENT]: () => tencentError("InternalError"),
+    });
     const envelope = await post(account, someone(2, "18900000002"), CONFIGURED);
     const [row] = await ledger(account);
-    expect([envelope.errorCode, envelope.errorReason, row!.chargedFen, row!.attempts.map((a) => [a.upstream, a.code]), await state(account)]).toEqual([
+    expect([
+      envelope.errorCode,
+      envelope.errorReason,
+      row!.chargedFen,
+      row!.attempts.map((a) => [a.upstream, a.code]),
+      await state(account),
+    ]).toEqual([
       "504",
       "上游系统内部异常",
       0,
-      [["juhe", "227304"], ["juhe3", "10012"], ["tencent", "InternalError"]],
+      [
+        ["juhe", "227304"],
+        ["juhe3", "10012"],
+        ["tencent", "InternalError"],
+      ],
       { balanceFen: 1000, remaining: 10, reserved: 0 },
     ]);
   });
@@ -182,11 +285,15 @@ describe("the circuit breaker through the Worker", () => {
     onTestFinished(() => warn.mockRestore());
     const account = await createAccount();
     const network = mockUpstreams({ [JUHE3]: () => juheError(10020), [TENCENT]: () => tencentResult("0", "移动") });
-    for (let i = 0; i < 5; i++) expect((await post(account, someone(10 + i, "13800000010"), CONFIGURED)).errorCode).toBe("200");
+    for (let i = 0; i < 5; i++)
+      expect((await post(account, someone(10 + i, "13800000010"), CONFIGURED)).errorCode).toBe("200");
     const before = network.requests.length;
     await post(account, someone(20, "13800000010"), CONFIGURED);
     const rows = await ledger(account);
-    expect([network.asked().slice(before), rows.map((r) => r.attempts.length)]).toEqual([[TENCENT], [2, 2, 2, 2, 2, 1]]);
+    expect([network.asked().slice(before), rows.map((r) => r.attempts.length)]).toEqual([
+      [TENCENT],
+      [2, 2, 2, 2, 2, 1],
+    ]);
   });
 
   it("503 without any upstream call when the only upstream's circuit is open", async () => {
@@ -198,7 +305,11 @@ describe("the circuit breaker through the Worker", () => {
     for (let i = 0; i < 5; i++) await post(account, someone(30 + i, "13800000030"), only);
     const before = network.requests.length;
     const envelope = await post(account, someone(40, "13800000030"), only);
-    expect([envelope.errorCode, envelope.errorReason, network.requests.length - before]).toEqual(["503", "上游暂停调用（连续故障）", 0]);
+    expect([envelope.errorCode, envelope.errorReason, network.requests.length - before]).toEqual([
+      "503",
+      "上游暂停调用（连续故障）",
+      0,
+    ]);
   });
 });
 
@@ -210,23 +321,36 @@ describe("configuration", () => {
     ["juhe3", { JUHE_OPENID: "", JUHE_KEY: "k" }, "missing JUHE_OPENID (UPSTREAMS names juhe3)"],
     ["tencent", { TENCENT_SECRET_ID: "" }, "missing TENCENT_SECRET_ID (UPSTREAMS names tencent)"],
     ["tencent", { TENCENT_SECRET_KEY: "" }, "missing TENCENT_SECRET_KEY (UPSTREAMS names tencent)"],
-  ])("%s named without its secrets (%o): 500 on the API, 503 on /healthz, the log names it", async (name, missing, problems) => {
-    const error = vi.spyOn(console, "error").mockImplementation(() => {});
-    onTestFinished(() => error.mockRestore());
-    const vars = { ...CONFIGURED, UPSTREAMS: name, ...missing };
-    mockUpstreams({});
-    const envelope = await post(await createAccount(), identityOf(SANDBOX_PEOPLE[0]), vars);
-    expect([envelope.errorCode, health({ ...env, ...vars }).status]).toEqual(["500", 503]);
-    expect(error.mock.calls.map((c) => JSON.parse(String(c[0])))).toContainEqual({ level: "error", event: "config_invalid", problems });
-  });
+  ])(
+    "%s named without its secrets (%o): 500 on the API, 503 on /healthz, the log names it",
+    async (name, missing, problems) => {
+      const error = vi.spyOn(console, "error").mockImplementation(() => {});
+      onTestFinished(() => error.mockRestore());
+      const vars = { ...CONFIGURED, UPSTREAMS: name, ...missing };
+      mockUpstreams({});
+      const envelope = await post(await createAccount(), identityOf(SANDBOX_PEOPLE[0]), vars);
+      expect([envelope.errorCode, health({ ...env, ...vars }).status]).toEqual(["500", 503]);
+      expect(error.mock.calls.map((c) => JSON.parse(String(c[0])))).toContainEqual({
+        level: "error",
+        event: "config_invalid",
+        problems,
+      });
+    },
+  );
 
   it.each(["sandbox,juhe", "juhe,sandbox", "sandbox:CMCC"])("UPSTREAMS=%s: the sandbox stands alone", (upstreams) => {
     const error = vi.spyOn(console, "error").mockImplementation(() => {});
     onTestFinished(() => error.mockRestore());
-    expect(health({ ...env, ...CONFIGURED, UPSTREAMS: upstreams })).toEqual({ status: 503, body: { ok: false, upstream: null } });
+    expect(health({ ...env, ...CONFIGURED, UPSTREAMS: upstreams })).toEqual({
+      status: 503,
+      body: { ok: false, upstream: null },
+    });
   });
 
   it("/healthz names every configured upstream with its carriers", () => {
-    expect(health({ ...env, ...CONFIGURED })).toEqual({ status: 200, body: { ok: true, upstream: "juhe-encrypted:CTCC,juhe3-encrypted,tencent" } });
+    expect(health({ ...env, ...CONFIGURED })).toEqual({
+      status: 200,
+      body: { ok: true, upstream: "juhe-encrypted:CTCC,juhe3-encrypted,tencent" },
+    });
   });
 });

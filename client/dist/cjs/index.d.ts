@@ -1,6 +1,6 @@
 import { encryptLogon, importLogonKey, newIv, type WebCrypto } from "./crypto.ts";
-export { encryptLogon, importLogonKey, newIv };
 export type { WebCrypto };
+export { encryptLogon, importLogonKey, newIv };
 export declare const PATH = "/api/personalInfo/verifyMobile";
 export declare const ORDER_HEADER = "X-Order-No";
 export type Identity = {

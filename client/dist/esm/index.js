@@ -29,7 +29,11 @@ export class VerifyMobileError extends Error {
         return this.family === "upstream";
     }
 }
-const RESULTS = { "10000": "consistent", "10001": "inconsistent", "10002": "unknown" };
+const RESULTS = {
+    "10000": "consistent",
+    "10001": "inconsistent",
+    "10002": "unknown",
+};
 export function createClient(options) {
     const { token, timeoutMs = 10_000, retries = 0 } = options;
     const found = options.crypto ?? globalThis.crypto;
@@ -49,7 +53,11 @@ export function createClient(options) {
     const send = options.fetch ?? ((input, init) => fetch(input, init));
     async function once(identity) {
         const iv = newIv(webCrypto); // a new iv for every request, retries included
-        const json = JSON.stringify({ idCard: identity.idCard, userName: identity.userName, loginphone: identity.loginphone });
+        const json = JSON.stringify({
+            idCard: identity.idCard,
+            userName: identity.userName,
+            loginphone: identity.loginphone,
+        });
         const body = new URLSearchParams({ token, iv, logon: await encryptLogon(webCrypto, await key, iv, json) });
         const controller = new AbortController();
         const timer = setTimeout(() => controller.abort(), timeoutMs);
@@ -106,14 +114,19 @@ function readEnvelope(text, status, orderNo) {
     }
     const envelope = body;
     const { errorCode, errorDetail, errorReason } = envelope ?? {};
-    if (typeof errorCode !== "string" || typeof errorDetail !== "string" || !(errorReason === null || typeof errorReason === "string")) {
+    if (typeof errorCode !== "string" ||
+        typeof errorDetail !== "string" ||
+        !(errorReason === null || typeof errorReason === "string")) {
         throw new VerifyMobileError("transport", "bad-response", `HTTP ${status}: the answer is not a verifyMobile envelope`, null, orderNo);
     }
     if (errorCode !== "200")
         throw new VerifyMobileError(familyOf(errorCode), errorCode, errorDetail, errorReason, orderNo);
     const result = RESULTS[String(envelope.returnCode)];
     const info = envelope.info;
-    if (!result || typeof info?.orderNo !== "string" || typeof info.billable !== "boolean" || typeof info.duplicate !== "boolean") {
+    if (!result ||
+        typeof info?.orderNo !== "string" ||
+        typeof info.billable !== "boolean" ||
+        typeof info.duplicate !== "boolean") {
         throw new VerifyMobileError("transport", "bad-response", `HTTP ${status}: a 200 envelope without a result`, null, orderNo);
     }
     const matchCode = typeof info.matchCode === "string" ? info.matchCode : null;

@@ -3,7 +3,7 @@
 // `reason`, which may echo input.
 import type { ReturnCode } from "../../wire/codes.ts";
 import { MatchCode } from "../../wire/envelope.ts";
-import { fault, final, pass, REASONS, type FailureRow } from "../upstream.ts";
+import { type FailureRow, fault, final, pass, REASONS } from "../upstream.ts";
 
 /** `telecomCmcc` (UPSTREAMS name `juhe`, Telecom numbers) or the three-network `telecom` (`juhe3`). */
 export type JuheProduct = "telecomCmcc" | "telecom";

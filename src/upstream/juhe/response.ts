@@ -35,5 +35,13 @@ export function interpretJuheBody(json: unknown, product: JuheProduct): Reply {
   if (!result.success) return { ...transportReply("malformed"), code };
   const { res, rescode, orderid } = result.data;
   // juhe's answer names no carrier: the segment's stands unless another upstream reports one.
-  return matched({ returnCode: returnCodeOf(res), matchCode: matchCodeOf(rescode), upstreamOrderId: plainToken(orderid), carrier: null }, code);
+  return matched(
+    {
+      returnCode: returnCodeOf(res),
+      matchCode: matchCodeOf(rescode),
+      upstreamOrderId: plainToken(orderid),
+      carrier: null,
+    },
+    code,
+  );
 }

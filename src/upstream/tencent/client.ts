@@ -25,7 +25,15 @@ export function tencentQuery(options: TencentOptions, fetcher: typeof fetch = ne
     const payload = requestBody(identity);
     const timestamp = Math.floor(Date.now() / 1000);
     // fetch derives Host from the URL, which is the host signed: it is not sent by hand.
-    const { Host: _, ...headers } = await tencentHeaders({ secretId, secretKey, service: TENCENT_SERVICE, host, payload, timestamp, ...PHONE_VERIFICATION });
+    const { Host: _, ...headers } = await tencentHeaders({
+      secretId,
+      secretKey,
+      service: TENCENT_SERVICE,
+      host,
+      payload,
+      timestamp,
+      ...PHONE_VERIFICATION,
+    });
     const exchanged = await exchange(fetcher, url, { headers, body: payload }, timeoutMs);
     const reply = exchanged.ok ? interpretTencentBody(exchanged.json) : transportReply(exchanged.kind);
     return { ...reply, latencyMs: Date.now() - started };

@@ -10,7 +10,7 @@
 import type { ReturnCode } from "../../wire/codes.ts";
 import type { MatchCode } from "../../wire/envelope.ts";
 import { carrierOfIsp } from "../carrier.ts";
-import { fault, failed, final, matched, pass, REASONS, type FailureRow, type Reply } from "../upstream.ts";
+import { type FailureRow, failed, fault, final, matched, pass, REASONS, type Reply } from "../upstream.ts";
 
 /** A match result: our 200 with its returnCode. Final by nature. */
 export type MatchRow = {
@@ -118,7 +118,12 @@ export function tencentResultReply(answer: TencentResult): Reply {
   const code = plainCode(answer.Result);
   if (row.code !== "200") return failed(row, code);
   const matchCode = tencentMatchCode(answer.Result, answer.ResultDetail) ?? row.matchCode;
-  const match = { returnCode: row.returnCode, matchCode, upstreamOrderId: answer.RequestId ?? null, carrier: carrierOfIsp(answer.Isp) };
+  const match = {
+    returnCode: row.returnCode,
+    matchCode,
+    upstreamOrderId: answer.RequestId ?? null,
+    carrier: carrierOfIsp(answer.Isp),
+  };
   return matched(match, answer.Result);
 }
 

@@ -1,6 +1,6 @@
 // Reading the caller's body (docs/contract.md §1): three encodings, a 64 KiB cap enforced while
 // reading, a deadline for the whole read, and nothing trusted until parsed.
-import { fail, ok, type Outcome } from "../../wire/outcome.ts";
+import { fail, type Outcome, ok } from "../../wire/outcome.ts";
 
 export const MAX_BODY_BYTES = 64 * 1024;
 /** The whole body must arrive within this time, so a trickling client cannot hold a request open. */
@@ -89,7 +89,8 @@ function fieldCountOver(form: string, max: number): boolean {
 export async function readFields(request: Request, deadlineMs = BODY_DEADLINE_MS): Promise<Outcome<RawFields>> {
   const contentType = request.headers.get("Content-Type");
   const kind = bodyKind(contentType);
-  if (!kind) return fail("315", "Content-Type须为application/x-www-form-urlencoded、multipart/form-data或application/json");
+  if (!kind)
+    return fail("315", "Content-Type须为application/x-www-form-urlencoded、multipart/form-data或application/json");
   const body = await readCapped(request, deadlineMs);
   if (!body.ok) return body;
   switch (kind) {
@@ -109,7 +110,8 @@ export async function readFields(request: Request, deadlineMs = BODY_DEADLINE_MS
     case "json":
       try {
         const value: unknown = JSON.parse(text.decode(body.value));
-        if (typeof value !== "object" || value === null || Array.isArray(value)) return fail("301", "JSON请求体须为对象");
+        if (typeof value !== "object" || value === null || Array.isArray(value))
+          return fail("301", "JSON请求体须为对象");
         const object = value as Record<string, unknown>;
         return ok({ get: (name) => (Object.hasOwn(object, name) ? object[name] : undefined) });
       } catch {

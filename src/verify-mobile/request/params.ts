@@ -4,7 +4,7 @@
 import * as z from "zod/mini";
 import { fromLenientBase64, utf8 } from "../../crypto/bytes.ts";
 import { PARAM_RULES } from "../../wire/codes.ts";
-import { badParam, fail, ok, type Failure, type Outcome } from "../../wire/outcome.ts";
+import { badParam, type Failure, fail, type Outcome, ok } from "../../wire/outcome.ts";
 import type { RawFields } from "./body.ts";
 
 export type Params = {
@@ -31,14 +31,20 @@ const REQUEST_ID_SHAPE = PARAM_RULES.requestId;
 const REQUEST_ID_CONFLICT = `请求体中的requestId与${REQUEST_ID_HEADER}不一致`;
 
 /** The shape of a requestId, as the body field and as the header. */
-export const RequestId = z.string().check(
-  z.maxLength(64, { error: REQUEST_ID_SHAPE, abort: true }),
-  z.minLength(1, REQUEST_ID_SHAPE),
-  z.regex(/^[\x20-\x7E]*$/, REQUEST_ID_SHAPE),
-);
+export const RequestId = z
+  .string()
+  .check(
+    z.maxLength(64, { error: REQUEST_ID_SHAPE, abort: true }),
+    z.minLength(1, REQUEST_ID_SHAPE),
+    z.regex(/^[\x20-\x7E]*$/, REQUEST_ID_SHAPE),
+  );
 
 export const RequestFields = z.object({
-  token: z.string().check(z.describe("The account's API token (vmt_ followed by 32 base64url characters); an unknown token answers 105.")),
+  token: z
+    .string()
+    .check(
+      z.describe("The account's API token (vmt_ followed by 32 base64url characters); an unknown token answers 105."),
+    ),
   iv: z.string().check(
     // 16 UTF-8 bytes is the rule; more than 16 characters can never be that, and says so in the schema.
     z.maxLength(16, { error: IV_LENGTH, abort: true }),
@@ -49,11 +55,15 @@ export const RequestFields = z.object({
   // Decoded here, once: the length cap stops any other work on an oversized logon, the pattern is
   // the decoder's alphabet (for the document), and a failing check never reaches the decoder.
   logon: z.pipe(
-    z.string().check(
-      z.maxLength(MAX_LOGON_LENGTH, { error: LOGON_TOO_LONG, abort: true }),
-      z.regex(/^[A-Za-z0-9+/=_ \t\r\n-]*$/, NOT_BASE64),
-      z.describe("base64 (standard or URL-safe, padding optional, whitespace ignored, a space read as +) of the AES-CBC/PKCS#7 ciphertext of the logon JSON."),
-    ),
+    z
+      .string()
+      .check(
+        z.maxLength(MAX_LOGON_LENGTH, { error: LOGON_TOO_LONG, abort: true }),
+        z.regex(/^[A-Za-z0-9+/=_ \t\r\n-]*$/, NOT_BASE64),
+        z.describe(
+          "base64 (standard or URL-safe, padding optional, whitespace ignored, a space read as +) of the AES-CBC/PKCS#7 ciphertext of the logon JSON.",
+        ),
+      ),
     z.transform((text: string, ctx) => {
       const bytes = fromLenientBase64(text);
       if (bytes) return { bytes, text };

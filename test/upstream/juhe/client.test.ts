@@ -13,7 +13,8 @@ const PERSONAL = [identity.idCard, identity.userName, encodeURIComponent(identit
 
 // Node: createHash("md5").update("test-openid").digest("hex").slice(0, 16)
 /** A body that never ends, 1 KiB at a time: only a reader that stops at the cap comes back. */
-const endless = () => new ReadableStream<Uint8Array>({ pull: (controller) => controller.enqueue(new Uint8Array(1024).fill(32)) });
+const endless = () =>
+  new ReadableStream<Uint8Array>({ pull: (controller) => controller.enqueue(new Uint8Array(1024).fill(32)) });
 
 /** A juhe 227303 answer of exactly `bytes` bytes (its reason padded with ASCII). */
 function juheAnswerOf(bytes: number): Response {
@@ -87,7 +88,11 @@ describe("the three-network product (juhe3)", () => {
     const juhe = mockJuhe(TEST_BASE_URL, () => juheMatch(1, "11"));
     await juheQuery(juheConfig({ product: "telecom", key: "test-juhe3-key", openid }))(identity, 5000);
     const { url, form } = juhe.only();
-    expect([url, form.get("key"), form.get("detail")]).toEqual([`${TEST_BASE_URL}/telecom/${endpoint}`, "test-juhe3-key", "1"]);
+    expect([url, form.get("key"), form.get("detail")]).toEqual([
+      `${TEST_BASE_URL}/telecom/${endpoint}`,
+      "test-juhe3-key",
+      "1",
+    ]);
   });
 });
 
@@ -96,7 +101,11 @@ describe("plain mode", () => {
     const juhe = mockJuhe(TEST_BASE_URL, () => juheMatch(1, "11"));
     await juheQuery(juheConfig({ openid: null }))(identity, 5000);
     const { method, url, contentType, form } = juhe.only();
-    expect([method, url, contentType]).toEqual(["POST", `${TEST_BASE_URL}/telecomCmcc/query`, "application/x-www-form-urlencoded"]);
+    expect([method, url, contentType]).toEqual([
+      "POST",
+      `${TEST_BASE_URL}/telecomCmcc/query`,
+      "application/x-www-form-urlencoded",
+    ]);
     expect(Object.fromEntries(form)).toEqual({
       key: "test-juhe-key",
       realname: identity.userName,
@@ -147,7 +156,10 @@ describe("transport failures", () => {
   });
 
   it("answers 501 and aborts the request when fetch honours its signal", async () => {
-    const juhe = mockJuhe(TEST_BASE_URL, ({ signal }) => new Promise((_, reject) => signal.addEventListener("abort", () => reject(signal.reason))));
+    const juhe = mockJuhe(
+      TEST_BASE_URL,
+      ({ signal }) => new Promise((_, reject) => signal.addEventListener("abort", () => reject(signal.reason))),
+    );
     const call = await juheQuery(juheConfig())(identity, 50);
     expect(call.outcome).toMatchObject({ ok: false, code: "501" });
     expect(juhe.only().signal.aborted).toBe(true);
@@ -161,13 +173,24 @@ describe("transport failures", () => {
 
   it.each([
     // A small valid answer that declares 70000 bytes: refused on the header alone, before reading.
-    ["declared by Content-Length", () => new Response(JSON.stringify({ reason: "", result: null, error_code: 227303 }), { headers: { "Content-Length": "70000" } })],
+    [
+      "declared by Content-Length",
+      () =>
+        new Response(JSON.stringify({ reason: "", result: null, error_code: 227303 }), {
+          headers: { "Content-Length": "70000" },
+        }),
+    ],
     ["streamed without a length", () => new Response(endless())],
     ["a JSON body one byte over 64 KiB", () => juheAnswerOf(65_537)],
   ])("answers 502 上游响应过大 for a body over 64 KiB, %s, and fails over", async (_, answer) => {
     mockJuhe(TEST_BASE_URL, answer);
     const call = await juheQuery(juheConfig())(identity, 5000);
-    expect([call.outcome, call.code, call.failover, call.fault]).toEqual([{ ok: false, code: "502", reason: "上游响应过大" }, null, true, true]);
+    expect([call.outcome, call.code, call.failover, call.fault]).toEqual([
+      { ok: false, code: "502", reason: "上游响应过大" },
+      null,
+      true,
+      true,
+    ]);
   });
 
   it("reads a body of exactly 64 KiB", async () => {

@@ -23,7 +23,10 @@ describe("error_code 0: the match result", () => {
     ["2", "10001"],
   ])("res %j → returnCode %s", async (res, returnCode) => {
     const call = await callWith(() => juheMatch(res, "11"));
-    expect(call.outcome).toEqual({ ok: true, value: { returnCode, matchCode: "11", upstreamOrderId: "J2732018111616502005782a", carrier: null } });
+    expect(call.outcome).toEqual({
+      ok: true,
+      value: { returnCode, matchCode: "11", upstreamOrderId: "J2732018111616502005782a", carrier: null },
+    });
     expect([call.code, call.failover, call.fault]).toEqual(["0", false, false]);
   });
 
@@ -48,7 +51,9 @@ describe("error_code 0: the match result", () => {
   });
 
   it("accepts error_code as a numeric string", async () => {
-    const call = await callWith(() => juheJson({ reason: "查询成功", result: { res: 1, rescode: "11", orderid: "J1" }, error_code: "0" }));
+    const call = await callWith(() =>
+      juheJson({ reason: "查询成功", result: { res: 1, rescode: "11", orderid: "J1" }, error_code: "0" }),
+    );
     expect(call.outcome).toMatchObject({ ok: true, value: { returnCode: "10000", upstreamOrderId: "J1" } });
   });
 
@@ -67,15 +72,20 @@ describe("error_code 0: the match result", () => {
 });
 
 describe("error_code ≠ 0", () => {
-  it.each(EXPECTED_JUHE_CODES.flatMap(([juhe, ours]) => (["telecomCmcc", "telecom"] as const).map((product) => [juhe, ours, product] as const)))(
-    "juhe %i → %s (%s)",
-    async (juheCode, ours, product) => {
-      const call = await callWith(() => juheError(juheCode, "juhe's own text"), product);
-      const failover = EXPECTED_JUHE_FAILOVER.includes(juheCode) || (juheCode === 227304 && product === "telecomCmcc");
-      expect(call.outcome).toMatchObject({ ok: false, code: ours, reason: expect.stringMatching(/^[\u4e00-\u9fffHTP]{4,16}$/) });
-      expect([call.code, call.failover]).toEqual([String(juheCode), failover]);
-    },
-  );
+  it.each(
+    EXPECTED_JUHE_CODES.flatMap(([juhe, ours]) =>
+      (["telecomCmcc", "telecom"] as const).map((product) => [juhe, ours, product] as const),
+    ),
+  )("juhe %i → %s (%s)", async (juheCode, ours, product) => {
+    const call = await callWith(() => juheError(juheCode, "juhe's own text"), product);
+    const failover = EXPECTED_JUHE_FAILOVER.includes(juheCode) || (juheCode === 227304 && product === "telecomCmcc");
+    expect(call.outcome).toMatchObject({
+      ok: false,
+      code: ours,
+      reason: expect.stringMatching(/^[\u4e00-\u9fffHTP]{4,16}$/),
+    });
+    expect([call.code, call.failover]).toEqual([String(juheCode), failover]);
+  });
 
   it("227304 from telecomCmcc fails over without blaming juhe, and says the number is not Telecom", async () => {
     const call = await callWith(() => juheError(227304));
@@ -84,7 +94,12 @@ describe("error_code ≠ 0", () => {
 
   it("227304 from the three-network product is final: the number itself is wrong", async () => {
     const call = await callWith(() => juheError(227304), "telecom");
-    expect([call.outcome, call.failover, call.fault, call.notCarrier]).toEqual([{ ok: false, code: "310", reason: "手机号格式有误或非电信号码" }, false, false, undefined]);
+    expect([call.outcome, call.failover, call.fault, call.notCarrier]).toEqual([
+      { ok: false, code: "310", reason: "手机号格式有误或非电信号码" },
+      false,
+      false,
+      undefined,
+    ]);
   });
 
   it.each(EXPECTED_JUHE_FAILOVER)("failover code %i blames juhe (counts towards its breaker)", async (juheCode) => {

@@ -21,7 +21,11 @@ describe("the request", () => {
   it("POSTs the three elements as JSON to the base URL, nothing in the URL", async () => {
     const { network } = await ask(() => tencentResult("0", "移动"));
     const { request } = network.requests[0]!;
-    expect([request.method, request.url, JSON.parse(request.body)]).toEqual(["POST", `${BASE}/`, { IdCard: identity.idCard, Name: identity.userName, Phone: identity.loginphone }]);
+    expect([request.method, request.url, JSON.parse(request.body)]).toEqual([
+      "POST",
+      `${BASE}/`,
+      { IdCard: identity.idCard, Name: identity.userName, Phone: identity.loginphone },
+    ]);
   });
 
   it("sends Tencent's headers: action, version, timestamp, content type, TC3 authorization", async () => {
@@ -41,7 +45,9 @@ describe("the request", () => {
       region: null,
       contentType: JSON_CONTENT_TYPE,
       timestamp: true,
-      authorization: expect.stringMatching(/^TC3-HMAC-SHA256 Credential=AKIDtest0123456789\/\d{4}-\d{2}-\d{2}\/faceid\/tc3_request, SignedHeaders=content-type;host, Signature=[0-9a-f]{64}$/),
+      authorization: expect.stringMatching(
+        /^TC3-HMAC-SHA256 Credential=AKIDtest0123456789\/\d{4}-\d{2}-\d{2}\/faceid\/tc3_request, SignedHeaders=content-type;host, Signature=[0-9a-f]{64}$/,
+      ),
     });
   });
 
@@ -65,7 +71,13 @@ describe("the request", () => {
     const network = mockUpstreams({ [local]: () => tencentResult("0") });
     await tencentQuery({ ...OPTIONS, baseUrl: local })(identity, 5000);
     const { headers, body } = network.requests[0]!.request;
-    const expected = await tc3Authorization({ ...OPTIONS, service: "faceid", host: "127.0.0.1:8788", payload: body, timestamp: Number(headers.get("X-TC-Timestamp")) });
+    const expected = await tc3Authorization({
+      ...OPTIONS,
+      service: "faceid",
+      host: "127.0.0.1:8788",
+      payload: body,
+      timestamp: Number(headers.get("X-TC-Timestamp")),
+    });
     expect(headers.get("Authorization")).toBe(expected);
   });
 });
@@ -74,7 +86,15 @@ describe("the answer", () => {
   it("0 → 10000 / 11 with Tencent's RequestId and Isp", async () => {
     const { call } = await ask(() => tencentResult("0", "联通", "c0ffee00-1111-2222-3333-444455556666"));
     expect(call).toEqual({
-      outcome: { ok: true, value: { returnCode: "10000", matchCode: "11", upstreamOrderId: "c0ffee00-1111-2222-3333-444455556666", carrier: "CUCC" } },
+      outcome: {
+        ok: true,
+        value: {
+          returnCode: "10000",
+          matchCode: "11",
+          upstreamOrderId: "c0ffee00-1111-2222-3333-444455556666",
+          carrier: "CUCC",
+        },
+      },
       code: "0",
       failover: false,
       fault: false,
@@ -83,13 +103,22 @@ describe("the answer", () => {
   });
 
   it("-4 → 10001 / 24; a 详版 ResultDetail says which element", async () => {
-    const { call } = await ask(() => Response.json({ Response: { Result: "-4", ResultDetail: "PhoneIdCardMismatch", Isp: "电信", RequestId: "r" } }));
-    expect(call.outcome).toEqual({ ok: true, value: { returnCode: "10001", matchCode: "22", upstreamOrderId: "r", carrier: "CTCC" } });
+    const { call } = await ask(() =>
+      Response.json({ Response: { Result: "-4", ResultDetail: "PhoneIdCardMismatch", Isp: "电信", RequestId: "r" } }),
+    );
+    expect(call.outcome).toEqual({
+      ok: true,
+      value: { returnCode: "10001", matchCode: "22", upstreamOrderId: "r", carrier: "CTCC" },
+    });
   });
 
   it("reads a numeric Result like its string", async () => {
     const { call } = await ask(() => Response.json({ Response: { Result: -9, RequestId: "r" } }));
-    expect([call.outcome, call.code, call.failover]).toEqual([{ ok: false, code: "308", reason: "运营商库中无此记录" }, "-9", false]);
+    expect([call.outcome, call.code, call.failover]).toEqual([
+      { ok: false, code: "308", reason: "运营商库中无此记录" },
+      "-9",
+      false,
+    ]);
   });
 
   it.each([
@@ -113,11 +142,20 @@ describe("the answer", () => {
     ["InternalError", "504"],
   ])("Error %s → %s, failover", async (errorCode, code) => {
     const { call } = await ask(() => tencentError(errorCode));
-    expect([call.outcome.ok ? null : call.outcome.code, call.code, call.failover, call.fault]).toEqual([code, errorCode, true, true]);
+    expect([call.outcome.ok ? null : call.outcome.code, call.code, call.failover, call.fault]).toEqual([
+      code,
+      errorCode,
+      true,
+      true,
+    ]);
   });
 
   it("never passes on Tencent's texts", async () => {
-    const { call } = await ask(() => Response.json({ Response: { Error: { Code: "InvalidParameterValue", Message: "张三 110101199003071233" }, RequestId: "r" } }));
+    const { call } = await ask(() =>
+      Response.json({
+        Response: { Error: { Code: "InvalidParameterValue", Message: "张三 110101199003071233" }, RequestId: "r" },
+      }),
+    );
     expect(call.outcome).toEqual({ ok: false, code: "502", reason: "上游参数错误" });
   });
 
@@ -134,7 +172,12 @@ describe("the answer", () => {
     ["null", null],
   ])("%s → 502, failover", async (_, body) => {
     const { call } = await ask(() => Response.json(body));
-    expect([call.outcome, call.code, call.failover, call.fault]).toEqual([{ ok: false, code: "502", reason: "上游响应内容无效" }, null, true, true]);
+    expect([call.outcome, call.code, call.failover, call.fault]).toEqual([
+      { ok: false, code: "502", reason: "上游响应内容无效" },
+      null,
+      true,
+      true,
+    ]);
   });
 });
 
@@ -142,11 +185,21 @@ describe("transport failures fail over", () => {
   it.each([
     ["HTTP 500", () => new Response("oops", { status: 500 }), "502", "上游HTTP状态异常"],
     ["not JSON", () => new Response("<html></html>"), "502", "上游响应格式错误"],
-    ["a body over 64 KiB", () => new Response(`{"Response":{"Result":"0","Description":"${"x".repeat(70_000)}"}}`), "502", "上游响应过大"],
+    [
+      "a body over 64 KiB",
+      () => new Response(`{"Response":{"Result":"0","Description":"${"x".repeat(70_000)}"}}`),
+      "502",
+      "上游响应过大",
+    ],
     ["the network failing", () => Promise.reject(new TypeError("Network connection lost.")), "503", "上游服务无法连接"],
   ] as const)("%s → %s", async (_, answer, code, reason) => {
     const { call } = await ask(answer);
-    expect([call.outcome, call.code, call.failover, call.fault]).toEqual([{ ok: false, code, reason }, null, true, true]);
+    expect([call.outcome, call.code, call.failover, call.fault]).toEqual([
+      { ok: false, code, reason },
+      null,
+      true,
+      true,
+    ]);
   });
 
   it("no answer within the attempt's time → 501, even when fetch ignores its signal", async () => {

@@ -1,6 +1,5 @@
 // Every Tencent PhoneVerification answer → our outcome (src/upstream/tencent/codes.ts).
 import { describe, expect, it } from "vitest";
-import { ERROR_CODES } from "../../../src/wire/codes.ts";
 import {
   TENCENT_ERRORS,
   TENCENT_RESULTS,
@@ -9,6 +8,7 @@ import {
   tencentMatchCode,
   tencentResultReply,
 } from "../../../src/upstream/tencent/codes.ts";
+import { ERROR_CODES } from "../../../src/wire/codes.ts";
 
 describe("Result: match answers", () => {
   it("0 → consistent, matchCode 11, final", () => {
@@ -72,7 +72,12 @@ describe("Result: failures", () => {
     ["", "504", "上游返回未知结果", true, true],
     ["constructor", "504", "上游返回未知结果", true, true],
   ] as const)("Result %j → %s %s, failover %s, fault %s", (Result, code, reason, failover, fault) => {
-    expect(tencentResultReply({ Result, Isp: "" })).toEqual({ outcome: { ok: false, code, reason }, code: Result === "" ? null : Result, failover, fault });
+    expect(tencentResultReply({ Result, Isp: "" })).toEqual({
+      outcome: { ok: false, code, reason },
+      code: Result === "" ? null : Result,
+      failover,
+      fault,
+    });
   });
 
   it.each([
@@ -118,7 +123,12 @@ describe("Response.Error.Code", () => {
     ["constructor", "504", "上游返回未知错误"],
     ["__proto__", "504", "上游返回未知错误"],
   ] as const)("%j → %s %s, failover", (errorCode, code, reason) => {
-    expect(tencentErrorReply(errorCode)).toEqual({ outcome: { ok: false, code, reason }, code: /^[A-Za-z.]+$/.test(errorCode) ? errorCode : null, failover: true, fault: true });
+    expect(tencentErrorReply(errorCode)).toEqual({
+      outcome: { ok: false, code, reason },
+      code: /^[A-Za-z.]+$/.test(errorCode) ? errorCode : null,
+      failover: true,
+      fault: true,
+    });
   });
 });
 
@@ -139,8 +149,10 @@ describe("the tables", () => {
   });
 
   it("answers about the person are final; every error category fails over and blames Tencent", () => {
-    for (const result of ["0", "-4", "-6", "-7", "-8", "-9"]) expect(TENCENT_RESULTS[result]!.failover, result).toBe(false);
-    for (const [category, row] of Object.entries(TENCENT_ERRORS)) expect([row.failover, row.fault], category).toEqual([true, true]);
+    for (const result of ["0", "-4", "-6", "-7", "-8", "-9"])
+      expect(TENCENT_RESULTS[result]!.failover, result).toBe(false);
+    for (const [category, row] of Object.entries(TENCENT_ERRORS))
+      expect([row.failover, row.fault], category).toEqual([true, true]);
   });
 
   it("reasons are short fixed Chinese text", () => {

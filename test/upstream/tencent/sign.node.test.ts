@@ -20,7 +20,9 @@ type Sign3 = (args: {
 
 // The SDK is CommonJS (its `es/` build is not marked as ESM), with the class on `exports.default`.
 const require = createRequire(import.meta.url);
-const { default: Sign } = require("tencentcloud-sdk-nodejs-common/tencentcloud/common/sign.js") as { default: { sign3: Sign3 } };
+const { default: Sign } = require("tencentcloud-sdk-nodejs-common/tencentcloud/common/sign.js") as {
+  default: { sign3: Sign3 };
+};
 
 type Case = { secretId: string; secretKey: string; service: string; host: string; timestamp: number; payload: string };
 
@@ -71,7 +73,9 @@ const HOSTS = [
 ];
 
 const cases: Case[] = SECRETS.flatMap((secret) =>
-  TIMESTAMPS.flatMap((timestamp) => PAYLOADS.flatMap((payload) => HOSTS.map((h) => ({ ...secret, ...h, timestamp, payload })))),
+  TIMESTAMPS.flatMap((timestamp) =>
+    PAYLOADS.flatMap((payload) => HOSTS.map((h) => ({ ...secret, ...h, timestamp, payload }))),
+  ),
 );
 
 describe("tc3Authorization matches tencentcloud-sdk-nodejs-common Sign.sign3", () => {
@@ -86,7 +90,9 @@ describe("tc3Authorization matches tencentcloud-sdk-nodejs-common Sign.sign3", (
     const date = new Date(timestamp * 1000).toISOString().slice(0, 10);
     const auth = await tc3Authorization(c);
     expect(auth).toBe(sdkAuthorization(c));
-    expect(auth).toContain(`Credential=${c.secretId}/${date}/faceid/tc3_request, SignedHeaders=content-type;host, Signature=`);
+    expect(auth).toContain(
+      `Credential=${c.secretId}/${date}/faceid/tc3_request, SignedHeaders=content-type;host, Signature=`,
+    );
   });
 
   it("both sides of UTC midnight sign under different dates", async () => {
@@ -116,7 +122,13 @@ describe("tc3Authorization matches tencentcloud-sdk-nodejs-common Sign.sign3", (
   });
 
   it("the host is lowercased in the canonical headers, as the SDK's URL parsing does", async () => {
-    const c = { ...SECRETS[0]!, service: "faceid", host: "FaceID.TencentCloudAPI.com", timestamp: 1700006400, payload: "{}" };
+    const c = {
+      ...SECRETS[0]!,
+      service: "faceid",
+      host: "FaceID.TencentCloudAPI.com",
+      timestamp: 1700006400,
+      payload: "{}",
+    };
     expect(await tc3Authorization(c)).toBe(sdkAuthorization(c));
   });
 
@@ -143,7 +155,9 @@ describe("tc3Authorization matches tencentcloud-sdk-nodejs-common Sign.sign3", (
   });
 
   it.each([1.5, -1, Number.NaN, 1e20])("timestamp %s is refused", async (timestamp) => {
-    await expect(tc3Authorization({ ...SECRETS[0]!, ...HOSTS[0]!, timestamp, payload: "{}" })).rejects.toThrow(RangeError);
+    await expect(tc3Authorization({ ...SECRETS[0]!, ...HOSTS[0]!, timestamp, payload: "{}" })).rejects.toThrow(
+      RangeError,
+    );
   });
 });
 

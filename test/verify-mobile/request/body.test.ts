@@ -1,12 +1,23 @@
 import { describe, expect, it } from "vitest";
-import { BODY_DEADLINE_MS, MAX_BODY_BYTES, type RawFields, bodyKind, readFields } from "../../../src/verify-mobile/request/body.ts";
+import {
+  BODY_DEADLINE_MS,
+  bodyKind,
+  MAX_BODY_BYTES,
+  type RawFields,
+  readFields,
+} from "../../../src/verify-mobile/request/body.ts";
 import type { Outcome } from "../../../src/wire/outcome.ts";
 
 /** The outcome with the named fields looked up, as the parameter check looks them up. */
-const lookUp = (r: Outcome<RawFields>, names: string[]) => (r.ok ? { ok: true, value: Object.fromEntries(names.map((n) => [n, r.value.get(n)])) } : r);
+const lookUp = (r: Outcome<RawFields>, names: string[]) =>
+  r.ok ? { ok: true, value: Object.fromEntries(names.map((n) => [n, r.value.get(n)])) } : r;
 
 const post = (body: BodyInit | null, contentType?: string, headers: Record<string, string> = {}) =>
-  new Request("http://x/", { method: "POST", body, headers: contentType ? { "Content-Type": contentType, ...headers } : headers });
+  new Request("http://x/", {
+    method: "POST",
+    body,
+    headers: contentType ? { "Content-Type": contentType, ...headers } : headers,
+  });
 
 describe("bodyKind", () => {
   it.each([
@@ -25,14 +36,21 @@ describe("bodyKind", () => {
 describe("readFields", () => {
   it("reads a form body, turning an unencoded + into a space", async () => {
     const r = await readFields(post("token=t&iv=i&logon=ab+cd", "application/x-www-form-urlencoded"));
-    expect(lookUp(r, ["token", "iv", "logon", "requestId"])).toEqual({ ok: true, value: { token: "t", iv: "i", logon: "ab cd", requestId: undefined } });
+    expect(lookUp(r, ["token", "iv", "logon", "requestId"])).toEqual({
+      ok: true,
+      value: { token: "t", iv: "i", logon: "ab cd", requestId: undefined },
+    });
   });
 
   it("reads a form body of 64 fields, and refuses one of 65 with 315 before listing them", async () => {
     const fields = (n: number) => ["token=t", ...Array.from({ length: n - 1 }, (_, i) => `f${i}=`)].join("&");
     const read = await readFields(post(fields(64), "application/x-www-form-urlencoded"));
     expect(lookUp(read, ["token"])).toEqual({ ok: true, value: { token: "t" } });
-    expect(await readFields(post(fields(65), "application/x-www-form-urlencoded"))).toEqual({ ok: false, code: "315", reason: "表单字段过多：最多64个" });
+    expect(await readFields(post(fields(65), "application/x-www-form-urlencoded"))).toEqual({
+      ok: false,
+      code: "315",
+      reason: "表单字段过多：最多64个",
+    });
   });
 
   it("takes the last value of a repeated form field, and decodes percent-encoded names", async () => {
@@ -46,7 +64,10 @@ describe("readFields", () => {
     form.set("logon", "a+b");
     const request = new Request("http://x/", { method: "POST", body: form });
     const r = await readFields(request);
-    expect(lookUp(r, ["token", "iv", "logon"])).toEqual({ ok: true, value: { token: "t", iv: undefined, logon: "a+b" } });
+    expect(lookUp(r, ["token", "iv", "logon"])).toEqual({
+      ok: true,
+      value: { token: "t", iv: undefined, logon: "a+b" },
+    });
   });
 
   it("reads a JSON body, keeping non-string values for the parameter check", async () => {
@@ -56,7 +77,10 @@ describe("readFields", () => {
 
   it("reads only a JSON body's own keys, not what every object inherits", async () => {
     const r = await readFields(post('{"__proto__":{"token":"t"}}', "application/json"));
-    expect(lookUp(r, ["token", "constructor", "toString"])).toEqual({ ok: true, value: { token: undefined, constructor: undefined, toString: undefined } });
+    expect(lookUp(r, ["token", "constructor", "toString"])).toEqual({
+      ok: true,
+      value: { token: undefined, constructor: undefined, toString: undefined },
+    });
   });
 
   it("refuses another content type with 315", async () => {
@@ -68,7 +92,11 @@ describe("readFields", () => {
   });
 
   it("refuses a declared length over 64 KiB with 315 without reading", async () => {
-    const stream = new ReadableStream({ pull: () => { throw new Error("must not be read"); } });
+    const stream = new ReadableStream({
+      pull: () => {
+        throw new Error("must not be read");
+      },
+    });
     const r = await readFields(post(stream, "application/json", { "Content-Length": String(MAX_BODY_BYTES + 1) }));
     expect(r).toEqual({ ok: false, code: "315", reason: "请求体超过64KiB" });
   });
@@ -101,11 +129,18 @@ describe("readFields", () => {
   });
 
   it("answers multipart without a boundary with 315", async () => {
-    expect(await readFields(post("x", "multipart/form-data"))).toEqual({ ok: false, code: "315", reason: "multipart/form-data缺少boundary" });
+    expect(await readFields(post("x", "multipart/form-data"))).toEqual({
+      ok: false,
+      code: "315",
+      reason: "multipart/form-data缺少boundary",
+    });
   });
 
   it("answers a broken multipart body with 301", async () => {
-    expect(await readFields(post("garbage", "multipart/form-data; boundary=zzz"))).toMatchObject({ ok: false, code: "301" });
+    expect(await readFields(post("garbage", "multipart/form-data; boundary=zzz"))).toMatchObject({
+      ok: false,
+      code: "301",
+    });
   });
 });
 
@@ -163,6 +198,9 @@ describe("readFields: the body deadline", () => {
         else controller.enqueue(new TextEncoder().encode(piece));
       },
     });
-    expect(lookUp(await readFields(form(stream), 2_000), ["token", "iv", "logon"])).toEqual({ ok: true, value: { token: "t", iv: "i", logon: "l" } });
+    expect(lookUp(await readFields(form(stream), 2_000), ["token", "iv", "logon"])).toEqual({
+      ok: true,
+      value: { token: "t", iv: "i", logon: "l" },
+    });
   });
 });

@@ -11,7 +11,10 @@ const fields = (o: Record<string, unknown>) => new Map(Object.entries(o));
 describe("parseParams", () => {
   it("returns the token, the iv bytes and the decoded logon", () => {
     const r = parseParams(fields({ token: TOKEN, iv: IV, logon: LOGON }), null);
-    expect(r).toEqual({ ok: true, value: { token: TOKEN, iv: new TextEncoder().encode(IV), logon: BYTES, logonText: LOGON, requestId: null } });
+    expect(r).toEqual({
+      ok: true,
+      value: { token: TOKEN, iv: new TextEncoder().encode(IV), logon: BYTES, logonText: LOGON, requestId: null },
+    });
   });
 
   it.each([
@@ -31,7 +34,11 @@ describe("parseParams", () => {
   });
 
   it("answers a non-string value with 306 naming it", () => {
-    expect(parseParams(fields({ token: TOKEN, iv: 1234567890123456, logon: LOGON }), null)).toMatchObject({ ok: false, code: "306", param: "iv" });
+    expect(parseParams(fields({ token: TOKEN, iv: 1234567890123456, logon: LOGON }), null)).toMatchObject({
+      ok: false,
+      code: "306",
+      param: "iv",
+    });
   });
 
   it.each([
@@ -39,11 +46,19 @@ describe("parseParams", () => {
     ["17 characters", "0123456789abcdefg"],
     ["16 characters but 18 UTF-8 bytes", "0123456789abcde中"],
   ])("answers an iv of %s with 306 iv", (_name, iv) => {
-    expect(parseParams(fields({ token: TOKEN, iv, logon: LOGON }), null)).toMatchObject({ ok: false, code: "306", param: "iv" });
+    expect(parseParams(fields({ token: TOKEN, iv, logon: LOGON }), null)).toMatchObject({
+      ok: false,
+      code: "306",
+      param: "iv",
+    });
   });
 
   it("answers a logon that is not base64 with 306 logon", () => {
-    expect(parseParams(fields({ token: TOKEN, iv: IV, logon: "not*base64!" }), null)).toMatchObject({ ok: false, code: "306", param: "logon" });
+    expect(parseParams(fields({ token: TOKEN, iv: IV, logon: "not*base64!" }), null)).toMatchObject({
+      ok: false,
+      code: "306",
+      param: "logon",
+    });
   });
 
   it.each([
@@ -68,7 +83,12 @@ describe("parseParams", () => {
 
   it("answers a logon over 4096 characters with 306 saying so, before looking at its characters", () => {
     for (const logon of ["A".repeat(MAX_LOGON_LENGTH + 1), "*".repeat(MAX_LOGON_LENGTH + 1)]) {
-      expect(parseParams(fields({ token: TOKEN, iv: IV, logon }), null)).toEqual({ ok: false, code: "306", param: "logon", reason: "logon长度超过4096个字符" });
+      expect(parseParams(fields({ token: TOKEN, iv: IV, logon }), null)).toEqual({
+        ok: false,
+        code: "306",
+        param: "logon",
+        reason: "logon长度超过4096个字符",
+      });
     }
   });
 
@@ -124,15 +144,28 @@ describe("parseParams: requestId", () => {
   });
 
   it("answers a non-string requestId with 306 requestId", () => {
-    expect(parseParams(fields({ ...base, requestId: 42 }), null)).toEqual({ ok: false, code: "306", param: "requestId", reason: "参数须为字符串" });
+    expect(parseParams(fields({ ...base, requestId: 42 }), null)).toEqual({
+      ok: false,
+      code: "306",
+      param: "requestId",
+      reason: "参数须为字符串",
+    });
   });
 
   it("answers a body requestId that differs from the header with 306 requestId", () => {
-    expect(parseParams(fields({ ...base, requestId: "a" }), "b")).toEqual({ ok: false, code: "306", param: "requestId", reason: "请求体中的requestId与Idempotency-Key不一致" });
+    expect(parseParams(fields({ ...base, requestId: "a" }), "b")).toEqual({
+      ok: false,
+      code: "306",
+      param: "requestId",
+      reason: "请求体中的requestId与Idempotency-Key不一致",
+    });
   });
 
   it("reports a malformed logon before a malformed requestId", () => {
-    expect(parseParams(fields({ ...base, logon: "*", requestId: "a".repeat(65) }), null)).toMatchObject({ code: "306", param: "logon" });
+    expect(parseParams(fields({ ...base, logon: "*", requestId: "a".repeat(65) }), null)).toMatchObject({
+      code: "306",
+      param: "logon",
+    });
   });
 
   it("alone is not a request: 301", () => {
