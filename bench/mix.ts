@@ -3,9 +3,7 @@
 // refusals over several accounts, some callers hanging up mid-request; and the runtime's complaints
 // about work shared across requests, which workerd cancels in production.
 import { randomBytes } from "node:crypto";
-import { buildAccount } from "../scripts/account/records.ts";
-import { accountKey, tokenEntry, tokenKey } from "../src/accounts/record.ts";
-import type { Account, LogLine, Worker } from "./server.ts";
+import { type Account, type LogLine, OPEN, seedAccount, type Worker } from "./server.ts";
 import { classify, formBody, nextIdentity, VERIFY_PATH } from "./workload.ts";
 
 export const CROSS_CONTEXT = /Promise will never complete|different request context|hung/i;
@@ -23,26 +21,8 @@ export class LogCounter {
   };
 }
 
-type Limits = { rateLimit: number | null; subjectBudget: number; duplicatePolicy: "reject" | "replay" };
-
-/** An account written as the account command writes it, with the given limits. */
-async function seed(worker: Worker, name: string, settings: Limits): Promise<Account> {
-  const { record, token, logonKey } = await buildAccount({
-    settings: { name, services: ["verifyMobile"], dedupTtl: 60, ...settings },
-    keyLength: 16,
-    secret: worker.secret,
-    now: new Date(),
-  });
-  const kv = await worker.mf.getKVNamespace("ACCOUNTS", "bench");
-  await kv.put(tokenKey(record.tokenHash), JSON.stringify(tokenEntry(record)));
-  await kv.put(accountKey(record.id), JSON.stringify(record));
-  return { id: record.id, token, logonKey };
-}
-
 /** Share of callers that hang up a few milliseconds after sending. */
 const HANG_UP = 0.03;
-/** No limit in the way: the mix's identities all share one phone (workload.ts). */
-const OPEN: Limits = { rateLimit: null, subjectBudget: 10_000, duplicatePolicy: "reject" };
 
 export class Mix {
   readonly answers: Record<string, number> = {};
@@ -63,11 +43,11 @@ export class Mix {
    */
   static async seed(worker: Worker): Promise<Mix> {
     const [reject, replay, failing, limited, budgeted] = await Promise.all([
-      seed(worker, "Mix reject", OPEN),
-      seed(worker, "Mix replay", { ...OPEN, duplicatePolicy: "replay" }),
-      seed(worker, "Mix failing", OPEN),
-      seed(worker, "Mix limited", { ...OPEN, rateLimit: 2 }),
-      seed(worker, "Mix budgeted", { ...OPEN, subjectBudget: 10 }),
+      seedAccount(worker, "Mix reject", "reject"),
+      seedAccount(worker, "Mix replay", "replay"),
+      seedAccount(worker, "Mix failing", "reject"),
+      seedAccount(worker, "Mix limited", "reject", { ...OPEN, rateLimit: 2 }),
+      seedAccount(worker, "Mix budgeted", "reject", { ...OPEN, subjectBudget: 10 }),
     ]);
     return new Mix(worker, {
       reject: reject!,

@@ -159,21 +159,21 @@ function randomSecret(): string {
 
 export type Account = { id: string; token: string; logonKey: string };
 
-/**
- * Writes an active verifyMobile account with the given duplicate policy into ACCOUNTS, as the
- * account command writes it. No rate limit and a per-person budget out of the way: the bench's
- * identities share one phone (workload.ts) and it measures the gateway, not the limits.
- */
-export async function seedAccount(worker: Worker, name: string, policy: "reject" | "replay"): Promise<Account> {
+/** The account settings the bench varies. */
+export type Limits = { rateLimit: number | null; subjectBudget: number; duplicatePolicy: "reject" | "replay" };
+
+/** No limit in the way: the bench's identities share one phone (workload.ts), and it measures the gateway. */
+export const OPEN: Limits = { rateLimit: null, subjectBudget: 10_000, duplicatePolicy: "reject" };
+
+/** Writes an active verifyMobile account into ACCOUNTS, as the account command writes it. */
+export async function seedAccount(
+  worker: Worker,
+  name: string,
+  policy: "reject" | "replay",
+  limits: Limits = OPEN,
+): Promise<Account> {
   const { record, token, logonKey } = await buildAccount({
-    settings: {
-      name,
-      services: ["verifyMobile"],
-      duplicatePolicy: policy,
-      dedupTtl: 60,
-      rateLimit: null,
-      subjectBudget: 10_000,
-    },
+    settings: { name, services: ["verifyMobile"], dedupTtl: 60, ...limits, duplicatePolicy: policy },
     keyLength: 16,
     secret: worker.secret,
     now: new Date(),

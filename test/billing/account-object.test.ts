@@ -6,6 +6,7 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { RESERVATION_TTL_MS } from "../../src/billing/account-object.ts";
 import type { BeginRequest, Opening, Settlement } from "../../src/billing/types.ts";
+import { refusedRow } from "../fixtures/ledger.ts";
 
 let n = 0;
 const object = () => env.ACCOUNT_OBJECTS.get(env.ACCOUNT_OBJECTS.idFromName(`acc_test_${n++}`));
@@ -222,22 +223,7 @@ describe("credit, usage and the alarm", () => {
       await o.begin(begin(id));
       await o.settle(settled(id, billable));
     }
-    await o.recordMany([
-      {
-        orderNo: "d",
-        at: NOW,
-        service: "verifyMobile",
-        errorCode: "306",
-        returnCode: "0",
-        chargedFen: 0,
-        duplicate: false,
-        upstreamOrderId: null,
-        upstreamCode: null,
-        upstreamMs: null,
-        fingerprintPrefix: null,
-        attempts: [],
-      },
-    ]);
+    await o.recordMany([refusedRow("d", NOW)]);
     const ledger = await o.ledger("2026-11-26", "2026-11-26", 100);
     const usage = await o.usage("2026-11-26", "2026-11-26");
     expect(usage).toEqual([

@@ -1,31 +1,20 @@
 // The isolate's batch of ledger rows: the request whose row starts a batch owns its flush (the
 // others only add rows and are handed nothing to await), and rows whose call fails are kept and
 // sent again, not dropped.
+
 import { env } from "cloudflare:workers";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { queueLedgerRow } from "../../src/billing/ledger-buffer.ts";
 import type { LedgerEntry } from "../../src/billing/types.ts";
 import { chinaDay } from "../../src/platform/time.ts";
+import { refusedRow } from "../fixtures/ledger.ts";
 
 const NOW = Date.now();
 const TODAY = chinaDay(NOW);
 let n = 0;
 const accountId = () => `acc_buffer_${n++}`;
 const object = (id: string) => env.ACCOUNT_OBJECTS.get(env.ACCOUNT_OBJECTS.idFromName(id));
-const row = (orderNo: string): LedgerEntry => ({
-  orderNo,
-  at: NOW,
-  service: "verifyMobile",
-  errorCode: "307",
-  returnCode: "0",
-  chargedFen: 0,
-  duplicate: false,
-  upstreamOrderId: null,
-  upstreamCode: null,
-  upstreamMs: null,
-  fingerprintPrefix: null,
-  attempts: [],
-});
+const row = (orderNo: string) => refusedRow(orderNo, NOW, "307");
 
 /** The bindings with recordMany() failing the first `failures` calls; counts the calls. */
 function flakyRecordMany(failures: number) {

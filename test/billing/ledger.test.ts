@@ -7,8 +7,8 @@ import { describe, expect, it, vi } from "vitest";
 import { type AccountObject, RESERVATION_TTL_MS } from "../../src/billing/account-object.ts";
 import { Ledger } from "../../src/billing/ledger.ts";
 import { retiresAt } from "../../src/billing/ledger-archive.ts";
-import type { LedgerEntry } from "../../src/billing/types.ts";
 import type { ErrorCode } from "../../src/wire/codes.ts";
+import { refusedRow } from "../fixtures/ledger.ts";
 
 /** `begin` fields this test does not exercise: no limits, unique subjects. */
 const LIMITS = {
@@ -27,20 +27,7 @@ const DAY = "2031-03-10";
 const NEXT_DAY = "2031-03-11";
 const open = { balanceFen: null, remaining: null };
 
-const entry = (orderNo: string, errorCode: ErrorCode, at = NOW): LedgerEntry => ({
-  orderNo,
-  at,
-  service: "verifyMobile",
-  errorCode,
-  returnCode: "0",
-  chargedFen: 0,
-  duplicate: false,
-  upstreamOrderId: null,
-  upstreamCode: null,
-  upstreamMs: null,
-  fingerprintPrefix: null,
-  attempts: [],
-});
+const entry = (orderNo: string, errorCode: ErrorCode, at = NOW) => refusedRow(orderNo, at, errorCode);
 
 const rollups = (stub: Stub) =>
   runInDurableObject(stub, (_instance, state) =>

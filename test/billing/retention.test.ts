@@ -10,6 +10,7 @@ import { archiveKey, RETIRE_BATCH } from "../../src/billing/ledger-archive.ts";
 import type { LedgerEntry, UsageRow } from "../../src/billing/types.ts";
 import { addDays, chinaDay, chinaDayStart } from "../../src/platform/time.ts";
 import type { ErrorCode } from "../../src/wire/codes.ts";
+import { refusedRow } from "../fixtures/ledger.ts";
 
 /** `begin` fields this test does not exercise: no limits, unique subjects. */
 const LIMITS = {
@@ -42,20 +43,8 @@ const HOUR = 3_600_000;
 
 const stub = env.ACCOUNT_OBJECTS.get(env.ACCOUNT_OBJECTS.idFromName(ACCOUNT));
 
-const refused = (orderNo: string, at: number, errorCode: ErrorCode): LedgerEntry => ({
-  orderNo,
-  at,
-  service: "verifyMobile",
-  errorCode,
-  returnCode: "0",
-  chargedFen: 0,
-  duplicate: false,
-  upstreamOrderId: null,
-  upstreamCode: 7,
-  upstreamMs: null,
-  fingerprintPrefix: "0123456789ab",
-  attempts: [],
-});
+const refused = (orderNo: string, at: number, errorCode: ErrorCode) =>
+  refusedRow(orderNo, at, errorCode, { upstreamCode: 7, fingerprintPrefix: "0123456789ab" });
 
 /** One day's requests through the object's own methods: refusals in a batch, one billable answer reserved and settled. */
 function fill(instance: AccountObject, day: string, extra: number): LedgerEntry[] {
