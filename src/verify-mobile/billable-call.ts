@@ -27,7 +27,7 @@ export type Shared =
   /** A retry of an answered requestId: the original answer. */
   | { kind: "retried"; stored: StoredResult }
   /** `retryAfterSeconds` on the rate limit's 502 (the Retry-After header). */
-  | { kind: "refused"; failure: Failure; retryAfterSeconds?: number }
+  | { kind: "refused"; failure: Failure; retryAfterSeconds?: number; duplicate?: boolean }
   /** The account copy the request was checked under is stale: nothing reserved, nothing asked. */
   | { kind: "stale" };
 
@@ -139,7 +139,7 @@ function refused(a: Ask, answer: Exclude<Begin, { kind: "reserved" }>): Shared {
     case "duplicate":
       return { kind: "duplicate", stored: answer.stored };
     case "inFlight":
-      return { kind: "refused", failure: inFlight(answer.orderNo) };
+      return { kind: "refused", failure: inFlight(answer.orderNo), duplicate: true };
     case "tooFast": {
       const seconds = Math.max(1, Math.ceil(answer.retryAfterMs / 1000));
       return {

@@ -45,6 +45,8 @@ export type Trace = {
   recordedByObject: boolean;
   /** Seconds for the Retry-After header of the rate limit's 502. */
   retryAfterSeconds: number | null;
+  /** The answer is about an earlier request: a repeat, a retry, or one still in flight (the ledger's flag). */
+  duplicate: boolean;
 };
 
 type Step = { env: Env; ctx: Background; config: Config; params: Params; orderNo: string; now: number; trace: Trace };
@@ -87,7 +89,12 @@ async function verifyAs(
   const { env, params, orderNo, now, trace } = s;
   const { record, logonKey } = account;
   const secret = s.config.SERVICE_SECRET;
-  Object.assign(trace, { accountId: record.id, fingerprint: null, retryAfterSeconds: null } satisfies Partial<Trace>);
+  Object.assign(trace, {
+    accountId: record.id,
+    fingerprint: null,
+    retryAfterSeconds: null,
+    duplicate: false,
+  } satisfies Partial<Trace>);
 
   const current = async () => {
     const truth = await confirmation;
@@ -138,7 +145,10 @@ async function verifyAs(
   // the balance is above 0; a requestId is for the account's object to answer (docs/contract.md §6).
   const balanceKnown = knownBalance(record.id, now) !== undefined;
   const recent = retryKey === null && balanceKnown ? recentDuplicate(key, now) : null;
-  if (recent) return answer(answerDuplicate(recent, record, orderNo));
+  if (recent) {
+    trace.duplicate = true;
+    return answer(answerDuplicate(recent, record, orderNo));
+  }
 
   const shared = await billableCall({
     env,
@@ -159,10 +169,13 @@ async function verifyAs(
     case "refused":
       trace.retryAfterSeconds = shared.retryAfterSeconds ?? null;
       trace.recordedByObject = trace.retryAfterSeconds !== null;
+      trace.duplicate = shared.duplicate ?? false;
       return answer(shared.failure);
     case "duplicate":
+      trace.duplicate = true;
       return answer(answerDuplicate(shared.stored, record, orderNo));
     case "retried":
+      trace.duplicate = true;
       return answer(answerRetry(shared.stored));
     case "stale":
       return fromRecord();

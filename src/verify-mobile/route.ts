@@ -30,6 +30,7 @@ async function handle(request: Request, env: Env, ctx: Background): Promise<Resp
     fingerprint: null,
     upstream: null,
     recordedByObject: false,
+    duplicate: false,
     retryAfterSeconds: null,
   };
   const outcome = await run(request, env, ctx, orderNo, started, trace).catch((error: unknown) => {
@@ -47,7 +48,7 @@ async function handle(request: Request, env: Env, ctx: Background): Promise<Resp
     upstreamCode: trace.upstream?.upstreamCode ?? null,
     upstreamMs: trace.upstream?.latencyMs ?? null,
     totalMs: Date.now() - started,
-    duplicate: envelope.info?.duplicate ?? envelope.errorCode === "309",
+    duplicate: envelope.info?.duplicate ?? trace.duplicate,
     billable: envelope.info?.billable ?? false,
   };
   logRequest(entry);

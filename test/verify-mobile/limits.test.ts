@@ -100,6 +100,22 @@ describe("the per-person budgets (309)", () => {
     ]);
   });
 
+  it("records a budget's 309 in the ledger as a refusal, not as a duplicate; a repeat's 309 as a duplicate", async () => {
+    const account = await createAccount({ subjectBudget: 1 });
+    mockJuhe("https://v.juhe.cn", () => juheMatch(1, "11"));
+    await post(account, identity(1));
+    const repeat = await post(account, identity(1));
+    const overBudget = await post(account, identity(2));
+    const rows = await object(account).ledger(TODAY, TODAY, 10);
+    expect([repeat.envelope.errorCode, overBudget.envelope.errorCode]).toEqual(["309", "309"]);
+    expect(
+      rows
+        .filter((r) => r.errorCode === "309")
+        .map((r) => r.duplicate)
+        .sort(),
+    ).toEqual([false, true]);
+  });
+
   it("lets one ID number be checked against at most N identities", async () => {
     const account = await createAccount({ subjectBudget: 2 });
     mockJuhe("https://v.juhe.cn", () => juheMatch(2, "21"));
