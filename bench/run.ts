@@ -294,45 +294,32 @@ const row = (
 };
 const over = (limit: number, unit: string) => (v: number) => `by ${round(v - limit, 2)}${unit}`;
 const under = (limit: number) => (v: number) => `by ${round(limit - v, 2)}`;
+/** A target met at or below `limit`. */
+const atMost = (name: string, limit: number, unit: string) => ({
+  name,
+  text: `≤ ${limit}${unit}`,
+  pass: (v: number) => v <= limit,
+  miss: over(limit, unit),
+});
 say(
   `\nModelled round trips: KV hit ${DELAYS.kvHitMs} ms, KV miss ${DELAYS.kvMissMs} ms, object call ${DELAYS.objectMs} ms, upstream ${DELAYS.upstreamMs} ms; ${RUNS} run(s).\n`,
 );
 say(`| figure | min / median / max | target | |\n|---|---|---|---|`);
-row("gateway, warm: added latency p50", "warmAddedP50Ms", " ms", {
-  name: "modelWarm",
-  text: `≤ ${TARGET.warmAddedMs} ms`,
-  pass: (v) => v <= TARGET.warmAddedMs,
-  miss: over(TARGET.warmAddedMs, " ms"),
-});
+row("gateway, warm: added latency p50", "warmAddedP50Ms", " ms", atMost("modelWarm", TARGET.warmAddedMs, " ms"));
 row("gateway, warm: added latency p99", "warmAddedP99Ms", " ms");
-row("gateway, warm: serial round trips before the upstream", "warmHops", "", {
-  name: "hopsWarm",
-  text: `${TARGET.hopsWarm}`,
-  pass: (v) => v <= TARGET.hopsWarm,
-  miss: over(TARGET.hopsWarm, ""),
-});
-row("gateway, cold: added latency p50", "coldAddedP50Ms", " ms", {
-  name: "modelCold",
-  text: `≤ ${TARGET.coldAddedMs} ms`,
-  pass: (v) => v <= TARGET.coldAddedMs,
-  miss: over(TARGET.coldAddedMs, " ms"),
-});
+row("gateway, warm: serial round trips before the upstream", "warmHops", "", atMost("hopsWarm", TARGET.hopsWarm, ""));
+row("gateway, cold: added latency p50", "coldAddedP50Ms", " ms", atMost("modelCold", TARGET.coldAddedMs, " ms"));
 row("gateway, cold: added latency p99", "coldAddedP99Ms", " ms");
-row("gateway, cold: serial round trips before the upstream", "coldHops", "", {
-  name: "hopsCold",
-  text: `≤ ${TARGET.hopsCold}`,
-  pass: (v) => v <= TARGET.hopsCold,
-  miss: over(TARGET.hopsCold, ""),
-});
+row("gateway, cold: serial round trips before the upstream", "coldHops", "", atMost("hopsCold", TARGET.hopsCold, ""));
 row("floor (a Worker that only forwards): added latency p50", "floorAddedP50Ms", " ms");
 row("peer, warm: added latency p50", "peerWarmAddedP50Ms", " ms");
 row("peer, cold: added latency p50", "peerColdAddedP50Ms", " ms");
-row("added latency p50, gateway / peer (warm)", "addedLatencyRatio", "", {
-  name: "peerLatency",
-  text: `≤ ${TARGET.addedLatencyRatio}`,
-  pass: (v) => v <= TARGET.addedLatencyRatio,
-  miss: over(TARGET.addedLatencyRatio, ""),
-});
+row(
+  "added latency p50, gateway / peer (warm)",
+  "addedLatencyRatio",
+  "",
+  atMost("peerLatency", TARGET.addedLatencyRatio, ""),
+);
 row("added latency p50, gateway / peer (cold)", "coldAddedLatencyRatio", "");
 if (main) {
   row("verify req/s, gateway / peer (local, no model)", "verifyRatio", "", {
@@ -341,12 +328,12 @@ if (main) {
     pass: (v) => v >= TARGET.verifyRatio,
     miss: under(TARGET.verifyRatio),
   });
-  row("worst / typical CPU per request (adversarial corpus)", "worstCaseRatio", "", {
-    name: "worstCase",
-    text: `≤ ${TARGET.worstCaseRatio}`,
-    pass: (v) => v <= TARGET.worstCaseRatio,
-    miss: over(TARGET.worstCaseRatio, ""),
-  });
+  row(
+    "worst / typical CPU per request (adversarial corpus)",
+    "worstCaseRatio",
+    "",
+    atMost("worstCase", TARGET.worstCaseRatio, ""),
+  );
   const bundlePass = main.gzipBytes <= TARGET.bundleBytes;
   targets.bundle = { target: `<= ${TARGET.bundleBytes} bytes gzipped`, actual: main.gzipBytes, pass: bundlePass };
   say(`| bundle, gzipped | ${round(main.gzipBytes / 1024, 1)} KiB | ≤ 64 KiB | ${bundlePass ? "met" : "**missed**"} |`);

@@ -1,7 +1,6 @@
 // Exact billing through the whole Worker: the account's Durable Object against concurrency,
 // releases on every non-billable outcome, replays, and a ledger free of personal data.
 
-import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { beforeEach, describe, expect, it, vi } from "vitest";
 import { duplicateKey } from "../../src/duplicates/fingerprint.ts";
@@ -10,7 +9,16 @@ import { chinaDay } from "../../src/platform/time.ts";
 import { SANDBOX_PEOPLE } from "../../src/sandbox/identities.ts";
 import type { Envelope } from "../../src/wire/envelope.ts";
 import { withCheckDigit } from "../fixtures/identities.ts";
-import { API, createAccount, encryptLogon, freshIsolate, IV, type TestAccount } from "../support/caller.ts";
+import {
+  API,
+  createAccount,
+  encryptLogon,
+  freshIsolate,
+  IV,
+  logonBody,
+  sendSettled,
+  type TestAccount,
+} from "../support/caller.ts";
 import { juheMatch, mockJuhe } from "../support/juhe-mock.ts";
 
 const [zhang] = SANDBOX_PEOPLE;
@@ -26,19 +34,11 @@ const identity = (i: number) => ({
   loginphone: "13800138000",
 });
 
-const bodyFor = async (account: TestAccount, payload: unknown) =>
-  JSON.stringify({ token: account.token, iv: IV, logon: await encryptLogon(account.logonKey, payload) });
+const bodyFor = async (account: TestAccount, payload: unknown) => JSON.stringify(await logonBody(account, payload));
 
 /** Posts through the app with its own execution context and waits for what it left in the background. */
 async function post(body: string, vars: Record<string, string> = {}): Promise<Envelope> {
-  const ctx = createExecutionContext();
-  const response = await app.fetch(
-    new Request(API, { method: "POST", headers: { "Content-Type": "application/json" }, body }),
-    { ...env, ...vars },
-    ctx,
-  );
-  await waitOnExecutionContext(ctx);
-  return (await response.json()) as Envelope;
+  return (await (await sendSettled(body, vars)).json()) as Envelope;
 }
 
 const send = async (account: TestAccount, payload: unknown, vars: Record<string, string> = {}) =>

@@ -1,10 +1,13 @@
 // A caller of the API for tests: real accounts in the test's KV, real AES-CBC logon, requests
 // through the Worker's own fetch handler.
+
+import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
 import { env, exports } from "cloudflare:workers";
 import { buildAccount } from "../../scripts/account/records.ts";
 import { AccountRecord, accountKey, tokenEntry, tokenKey } from "../../src/accounts/record.ts";
 import { cbcEncrypt, importAesCbcKey } from "../../src/crypto/aes.ts";
 import { toBase64, utf8 } from "../../src/crypto/bytes.ts";
+import app from "../../src/index.ts";
 import { isolateCaches } from "../../src/platform/bounded-cache.ts";
 import type { Envelope } from "../../src/wire/envelope.ts";
 
@@ -68,4 +71,33 @@ export const sendJson = (fields: unknown) => send(JSON.stringify(fields), "appli
 /** A complete, valid request for `account` about `identity`. */
 export async function verify(account: TestAccount, identity: unknown, iv = IV): Promise<Sent> {
   return sendForm({ token: account.token, iv, logon: await encryptLogon(account.logonKey, identity, iv) });
+}
+
+/** The JSON body of a request for `account` about `payload`, its logon encrypted under `key`. */
+export async function logonBody(
+  account: TestAccount,
+  payload: unknown,
+  key = account.logonKey,
+): Promise<Record<string, string>> {
+  return { token: account.token, iv: IV, logon: await encryptLogon(key, payload) };
+}
+
+/**
+ * Posts a JSON body through the app with `vars` over the test's bindings and its own execution
+ * context, and answers once everything the request left in the background (settlement, ledger) ran.
+ */
+export async function sendSettled(
+  body: string,
+  vars: Record<string, string> = {},
+  headers: Record<string, string> = {},
+): Promise<Response> {
+  const ctx = createExecutionContext();
+  const request = new Request(API, {
+    method: "POST",
+    headers: { "Content-Type": "application/json", ...headers },
+    body,
+  });
+  const response = await app.fetch(request, { ...env, ...vars }, ctx);
+  await waitOnExecutionContext(ctx);
+  return response;
 }

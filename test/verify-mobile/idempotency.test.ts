@@ -2,13 +2,11 @@
 // retry get the original answer, under the original order number, unbilled and without an upstream
 // call, whatever the duplicate policy; reused for another identity it is a 306.
 
-import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { beforeEach, describe, expect, it } from "vitest";
-import app from "../../src/index.ts";
 import { type Envelope, ORDER_HEADER } from "../../src/wire/envelope.ts";
 import { withCheckDigit } from "../fixtures/identities.ts";
-import { API, createAccount, encryptLogon, freshIsolate, IV, type TestAccount } from "../support/caller.ts";
+import { createAccount, freshIsolate, logonBody, sendSettled, type TestAccount } from "../support/caller.ts";
 import { juheError, juheMatch, mockJuhe } from "../support/juhe-mock.ts";
 
 const JUHE = { UPSTREAMS: "juhe", JUHE_KEY: "k", JUHE_OPENID: "o" };
@@ -27,20 +25,11 @@ async function post(
   fields: Record<string, unknown> = {},
   headers: Record<string, string> = {},
 ): Promise<Answer> {
-  const body = JSON.stringify({
-    token: account.token,
-    iv: IV,
-    logon: await encryptLogon(account.logonKey, payload),
-    ...fields,
-  });
-  const ctx = createExecutionContext();
-  const request = new Request(API, {
-    method: "POST",
-    headers: { "Content-Type": "application/json", ...headers },
-    body,
-  });
-  const response = await app.fetch(request, { ...env, ...JUHE }, ctx);
-  await waitOnExecutionContext(ctx);
+  const response = await sendSettled(
+    JSON.stringify({ ...(await logonBody(account, payload)), ...fields }),
+    JUHE,
+    headers,
+  );
   return { envelope: (await response.json()) as Envelope, header: response.headers.get(ORDER_HEADER) };
 }
 

@@ -3,15 +3,13 @@
 // account's object, refuse before the upstream call and bill nothing; each request is in the
 // ledger (a rate-limited one only in the rollups).
 
-import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { beforeEach, describe, expect, it, vi } from "vitest";
 import { TOO_MANY_FAILURES_REASON } from "../../src/crypto/logon.ts";
-import app from "../../src/index.ts";
 import { chinaDay } from "../../src/platform/time.ts";
 import type { Envelope } from "../../src/wire/envelope.ts";
 import { withCheckDigit } from "../fixtures/identities.ts";
-import { API, createAccount, encryptLogon, freshIsolate, IV, type TestAccount } from "../support/caller.ts";
+import { createAccount, freshIsolate, logonBody, sendSettled, type TestAccount } from "../support/caller.ts";
 import { juheMatch, mockJuhe } from "../support/juhe-mock.ts";
 
 const TODAY = chinaDay(Date.now());
@@ -27,14 +25,7 @@ type Answer = { envelope: Envelope; retryAfter: string | null };
 
 /** Posts through the app with its own execution context and waits for what it left in the background. */
 async function post(account: TestAccount, payload: unknown, key = account.logonKey): Promise<Answer> {
-  const body = JSON.stringify({ token: account.token, iv: IV, logon: await encryptLogon(key, payload) });
-  const ctx = createExecutionContext();
-  const response = await app.fetch(
-    new Request(API, { method: "POST", headers: { "Content-Type": "application/json" }, body }),
-    { ...env, ...JUHE },
-    ctx,
-  );
-  await waitOnExecutionContext(ctx);
+  const response = await sendSettled(JSON.stringify(await logonBody(account, payload, key)), JUHE);
   return { envelope: (await response.json()) as Envelope, retryAfter: response.headers.get("Retry-After") };
 }
 

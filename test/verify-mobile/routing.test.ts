@@ -2,16 +2,14 @@
 // sandbox chain end to end, and real upstream configurations with every upstream faked at the
 // HTTP boundary. Billing stays one reservation per request, committed once.
 
-import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { beforeEach, describe, expect, it, onTestFinished, vi } from "vitest";
-import app from "../../src/index.ts";
 import { health } from "../../src/platform/health.ts";
 import { chinaDay } from "../../src/platform/time.ts";
 import { SANDBOX_PEOPLE } from "../../src/sandbox/identities.ts";
 import { type Envelope, ORDER_HEADER } from "../../src/wire/envelope.ts";
 import { withCheckDigit } from "../fixtures/identities.ts";
-import { API, createAccount, encryptLogon, freshIsolate, IV, type TestAccount, verify } from "../support/caller.ts";
+import { createAccount, freshIsolate, logonBody, sendSettled, type TestAccount, verify } from "../support/caller.ts";
 import { juheError, juheMatch } from "../support/juhe-mock.ts";
 import { mockUpstreams, tencentError, tencentResult } from "../support/upstream-mock.ts";
 
@@ -56,15 +54,7 @@ const state = (account: TestAccount) =>
 
 /** Through the app with its own execution context, waiting for the settlement it left in the background. */
 async function post(account: TestAccount, identity: unknown, vars: Record<string, string> = {}): Promise<Envelope> {
-  const ctx = createExecutionContext();
-  const body = JSON.stringify({ token: account.token, iv: IV, logon: await encryptLogon(account.logonKey, identity) });
-  const response = await app.fetch(
-    new Request(API, { method: "POST", headers: { "Content-Type": "application/json" }, body }),
-    { ...env, ...vars },
-    ctx,
-  );
-  await waitOnExecutionContext(ctx);
-  return (await response.json()) as Envelope;
+  return (await (await sendSettled(JSON.stringify(await logonBody(account, identity)), vars)).json()) as Envelope;
 }
 
 beforeEach(freshIsolate);
