@@ -14,9 +14,8 @@ import {
   rememberBalance,
   rememberBlocked,
 } from "../billing/gateway.ts";
-import type { Subjects } from "../billing/types.ts";
 import { decryptLogon, TOO_MANY_FAILURES_REASON } from "../crypto/logon.ts";
-import { duplicateKey, fingerprint, requestKey, subjectKeys } from "../duplicates/fingerprint.ts";
+import { duplicateKey, fingerprint, requestKey, type Subjects, subjectKeys } from "../duplicates/fingerprint.ts";
 import type { Identity } from "../identity/identity.ts";
 import { parseLogonFields } from "../identity/logon-fields.ts";
 import { chinaDay } from "../platform/time.ts";

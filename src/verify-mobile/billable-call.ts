@@ -6,8 +6,9 @@
 import { type AccountRecord, SERVICE } from "../accounts/record.ts";
 import { accountObject, openingOf, rememberBalance, rememberBlocked } from "../billing/gateway.ts";
 import { deferSettlement } from "../billing/outbox.ts";
-import type { Begin, Settlement, Subjects } from "../billing/types.ts";
+import type { Begin, Settlement } from "../billing/types.ts";
 import { TOO_MANY_FAILURES_REASON } from "../crypto/logon.ts";
+import type { Subjects } from "../duplicates/fingerprint.ts";
 import { inFlight, requestIdReused } from "../duplicates/policy.ts";
 import { readDuplicate, rememberResult } from "../duplicates/store.ts";
 import type { StoredResult } from "../duplicates/stored-result.ts";

@@ -6,8 +6,8 @@ import type { Background } from "../platform/background.ts";
 import { logRequest, type RequestLog } from "../platform/log.ts";
 import { writeMetrics } from "../platform/metrics.ts";
 import { envelopeResponse, toEnvelope } from "../wire/envelope.ts";
-import { newOrderNo } from "../wire/order-number.ts";
 import { unhandled } from "./context.ts";
+import { newOrderNo } from "./order-number.ts";
 import { run } from "./pipeline.ts";
 
 export function verifyMobile(request: Request, env: Env, ctx: Background): Promise<Response> {
