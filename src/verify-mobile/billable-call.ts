@@ -17,6 +17,7 @@ import { route, type UpstreamCall } from "../upstream/router.ts";
 import { type Failure, fail } from "../wire/outcome.ts";
 import type { IdentityKeys } from "./account-steps.ts";
 import type { AccountView, RequestContext } from "./context.ts";
+import { rememberTooFast, tooFast } from "./local-rate.ts";
 import { limitsOf, upstreamsFor } from "./upstreams.ts";
 
 export type Answered = { kind: "answered"; call: UpstreamCall; stored: StoredResult | null };
@@ -45,7 +46,6 @@ type CallScope = { readonly ctx: RequestContext; readonly record: AccountRecord;
 const yuan = (fen: number) => (fen / 100).toFixed(2);
 const BELOW_PRICE = (balanceFen: number, priceFen: number) =>
   `账户余额${yuan(balanceFen)}元，扣除处理中请求的预留后低于单价${yuan(priceFen)}元：请联系运营方充值`;
-const TOO_FAST = (limit: number, seconds: number) => `请求过快：超过每秒${limit}次的限额，请于${seconds}秒后重试`;
 const OVER_BUDGET: Record<keyof Subjects, string> = {
   phone: "该手机号24小时内已与过多不同身份核验，请求被拒绝",
   idCard: "该身份证号24小时内已与过多不同身份核验，请求被拒绝",
@@ -140,12 +140,10 @@ function refused({ ctx, record }: CallScope, answer: Exclude<Begin, { kind: "res
     case "inFlight":
       return refusal(inFlight(answer.orderNo), { duplicate: true });
     case "tooFast": {
-      const seconds = Math.max(1, Math.ceil(answer.retryAfterMs / 1000));
+      rememberTooFast(record, answer.retryAfterMs, ctx.now);
+      const { failure, retryAfterSeconds } = tooFast(record, answer.retryAfterMs);
       // The object tallies it in its rollups (docs/contract.md §8).
-      return refusal(fail("502", TOO_FAST(record.rateLimit ?? 0, seconds)), {
-        retryAfterSeconds: seconds,
-        recordedByObject: true,
-      });
+      return refusal(failure, { retryAfterSeconds, recordedByObject: true });
     }
     case "overBudget":
       return refusal(fail("309", OVER_BUDGET[answer.subject]));

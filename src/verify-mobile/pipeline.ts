@@ -8,15 +8,18 @@
 // KV read before it. Refusals on the way may pay one more (104 comes first: when this isolate does
 // not know the balance, a refusal asks the object before answering).
 import { type Found, lookupAccount, sameAccount } from "../accounts/lookup.ts";
-import { knownBalance } from "../billing/gateway.ts";
+import { type AccountRecord, SERVICE } from "../accounts/record.ts";
+import { accountObject, isBlocked, knownBalance } from "../billing/gateway.ts";
 import { answerDuplicate, answerRetry } from "../duplicates/policy.ts";
 import { recentDuplicate } from "../duplicates/store.ts";
 import type { Background } from "../platform/background.ts";
 import { readConfig } from "../platform/config.ts";
+import { logEvent } from "../platform/log.ts";
 import { fail, ok } from "../wire/outcome.ts";
 import { checkState, identityKeys, readIdentity } from "./account-steps.ts";
 import { billableCall, type Shared } from "./billable-call.ts";
-import { type AccountView, type Answer, answer, type RequestContext, unhandled } from "./context.ts";
+import { type AccountView, type Answer, answer, type Facts, type RequestContext, unhandled } from "./context.ts";
+import { drawLocally, tooFast } from "./local-rate.ts";
 import { readFields } from "./request/body.ts";
 import { parseParams, REQUEST_ID_HEADER } from "./request/params.ts";
 
@@ -72,6 +75,10 @@ async function verifyAs(ctx: RequestContext, view: AccountView): Promise<Answer 
 
   const state = await checkState(ctx, record);
   if (!state.ok) return answer(state, learnt);
+  // Every request past the account state draws from the rate before anything the account
+  // remembers answers it (docs/contract.md §8): a spent failure budget, a requestId, a repeat.
+  const overMs = drawLocally(record, ctx.now);
+  if (overMs !== null && isBlocked(record.tokenHash, ctx.now)) return refuseTooFast(ctx, record, overMs, learnt);
   const identity = await readIdentity(ctx, account);
   if (!identity.ok) return answer(identity, learnt);
 
@@ -81,10 +88,23 @@ async function verifyAs(ctx: RequestContext, view: AccountView): Promise<Answer 
   // the balance is above 0; a requestId is for the account's object to answer (docs/contract.md §6).
   const balanceKnown = knownBalance(record.id, ctx.now) !== undefined;
   const recent = keys.requestKey === null && balanceKnown ? recentDuplicate(keys.duplicateKey, ctx.now) : null;
+  if (overMs !== null && (recent || keys.requestKey !== null)) return refuseTooFast(ctx, record, overMs, known);
   if (recent) return answer(answerDuplicate(recent, record, ctx.orderNo), { ...known, duplicate: true });
 
-  const shared = await billableCall(ctx, view, keys, balanceKnown);
+  // Past the rate, a new identity is the object's to refuse: its count is exact across isolates.
+  const shared = await billableCall(ctx, view, keys, balanceKnown && overMs === null);
   return shared.kind === "stale" ? "stale" : answerShared(ctx, view, shared, known);
+}
+
+/** The rate limit's 502 from this isolate's count; the object's rollups count it, no detail row (docs/contract.md §8). */
+function refuseTooFast(ctx: RequestContext, record: AccountRecord, overMs: number, learnt: Partial<Facts>): Answer {
+  ctx.background.waitUntil(
+    accountObject(ctx.env, record.id)
+      .tallyRefusal(SERVICE, "502", ctx.now)
+      .catch(() => logEvent("warn", "tally_failed", { orderNo: ctx.orderNo })),
+  );
+  const { failure, retryAfterSeconds } = tooFast(record, overMs);
+  return answer(failure, { ...learnt, retryAfterSeconds, recordedByObject: true });
 }
 
 /** What the billable call's result tells the caller, with the facts for the ledger and the headers. */
