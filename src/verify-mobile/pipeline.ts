@@ -8,7 +8,7 @@
 // KV read before it. Refusals on the way may pay one more (104 comes first: when this isolate does
 // not know the balance, a refusal asks the object before answering).
 import { type Found, lookupAccount, sameAccount } from "../accounts/lookup.ts";
-import { type AccountRecord, SERVICE } from "../accounts/record.ts";
+import { SERVICE } from "../accounts/record.ts";
 import { accountObject, isBlocked, knownBalance } from "../billing/gateway.ts";
 import { answerDuplicate, answerRetry } from "../duplicates/policy.ts";
 import { recentDuplicate } from "../duplicates/store.ts";
@@ -58,13 +58,14 @@ async function underRecord(ctx: RequestContext, found: Found): Promise<Answer> {
   try {
     answered = await verifyAs(ctx, { account, confirmed });
   } catch (error) {
-    return unhandled(ctx.orderNo, error, { accountId: account.record.id });
+    return unhandled(ctx.orderNo, error, (await confirmed) ? { accountId: account.record.id } : {});
   }
   if (answered !== "stale" && (await confirmed)) return answered;
   // Only a copy can be stale: `confirmation` is set.
   const truth = await confirmation!;
-  if (!truth.ok) return answer(truth, { accountId: account.record.id });
-  return underRecord(ctx, { account: truth.value, confirmation: null });
+  if (truth.ok) return underRecord(ctx, { account: truth.value, confirmation: null });
+  // A record that is gone or names another token owns nothing of this request: no row in its ledger.
+  return answer(truth, truth.code === "500" ? { accountId: account.record.id } : {});
 }
 
 /** Everything after the token lookup, for one view of the account; "stale" when that view turned out not to be current. */
@@ -78,7 +79,7 @@ async function verifyAs(ctx: RequestContext, view: AccountView): Promise<Answer 
   // Every request past the account state draws from the rate before anything the account
   // remembers answers it (docs/contract.md §8): a spent failure budget, a requestId, a repeat.
   const overMs = drawLocally(record, ctx.now);
-  if (overMs !== null && isBlocked(record.tokenHash, ctx.now)) return refuseTooFast(ctx, record, overMs, learnt);
+  if (overMs !== null && isBlocked(record.tokenHash, ctx.now)) return refuseTooFast(ctx, view, overMs, learnt);
   const identity = await readIdentity(ctx, account);
   if (!identity.ok) return answer(identity, learnt);
 
@@ -88,7 +89,7 @@ async function verifyAs(ctx: RequestContext, view: AccountView): Promise<Answer 
   // the balance is above 0; a requestId is for the account's object to answer (docs/contract.md §6).
   const balanceKnown = knownBalance(record.id, ctx.now) !== undefined;
   const recent = keys.requestKey === null && balanceKnown ? recentDuplicate(keys.duplicateKey, ctx.now) : null;
-  if (overMs !== null && (recent || keys.requestKey !== null)) return refuseTooFast(ctx, record, overMs, known);
+  if (overMs !== null && (recent || keys.requestKey !== null)) return refuseTooFast(ctx, view, overMs, known);
   if (recent) return answer(answerDuplicate(recent, record, ctx.orderNo), { ...known, duplicate: true });
 
   // Past the rate, a new identity is the object's to refuse: its count is exact across isolates.
@@ -97,12 +98,13 @@ async function verifyAs(ctx: RequestContext, view: AccountView): Promise<Answer 
 }
 
 /** The rate limit's 502 from this isolate's count; the object's rollups count it, no detail row (docs/contract.md §8). */
-function refuseTooFast(ctx: RequestContext, record: AccountRecord, overMs: number, learnt: Partial<Facts>): Answer {
-  ctx.background.waitUntil(
-    accountObject(ctx.env, record.id)
-      .tallyRefusal(SERVICE, "502", ctx.now)
-      .catch(() => logEvent("warn", "tally_failed", { orderNo: ctx.orderNo })),
-  );
+function refuseTooFast(ctx: RequestContext, view: AccountView, overMs: number, learnt: Partial<Facts>): Answer {
+  const { record } = view.account;
+  // Counted once the record confirms the account: a token it does not name never reaches the object.
+  const tally = async () => {
+    if (await view.confirmed) await accountObject(ctx.env, record.id).tallyRefusal(SERVICE, "502", ctx.now);
+  };
+  ctx.background.waitUntil(tally().catch(() => logEvent("warn", "tally_failed", { orderNo: ctx.orderNo })));
   const { failure, retryAfterSeconds } = tooFast(record, overMs);
   return answer(failure, { ...learnt, retryAfterSeconds, recordedByObject: true });
 }
