@@ -21,6 +21,7 @@ import { parseLogonFields } from "../identity/logon-fields.ts";
 import { chinaDay } from "../platform/time.ts";
 import { type Failure, fail, type Outcome } from "../wire/outcome.ts";
 import type { RequestContext } from "./context.ts";
+import { reachObject } from "./object-call.ts";
 import type { Params } from "./request/params.ts";
 
 /**
@@ -33,8 +34,10 @@ export async function refuse(
   failure: Failure,
   balance = knownBalance(record.id, ctx.now),
 ): Promise<Failure> {
-  const known = balance === undefined ? await askBalance(ctx.env, record, ctx.now) : balance;
-  return known !== null && known <= 0 ? fail("104") : failure;
+  if (balance !== undefined) return balance !== null && balance <= 0 ? fail("104") : failure;
+  const asked = await reachObject(askBalance(ctx.env, record, ctx.now), "state", ctx.orderNo);
+  if (!asked.ok) return asked;
+  return asked.value !== null && asked.value <= 0 ? fail("104") : failure;
 }
 
 /** 103, 104, 304, 311, 305, 314, with the balance as this isolate knows it: an empty account is refused without decrypting. */
@@ -55,12 +58,18 @@ export async function readIdentity(ctx: RequestContext, account: Account): Promi
   const identity = await openLogon(account, ctx.params, ctx.now);
   if (identity.ok) return identity;
   if (identity.code !== "307") return refuse(ctx, record, identity);
-  const verdict = await accountObject(ctx.env, record.id).decryptionFailed({
-    service: SERVICE,
-    opening: openingOf(record, SERVICE),
-    tokenHash: record.tokenHash,
-    now: ctx.now,
-  });
+  const counted = await reachObject(
+    accountObject(ctx.env, record.id).decryptionFailed({
+      service: SERVICE,
+      opening: openingOf(record, SERVICE),
+      tokenHash: record.tokenHash,
+      now: ctx.now,
+    }),
+    "decryptionFailed",
+    ctx.orderNo,
+  );
+  if (!counted.ok) return counted;
+  const verdict = counted.value;
   rememberBalance(record.id, verdict.balanceFen, ctx.now);
   if (verdict.blockedUntil !== null) rememberBlocked(record.tokenHash, verdict.blockedUntil, ctx.now);
   return refuse(ctx, record, verdict.overBudget ? fail("307", TOO_MANY_FAILURES_REASON) : identity, verdict.balanceFen);

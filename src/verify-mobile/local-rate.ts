@@ -7,7 +7,7 @@
 import type { AccountRecord } from "../accounts/record.ts";
 import { RATE_WINDOW_MS } from "../billing/limits.ts";
 import { BoundedCache } from "../platform/bounded-cache.ts";
-import { type Failure, fail } from "../wire/outcome.ts";
+import { type Failure, retryLater } from "../wire/outcome.ts";
 
 /** Per account: the theoretical arrival time of the next request (the object's `tat`), kept until it has passed. */
 const arrivals = new BoundedCache<string, number>(10_000);
@@ -36,8 +36,8 @@ export function rememberTooFast(record: AccountRecord, retryAfterMs: number, now
 
 const TOO_FAST = (limit: number, seconds: number) => `请求过快：超过每秒${limit}次的限额，请于${seconds}秒后重试`;
 
-/** The rate limit's 502 and its Retry-After in whole seconds (at least 1). */
-export function tooFast(record: AccountRecord, retryAfterMs: number): { failure: Failure; retryAfterSeconds: number } {
+/** The rate limit's 502, with its Retry-After in whole seconds (at least 1). */
+export function tooFast(record: AccountRecord, retryAfterMs: number): Failure {
   const seconds = Math.max(1, Math.ceil(retryAfterMs / 1000));
-  return { failure: fail("502", TOO_FAST(record.rateLimit ?? 0, seconds)), retryAfterSeconds: seconds };
+  return retryLater("502", TOO_FAST(record.rateLimit ?? 0, seconds), seconds);
 }

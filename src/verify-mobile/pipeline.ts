@@ -105,8 +105,7 @@ function refuseTooFast(ctx: RequestContext, view: AccountView, overMs: number, l
     if (await view.confirmed) await accountObject(ctx.env, record.id).tallyRefusal(SERVICE, "502", ctx.now);
   };
   ctx.background.waitUntil(tally().catch(() => logEvent("warn", "tally_failed", { orderNo: ctx.orderNo })));
-  const { failure, retryAfterSeconds } = tooFast(record, overMs);
-  return answer(failure, { ...learnt, retryAfterSeconds, recordedByObject: true });
+  return answer(tooFast(record, overMs), { ...learnt, recordedByObject: true });
 }
 
 /** What the billable call's result tells the caller, with the facts for the ledger and the headers. */
@@ -120,7 +119,6 @@ function answerShared(
     case "refused":
       return answer(shared.failure, {
         ...known,
-        retryAfterSeconds: shared.retryAfterSeconds,
         recordedByObject: shared.recordedByObject,
         duplicate: shared.duplicate,
       });
