@@ -1,10 +1,10 @@
 // The verifyMobile pipeline, in the contract's check order (docs/contract.md §4): parameters →
-// token → account state → decrypt → logon fields → duplicate → rate limit → per-person budget →
-// quota → upstream. Each step returns its outcome and the facts it learnt; the first failure is
-// the answer.
+// token → account state → decrypt → logon fields → rate limit → duplicate or request id →
+// per-person budget → quota → upstream. One read-only RequestContext is built once; each step
+// returns its outcome and the facts it learnt; the first failure is the answer.
 //
 // Round trips before the upstream call (docs/contract.md §7): with the account cached, exactly one,
-// the object's `begin`, which answers every check from the duplicate step on; on a cold isolate one
+// the object's `begin`, which answers every check from the rate limit on; on a cold isolate one
 // KV read before it. Refusals on the way may pay one more (104 comes first: when this isolate does
 // not know the balance, a refusal asks the object before answering).
 import { type Found, lookupAccount, sameAccount } from "../accounts/lookup.ts";
