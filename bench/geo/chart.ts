@@ -39,6 +39,7 @@ export function geoChart(title: string, designs: DesignResult[]): string {
   const x = (ms: number) => left + (ms / max) * plot;
   const out: string[] = [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" font-family="sans-serif" font-size="11">`,
+    `<title>${xml(title)}</title>`,
     `<rect width="100%" height="100%" fill="white"/>`,
     `<text x="${left}" y="18" font-size="13" font-weight="bold">${xml(title)}</text>`,
   ];
