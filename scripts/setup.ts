@@ -3,7 +3,8 @@
 // placeholders and writes the new ids there, creates the R2 bucket, generates SERVICE_SECRET and
 // ADMIN_TOKEN (or reuses the kept copy), keeps them in .secrets.deploy (owner-only), puts them into
 // the Worker and prints the next steps. Safe to run again: what exists is kept. --dry-run prints
-// every command and write it would make and does none of them.
+// every command and write it would make and does none of them. --placement and --object-hint write
+// where the Worker and new account objects run (scripts/lib/placement.ts, docs/benchmark.md).
 import { existsSync } from "node:fs";
 import { relative, resolve } from "node:path";
 import { parseArgs } from "node:util";
@@ -17,6 +18,15 @@ import {
 } from "./lib/deploy-secrets.ts";
 import { CliError } from "./lib/errors.ts";
 import { ROOT } from "./lib/paths.ts";
+import {
+  describePlacement,
+  type ObjectHint,
+  type Placement,
+  parseObjectHint,
+  parsePlacement,
+  withObjectHint,
+  withPlacement,
+} from "./lib/placement.ts";
 import {
   CONFIG_PATH,
   isPlaceholder,
@@ -35,6 +45,8 @@ export type SetupOptions = {
   dryRun: boolean;
   wrangler: (args: readonly string[], input?: string) => Promise<WranglerResult>;
   print: (line: string) => void;
+  /** Given only when asked for on the command line: otherwise wrangler.toml's placement is kept. */
+  placement?: { worker?: Placement; objectHint?: ObjectHint };
 };
 
 const NAMESPACE_ID = /\bid\s*=\s*"([0-9a-f]{32})"/;
@@ -48,7 +60,31 @@ function failed(what: string, output: string): CliError {
 /** Paths inside the project relative to it, others as they are. */
 const shownPath = (path: string) => (path.startsWith(ROOT) ? relative(ROOT, path) : path);
 
-export async function setup({ configPath, dryRun, wrangler, print }: SetupOptions): Promise<void> {
+// ---- placement (docs/benchmark.md "Placement") -----------------------------------------------------
+/** Writes the asked-for placement into the config; a hint only places objects created from now on. */
+function placementStep(
+  configPath: string,
+  asked: NonNullable<SetupOptions["placement"]>,
+  dryRun: boolean,
+  print: (line: string) => void,
+) {
+  let toml = readConfig(configPath);
+  const shown = shownPath(configPath);
+  if (asked.worker) {
+    toml = withPlacement(toml, asked.worker);
+    print(`# write ${shown}: the Worker runs at ${describePlacement(asked.worker)}`);
+  }
+  if (asked.objectHint) {
+    toml = withObjectHint(toml, asked.objectHint);
+    const where = asked.objectHint === "none" ? "near its first request" : `in ${asked.objectHint}`;
+    print(
+      `# write ${shown}: OBJECT_LOCATION_HINT: a new account's object is created ${where}; existing objects stay where they are`,
+    );
+  }
+  if (!dryRun) writeConfig(toml, configPath);
+}
+
+export async function setup({ configPath, dryRun, wrangler, print, placement }: SetupOptions): Promise<void> {
   const shown = shownPath(configPath);
   const configArgs = configPath === CONFIG_PATH ? [] : ["--config", configPath];
   const command = (args: readonly string[], note = "") =>
@@ -59,6 +95,7 @@ export async function setup({ configPath, dryRun, wrangler, print }: SetupOption
     return result.output;
   };
   if (dryRun) print("dry run: nothing below is created, written or put");
+  if (placement) placementStep(configPath, placement, dryRun, print);
 
   let toml = readConfig(configPath);
   const name = workerName(toml);
@@ -143,8 +180,15 @@ async function existingNamespace(
 async function main(): Promise<number> {
   try {
     const { values } = parseArgs({
-      options: { "dry-run": { type: "boolean", default: false }, config: { type: "string", short: "c" } },
+      options: {
+        "dry-run": { type: "boolean", default: false },
+        config: { type: "string", short: "c" },
+        placement: { type: "string" },
+        "object-hint": { type: "string" },
+      },
     });
+    const worker = values.placement === undefined ? undefined : parsePlacement(values.placement);
+    const objectHint = values["object-hint"] === undefined ? undefined : parseObjectHint(values["object-hint"]);
     const configPath = values.config === undefined ? CONFIG_PATH : resolve(values.config);
     if (!existsSync(configPath)) throw new CliError(`no ${configPath}`, 2);
     await setup({
@@ -152,6 +196,9 @@ async function main(): Promise<number> {
       dryRun: values["dry-run"],
       wrangler: runWrangler,
       print: (line) => process.stdout.write(`${line}\n`),
+      ...(worker || objectHint
+        ? { placement: { ...(worker ? { worker } : {}), ...(objectHint ? { objectHint } : {}) } }
+        : {}),
     });
     return 0;
   } catch (e) {

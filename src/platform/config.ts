@@ -7,6 +7,9 @@ import { logEvent } from "./log.ts";
 export const UPSTREAM_NAMES = ["juhe", "juhe3", "tencent", "sandbox"] as const;
 export type UpstreamName = (typeof UPSTREAM_NAMES)[number];
 
+/** Durable Object location hints: where a new account object is created (docs/benchmark.md "Placement"). */
+export const LOCATION_HINTS = ["wnam", "enam", "sam", "weur", "eeur", "apac", "oc", "afr", "me"] as const;
+
 /** One `UPSTREAMS` entry: `juhe` or `juhe:CTCC+CUCC` (null carriers: every number). */
 export type UpstreamEntry = { readonly name: UpstreamName; readonly carriers: readonly Carrier[] | null };
 
@@ -72,6 +75,7 @@ const ConfigSchema = z.object({
   UPSTREAM_TIMEOUT_MS: z._default(Millis(100, 60_000), 5000),
   UPSTREAM_DEADLINE_MS: z.optional(Millis(100, 120_000)),
   LEDGER_RETENTION_DAYS: z._default(z.coerce.number().check(z.int(), z.minimum(1), z.maximum(36_500)), 400),
+  OBJECT_LOCATION_HINT: z.optional(z.enum(LOCATION_HINTS)),
 });
 
 export type Config = Omit<z.infer<typeof ConfigSchema>, "UPSTREAM_DEADLINE_MS"> & {
