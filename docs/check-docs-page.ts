@@ -12,12 +12,11 @@
 
 import { writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
+import { BROWSER_NAMES, findBrowser, openPage } from "../scripts/lib/browser.ts";
+import { startWorker } from "../scripts/lib/local-worker.ts";
+import { inkOf } from "../scripts/lib/png.ts";
 import { RequestFields } from "../src/verify-mobile/request/params.ts";
 import { ERROR_CODES } from "../src/wire/codes.ts";
-import { BROWSER_NAMES, openPage } from "../test/support/browser.ts";
-import { startWorker } from "../test/support/local-worker.ts";
-import { inkOf } from "../test/support/png.ts";
-import { findCommand } from "../test/support/toolchain.ts";
 
 /** One table row per field of the request schema the OpenAPI document is made from. */
 const FIELDS = Object.keys(RequestFields.shape).length;
@@ -85,7 +84,7 @@ export async function checkDocsPage(browser: string, base: string, out: string):
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const arg = (name: string) => process.argv.find((_, i) => process.argv[i - 1] === name);
-  const browser = findCommand(...BROWSER_NAMES);
+  const browser = findBrowser();
   if (!browser) {
     console.log(
       `skipped: no browser on PATH (${BROWSER_NAMES.join(", ")}; apt-get install -y chromium fonts-noto-cjk)`,
