@@ -1,8 +1,8 @@
 // Renders /docs in headless Chromium: screenshots to look at, and the rendered page checked for
 // what it promises (every code of the table, every request field, no load error, no script
-// error), in English and, after pressing the language switch, in Chinese. workerd has no DOM, so
-// test/openapi/docs-page.test.ts can only check the page statically; docs-browser.node.test.ts
-// runs this check.
+// error), in English and, after pressing the language switch, in Chinese, its prose included.
+// workerd has no DOM, so test/openapi/docs-page.test.ts can only check the page statically;
+// docs-browser.node.test.ts runs this check.
 //
 //   npx node docs/check-docs-page.ts [--url http://127.0.0.1:8787] [--out /tmp/docs.png]
 //
@@ -21,8 +21,11 @@ import { ERROR_CODES } from "../src/wire/codes.ts";
 /** One table row per field of the request schema the OpenAPI document is made from. */
 const FIELDS = Object.keys(RequestFields.shape).length;
 
+/** Chinese text has at least one CJK ideograph: in Chinese, every sentence from the document is. */
+const CJK = /[\u4e00-\u9fff]/;
+
 const HEADINGS = {
-  en: ["Endpoint", "Request fields", "Response envelope", "Codes", "Try it"],
+  en: ["Endpoint", "Request fields", "Response body", "Codes", "Try it"],
   zh: ["接口", "请求参数", "返回结构", "返回码", "在线调试"],
 };
 
@@ -45,12 +48,14 @@ export async function checkDocsPage(browser: string, base: string, out: string):
         fields: number;
         headings: string[];
         cells: string[];
+        prose: string[];
       }>(`({
         lang: document.documentElement.lang,
         error: document.getElementById("error").textContent,
         fields: document.querySelectorAll("#fields tr").length,
         headings: [...document.querySelectorAll("h2")].map((h) => h.textContent),
         cells: [...document.querySelectorAll("#codes tr")].map((tr) => [...tr.cells].slice(0, 2).map((c) => c.textContent).join(" ")),
+        prose: [...document.querySelectorAll("#intro p, #summary, #body-note, #response-note, #fields td:last-child, #envelope td:last-child, #codes td:last-child")].map((e) => e.textContent),
       })`);
       const png = await page.screenshot();
       writeFileSync(screenshot, png);
@@ -64,6 +69,9 @@ export async function checkDocsPage(browser: string, base: string, out: string):
             ? ""
             : `${lang}: headings are ${JSON.stringify(seen.headings)}`,
           ink.inked > 0.03 && ink.colours > 50 ? "" : `${lang}: the screenshot looks blank (${JSON.stringify(ink)})`,
+          ...(lang === "zh"
+            ? seen.prose.filter((text) => !CJK.test(text)).map((text) => `zh: not Chinese: ${text}`)
+            : []),
           ...Object.entries(ERROR_CODES).map(([code, { text }]) =>
             seen.cells.includes(`${code} ${text}`) ? "" : `${lang}: code ${code} is not shown`,
           ),
