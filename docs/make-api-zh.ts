@@ -45,7 +45,7 @@ export const CODE_GUIDE = {
   "307": {
     原因: "logon 无法用账户的 logonKey 和本次的 iv 解密，或解密结果不是 JSON 对象",
     处理建议:
-      "按 `errorReason` 的提示检查：logonKey、加密与发送用同一个 iv、base64（不是十六进制，不要编码两次）、AES/CBC/PKCS5Padding；先用 `docs/recipes/vectors.json` 的向量自测",
+      "按 `errorReason` 的提示检查：logonKey、加密与发送用同一个 iv、base64（不是十六进制，不要编码两次）、AES/CBC/PKCS5Padding；先用 `docs/recipes/vectors.json` 的向量自测；iv 不对、密钥长度不对等提示需要运营方为账户打开诊断（见第 6 节“解密诊断”）",
   },
   "308": { 原因: "运营商库中没有这个号码的记录", 处理建议: "请用户核对手机号；不计费" },
   "309": {
@@ -67,7 +67,10 @@ export const CODE_GUIDE = {
       "用 POST，`Content-Type` 为 `application/x-www-form-urlencoded`、`multipart/form-data` 或 `application/json`",
   },
   "500": { 原因: "服务端故障（包括上游密钥配置错误）", 处理建议: "不计费；记下 `X-Order-No` 联系运营方，稍后再试" },
-  "501": { 原因: "上游在时限内（默认 5 秒）没有应答", 处理建议: "不计费，可立即重试（每次换新 iv）" },
+  "501": {
+    原因: "上游在时限内没有响应：每个上游最多等 `UPSTREAM_TIMEOUT_MS`（默认 5 秒），全部上游合计不超过 `UPSTREAM_DEADLINE_MS`（默认 10 秒）",
+    处理建议: "不计费，可立即重试（每次换新 iv，带同一个 `requestId`）；客户端超时请设得比 10 秒长",
+  },
   "502": {
     原因: "上游 HTTP 错误、响应异常或上游限流；或本账户超过每秒请求上限（此时带 `Retry-After` 头）",
     处理建议: "不计费，可重试；有 `Retry-After` 时等待相应秒数后再发",

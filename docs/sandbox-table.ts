@@ -22,10 +22,10 @@ const WORDS = {
     comma: "，",
     matchCode: "matchCode",
     deadline: "（在 `UPSTREAM_DEADLINE_MS` 到时返回）",
-    fixed: (res: number, rescode: string | null) => `运营商答 res ${res}${rescode ? `、rescode ${rescode}` : ""}`,
-    juhe: (code: string) => `聚合数据答错误码 ${code}（腾讯云答同义的码）`,
+    fixed: (res: number, rescode: string | null) => `运营商返回 res ${res}${rescode ? `、rescode ${rescode}` : ""}`,
+    juhe: (code: string) => `聚合数据返回错误码 ${code}（腾讯云返回含义相同的码）`,
     transport: {
-      hang: "上游一直不应答",
+      hang: "上游一直无响应",
       http500: "上游返回 HTTP 500",
       notJson: "上游返回非 JSON",
       networkError: "上游网络不通",
