@@ -29,11 +29,17 @@ export function devServerOf(devArgs: readonly string[], pid: number): DevServer 
   return { pid, url: `http://127.0.0.1:${flagValue(devArgs, "--port") ?? DEFAULT_PORT}`, state: devStateOf(devArgs) };
 }
 
-/** Records the running dev server; the returned function removes the record when it stops. */
+/**
+ * Records the running dev server; the returned function removes the record when it stops, unless
+ * another dev server started since has recorded itself (the latest one started is the one found).
+ */
 export function recordDevServer(server: DevServer, file = DEV_SERVER_FILE): () => void {
   mkdirSync(dirname(file), { recursive: true });
   writeFileSync(file, `${JSON.stringify(server)}\n`);
-  return () => rmSync(file, { force: true });
+  return () => {
+    const current = runningDevServer(file);
+    if (!("server" in current) || current.server.pid === server.pid) rmSync(file, { force: true });
+  };
 }
 
 function alive(pid: number): boolean {

@@ -36,6 +36,16 @@ describe("the dev server's record", () => {
     expect(runningDevServer(file)).toEqual({ none: `no running \`npm run dev\` recorded in ${file}` });
   });
 
+  it("is left in place by a server that stops after another one recorded itself", () => {
+    const file = recordFile();
+    const forgetFirst = recordDevServer({ pid: GONE, url: "http://127.0.0.1:8787", state: "/tmp/a" }, file);
+    recordDevServer({ pid: process.pid, url: "http://127.0.0.1:8799", state: "/tmp/b" }, file);
+    forgetFirst();
+    expect(runningDevServer(file)).toEqual({
+      server: { pid: process.pid, url: "http://127.0.0.1:8799", state: "/tmp/b" },
+    });
+  });
+
   it("is ignored once its process has stopped, saying so", () => {
     const file = recordFile();
     writeFileSync(file, JSON.stringify({ pid: GONE, url: "http://127.0.0.1:8799", state: "/tmp/s" }));
