@@ -1,24 +1,18 @@
 // `npm run docs:zh`: rewrites the generated parts of docs/api.zh-CN.md (the caller's guide in
 // Chinese) from the code itself: the code table from src/wire/codes.ts with each code's cause and
-// advice below, the business results, and the sandbox identities from src/sandbox/identities.ts.
+// advice below, the business results, and the sandbox table, with docs/sandbox.md's in English,
+// from what the running sandbox answered (docs/sandbox-answers.json; `-- --ask-sandbox` asks again).
 // Everything between a BEGIN and its END marker is replaced; the prose around them is kept.
 // test/docs/api-zh.node.test.ts fails when the file is not what this script would write.
 /// <reference types="node" />
 import { readFileSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import {
-  SANDBOX_ERROR_PHONE,
-  SANDBOX_FIXED_ANSWERS,
-  SANDBOX_PEOPLE,
-  SANDBOX_PORTED,
-  SANDBOX_PRODUCT_FAULTS,
-  SANDBOX_TRANSPORT_FAILURES,
-} from "../src/sandbox/identities.ts";
-import { carrierOfNumber } from "../src/upstream/carrier.ts";
-import { juheErrorRow } from "../src/upstream/juhe/codes.ts";
 import { ERROR_CODES, type ErrorCode, RETURN_CODES } from "../src/wire/codes.ts";
+import { readAnswers, recordAnswers } from "./sandbox-answers.ts";
+import { sandboxTables } from "./sandbox-table.ts";
 
 export const GUIDE_PATH = fileURLToPath(new URL("api.zh-CN.md", import.meta.url));
+export const SANDBOX_PAGE_PATH = fileURLToPath(new URL("sandbox.md", import.meta.url));
 
 type Guide = { readonly 原因: string; readonly 处理建议: string };
 
@@ -51,7 +45,7 @@ export const CODE_GUIDE = {
   "307": {
     原因: "logon 无法用账户的 logonKey 和本次的 iv 解密，或解密结果不是 JSON 对象",
     处理建议:
-      "按 `errorReason` 的提示检查：logonKey、加密与发送用同一个 iv、base64（不是十六进制，不要编码两次）、AES/CBC/PKCS5Padding；先用 `docs/recipes/vectors.json` 的向量自测",
+      "按 `errorReason` 的提示检查：logonKey、加密与发送用同一个 iv、base64（不是十六进制，不要编码两次）、AES/CBC/PKCS5Padding；先用 `docs/recipes/vectors.json` 的向量自测；iv 不对、密钥长度不对等提示需要运营方为账户打开诊断（见第 6 节“解密诊断”）",
   },
   "308": { 原因: "运营商库中没有这个号码的记录", 处理建议: "请用户核对手机号；不计费" },
   "309": {
@@ -73,7 +67,10 @@ export const CODE_GUIDE = {
       "用 POST，`Content-Type` 为 `application/x-www-form-urlencoded`、`multipart/form-data` 或 `application/json`",
   },
   "500": { 原因: "服务端故障（包括上游密钥配置错误）", 处理建议: "不计费；记下 `X-Order-No` 联系运营方，稍后再试" },
-  "501": { 原因: "上游在时限内（默认 5 秒）没有应答", 处理建议: "不计费，可立即重试（每次换新 iv）" },
+  "501": {
+    原因: "上游在时限内没有响应：每个上游最多等 `UPSTREAM_TIMEOUT_MS`（默认 5 秒），全部上游合计不超过 `UPSTREAM_DEADLINE_MS`（默认 10 秒）",
+    处理建议: "不计费，可立即重试（每次换新 iv，带同一个 `requestId`）；客户端超时请设得比 10 秒长",
+  },
   "502": {
     原因: "上游 HTTP 错误、响应异常或上游限流；或本账户超过每秒请求上限（此时带 `Retry-After` 头）",
     处理建议: "不计费，可重试；有 `Retry-After` 时等待相应秒数后再发",
@@ -126,86 +123,40 @@ function codesSection(): string {
   ].join("\n");
 }
 
-// Example 13900XXXXXX phones: juhe's error code in the number, our code from the juhe table.
-const ERROR_PHONE_EXAMPLES = [227303, 227304, 10001, 10012, 10020, 227301];
-
-const TRANSPORT_TEXT = {
-  hang: "上游一直不应答，`UPSTREAM_TIMEOUT_MS` 后答 `501`",
-  http500: "上游返回 HTTP 500 → `502`",
-  notJson: "上游返回非 JSON → `502`",
-  networkError: "上游网络不通 → `503`",
-} as const satisfies Record<(typeof SANDBOX_TRANSPORT_FAILURES)[keyof typeof SANDBOX_TRANSPORT_FAILURES], string>;
-
-const carrierOf = (phone: string) => SANDBOX_PORTED[phone] ?? carrierOfNumber(phone)?.carrier ?? "null";
-
-/** Which upstream of the sandbox chain (juhe:CTCC → juhe3 → tencent) answers, where it is not the first that accepts the number. */
-function routeNote(phone: string): string {
-  if (SANDBOX_PORTED[phone]) return "（携号转网：juhe 答 227304 非电信号码，由 juhe3 回答）";
-  const faults = SANDBOX_PRODUCT_FAULTS[phone];
-  if (faults?.telecomCmcc) return `（juhe 故障 ${faults.telecomCmcc}，由 juhe3 回答）`;
-  if (faults?.telecom) return `（juhe3 维护 ${faults.telecom}，由腾讯云回答）`;
-  return "";
+/** Text between `begin` and the section's END marker replaced by `made`; throws when a marker is missing. */
+function replaceSection(path: string, current: string, name: string, begin: string, made: string): string {
+  const end = `<!-- END ${name} -->`;
+  const from = current.indexOf(begin);
+  const to = current.indexOf(end);
+  if (from === -1 || to < from) throw new Error(`${path} lacks the markers ${begin} … ${end}`);
+  return `${current.slice(0, from + begin.length)}\n${made}\n${current.slice(to)}`;
 }
 
-function sandboxSection(): string {
-  const examplePhone = (juhe: number) => `13900${String(juhe).padStart(6, "0")}`;
-  if (
-    !ERROR_PHONE_EXAMPLES.every(
-      (juhe) => SANDBOX_ERROR_PHONE.exec(examplePhone(juhe))?.[1] === String(juhe).padStart(6, "0"),
-    )
-  ) {
-    throw new Error("the sandbox's error phones changed shape: update ERROR_PHONE_EXAMPLES");
-  }
-  const rows = [
-    ...SANDBOX_PEOPLE.map((p) => [
-      p.phone,
-      p.name,
-      p.idCard,
-      `\`10000\` 一致，matchCode \`11\`，carrier \`${carrierOf(p.phone)}\`${routeNote(p.phone)}`,
-    ]),
-    ["以上号码之一", "姓名错 / 身份证错 / 都错", "", "`10001` 不一致，matchCode `21` / `22` / `23`"],
-    ...Object.entries(SANDBOX_FIXED_ANSWERS).map(([phone, answer]) => [
-      phone,
-      "任意合法",
-      "任意合法",
-      answer.res === 2 ? `\`10001\` 不一致，matchCode \`${answer.rescode}\`` : "`10002` 未知",
-    ]),
-    ...Object.entries(SANDBOX_TRANSPORT_FAILURES).map(([phone, kind]) => [
-      phone,
-      "任意合法",
-      "任意合法",
-      TRANSPORT_TEXT[kind],
-    ]),
-    ...ERROR_PHONE_EXAMPLES.map((juhe) => [
-      examplePhone(juhe),
-      "任意合法",
-      "任意合法",
-      `聚合错误码 ${juhe} → \`${juheErrorRow(juhe, "telecomCmcc").code}\``,
-    ]),
-    ["其他号码", "任意合法", "任意合法", "库中无此记录 → `308`"],
-  ];
-  return table(["loginphone", "userName", "idCard", "沙箱的回答"], rows);
-}
-
-const SECTIONS: Record<string, () => string> = { codes: codesSection, sandbox: sandboxSection };
-
-/** The guide with every generated section rewritten; throws when a marker is missing. */
+/** The guide with every generated section rewritten. */
 export function renderGuide(current: string): string {
-  let out = current;
-  for (const [name, make] of Object.entries(SECTIONS)) {
-    const begin = `<!-- BEGIN ${name}: npm run docs:zh 生成，请勿手改 -->`;
-    const end = `<!-- END ${name} -->`;
-    const from = out.indexOf(begin);
-    const to = out.indexOf(end);
-    if (from === -1 || to < from) throw new Error(`${GUIDE_PATH} lacks the markers ${begin} … ${end}`);
-    out = `${out.slice(0, from + begin.length)}\n${make()}\n${out.slice(to)}`;
-  }
-  return out;
+  const sections = { codes: codesSection(), sandbox: sandboxTables(readAnswers(), "zh") };
+  return Object.entries(sections).reduce(
+    (out, [name, made]) =>
+      replaceSection(GUIDE_PATH, out, name, `<!-- BEGIN ${name}: npm run docs:zh 生成，请勿手改 -->`, made),
+    current,
+  );
+}
+
+/** docs/sandbox.md with its table rewritten, in English, from the same recording. */
+export function renderSandboxPage(current: string): string {
+  const begin = "<!-- BEGIN sandbox: made by npm run docs:zh from the recorded answers, do not edit -->";
+  return replaceSection(SANDBOX_PAGE_PATH, current, "sandbox", begin, sandboxTables(readAnswers(), "en"));
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  const current = readFileSync(GUIDE_PATH, "utf8");
-  const next = renderGuide(current);
-  if (next !== current) writeFileSync(GUIDE_PATH, next);
-  console.log(next === current ? `${GUIDE_PATH} is up to date` : `${GUIDE_PATH} rewritten`);
+  if (process.argv.includes("--ask-sandbox")) await recordAnswers();
+  for (const [path, render] of [
+    [GUIDE_PATH, renderGuide],
+    [SANDBOX_PAGE_PATH, renderSandboxPage],
+  ] as const) {
+    const current = readFileSync(path, "utf8");
+    const next = render(current);
+    if (next !== current) writeFileSync(path, next);
+    console.log(next === current ? `${path} is up to date` : `${path} rewritten`);
+  }
 }

@@ -227,12 +227,14 @@ function verbLine(verb: Verb): string {
 
 export const USAGE = `usage: npm run --silent account -- <verb> (--local [--persist-to DIR] | --remote) ...
 ${(Object.keys(VERBS) as Verb[]).map(verbLine).join("\n")}
-create, show, update, rotate-token, rotate-key and disable change the ACCOUNTS namespace: --local the state
-\`npm run dev\` uses (.wrangler/state, or --persist-to DIR as given to it); --remote the deployed one
+--local finds the running \`npm run dev\` (it records its state and URL in .wrangler/dev-server.json), else
+its defaults (.wrangler/state, http://127.0.0.1:8787); --persist-to DIR and --url win; errors say where it looked.
+create, show, update, rotate-token, rotate-key and disable change the ACCOUNTS namespace: --local that state;
+--remote the deployed one
 through the Cloudflare API, with the env vars CLOUDFLARE_API_TOKEN and CLOUDFLARE_ACCOUNT_ID, and for
 create and rotate-key SERVICE_SECRET (the env var, else the copy \`npm run setup\` kept in .secrets.deploy).
-credit, state, usage and ledger talk to the running Worker's /admin API: --local uses
-http://127.0.0.1:8787 (npm run dev must be running; --url to change it) and ADMIN_TOKEN from .dev.vars;
+credit, state, usage and ledger talk to the running Worker's /admin API: --local that URL (npm run dev must
+be running) and ADMIN_TOKEN from .dev.vars;
 --remote needs --url https://… and ADMIN_TOKEN (the env var, else .secrets.deploy).
 --quota and --balance on create are the opening terms (default none: unmetered, not prepaid);
 afterwards the account's object keeps them exactly: use credit.

@@ -6,6 +6,7 @@ import { ensureDevVars } from "../dev-vars.ts";
 import type { KvStore } from "../lib/accounts-kv.ts";
 import { DEPLOY_SECRETS_PATH, deploySecret } from "../lib/deploy-secrets.ts";
 import { CliError } from "../lib/errors.ts";
+import { findLocal } from "../lib/local-dev.ts";
 import type { Command, KeyLength, Target } from "./args.ts";
 import {
   applySettings,
@@ -51,7 +52,10 @@ async function save(kv: KvStore, record: AccountRecord): Promise<void> {
 async function load(kv: KvStore, target: Target, id: string): Promise<AccountRecord> {
   const key = accountKey(id);
   const text = await kv.get(key);
-  if (text == null) throw new CliError(`no account ${id} in the ${target.mode} ACCOUNTS namespace`);
+  if (text == null) {
+    const where = target.mode === "local" ? ` (${findLocal({ persistTo: target.persistTo }).found})` : "";
+    throw new CliError(`no account ${id} in the ${target.mode} ACCOUNTS namespace${where}`);
+  }
   return parseRecord(text, key, id);
 }
 

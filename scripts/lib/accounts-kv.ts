@@ -2,9 +2,9 @@
 // `wrangler dev` persists, opened through Miniflare's Node API the way wrangler's own `kv --local`
 // commands open it; remotely the Cloudflare REST API. No wrangler process is started, so a verb
 // costs one Miniflare start (about a second) locally and a few HTTPS requests remotely.
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import { CliError } from "./errors.ts";
-import { ROOT } from "./paths.ts";
+import { findLocal } from "./local-dev.ts";
 import { accountsNamespaceId, CONFIG_PATH, isPlaceholder } from "./wrangler-config.ts";
 
 export type KvTarget = { mode: "local"; persistTo: string | null } | { mode: "remote" };
@@ -16,19 +16,16 @@ export interface KvStore {
   close(): Promise<void>;
 }
 
-/** Where wrangler dev keeps local state: `--persist-to DIR` (relative to the working directory) or `.wrangler/state`. */
-const persistRoot = (persistTo: string | null) =>
-  persistTo === null ? join(ROOT, ".wrangler/state") : resolve(persistTo);
-
 const NO_WORKER = 'addEventListener("fetch", (e) => e.respondWith(new Response(null, { status: 404 })))';
 
-export async function openLocalKv(persistTo: string | null, namespaceId = accountsNamespaceId()): Promise<KvStore> {
+/** The ACCOUNTS namespace in a `wrangler dev` state directory. */
+export async function openLocalKv(state: string, namespaceId = accountsNamespaceId()): Promise<KvStore> {
   // Imported here: remote verbs and the admin verbs never pay for loading Miniflare.
   const { Miniflare, convertV4MiniflareOptions } = await import("miniflare");
   const mf = new Miniflare(
     convertV4MiniflareOptions({
       script: NO_WORKER,
-      resourcePersistencePath: join(persistRoot(persistTo), "v3"),
+      resourcePersistencePath: join(state, "v3"),
       kvNamespaces: { ACCOUNTS: namespaceId },
     }),
   );
@@ -113,5 +110,6 @@ function apiErrors(text: string): string {
 }
 
 export function openKv(target: KvTarget): Promise<KvStore> {
-  return target.mode === "local" ? openLocalKv(target.persistTo) : Promise.resolve(remoteKv(remoteCredentials()));
+  if (target.mode === "remote") return Promise.resolve(remoteKv(remoteCredentials()));
+  return openLocalKv(findLocal({ persistTo: target.persistTo }).state);
 }

@@ -6,10 +6,11 @@
 import { writeFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createClient, type Identity, type VerifyMobileError } from "../../client/index.ts";
+import { openPage, type Page } from "../../scripts/lib/browser.ts";
+import { type LocalWorker, startWorker } from "../../scripts/lib/local-worker.ts";
+import { inkOf } from "../../scripts/lib/png.ts";
 import { SANDBOX_PEOPLE } from "../../src/sandbox/identities.ts";
-import { browserFor, openPage, type Page } from "../support/browser.ts";
-import { type LocalWorker, startWorker } from "../support/local-worker.ts";
-import { inkOf } from "../support/png.ts";
+import { browserFor } from "../support/browser.ts";
 
 const browser = browserFor("console in headless Chromium");
 const SCREENSHOT = "/tmp/console-test.png";

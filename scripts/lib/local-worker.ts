@@ -9,10 +9,10 @@ import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
-import { ensureDevVars } from "../../scripts/dev-vars.ts";
+import { ensureDevVars } from "../dev-vars.ts";
+import { ROOT } from "./paths.ts";
 
 const run = promisify(execFile);
-export const ROOT = join(import.meta.dirname, "../..");
 
 export type LocalAccount = { accountId: string; token: string; logonKey: string };
 
