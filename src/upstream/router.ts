@@ -1,7 +1,6 @@
 // Routing and failover over the configured upstreams (docs/contract.md §5): the upstreams that
 // accept the number's carrier, in UPSTREAMS order, the next one only after an answer that is not
 // about the person, all within one deadline.
-import type { Attempt } from "../billing/types.ts";
 import type { Identity } from "../identity/identity.ts";
 import { logEvent } from "../platform/log.ts";
 import type { Carrier } from "../wire/carrier.ts";
@@ -9,7 +8,7 @@ import { type Failure, fail, type Outcome } from "../wire/outcome.ts";
 import { admit, record } from "./breaker.ts";
 import { carrierOfNumber } from "./carrier.ts";
 import { TRANSPORT_FAILURES } from "./transport.ts";
-import type { Upstream, UpstreamAnswer, UpstreamMatch } from "./upstream.ts";
+import type { Attempt, Upstream, UpstreamAnswer, UpstreamMatch } from "./upstream.ts";
 
 export type Limits = {
   /** Per attempt (UPSTREAM_TIMEOUT_MS). */

@@ -1,13 +1,10 @@
 // One interface for every upstream (docs/contract.md §5): an adapter asks one vendor about one
 // identity and says, besides our outcome, whether the next upstream may be asked instead.
 import type { Identity } from "../identity/identity.ts";
-import type { UpstreamName } from "../platform/config.ts";
 import type { Carrier } from "../wire/carrier.ts";
 import type { FailureCode, ReturnCode } from "../wire/codes.ts";
 import type { MatchCode } from "../wire/envelope.ts";
 import { fail, type Outcome, ok } from "../wire/outcome.ts";
-
-export type AdapterName = Exclude<UpstreamName, "sandbox">;
 
 export type UpstreamMatch = {
   readonly returnCode: ReturnCode;
@@ -33,14 +30,26 @@ export type Reply = {
 
 export type UpstreamAnswer = Reply & { readonly latencyMs: number };
 
+/** One try of one upstream, for reconciliation with that vendor's bill (docs/contract.md §5). */
+export type Attempt = {
+  readonly upstream: string;
+  /** The upstream's own result or error code, when it sent one. */
+  readonly code: string | null;
+  readonly ms: number;
+  readonly orderId: string | null;
+};
+
 /** Ask within `timeoutMs`; never throws for anything the upstream or the network does. */
 export type Query = (identity: Identity, timeoutMs: number) => Promise<UpstreamAnswer>;
 
 export type Upstream = {
-  readonly name: AdapterName;
+  /** Its UPSTREAMS name (src/upstream/vendors.ts). */
+  readonly name: string;
   /** The carriers this upstream is asked for (`UPSTREAMS=name:CTCC`); null for every number. */
   readonly carriers: readonly Carrier[] | null;
   readonly ask: Query;
+  /** A sandbox twin: its faults are simulated, logged as such and never counted by the breaker. */
+  readonly simulated?: boolean;
 };
 
 /** Reasons several vendors' tables give: one cause reads the same whichever upstream answered. */
