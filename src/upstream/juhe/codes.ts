@@ -16,7 +16,8 @@ export const NOT_TELECOM = 227304;
 /** juhe `error_code` (docs/contract.md §5) → our failure, and whether another upstream may answer. */
 export const JUHE_ERRORS: Readonly<Record<number, FailureRow>> = {
   227301: fault("504", "上游服务商网络异常"),
-  227302: fault("502", "上游查询失败"),
+  // "查询失败，具体参照reason": a failure of this query, told in its reason; not juhe's health.
+  227302: pass("502", "上游查询失败"),
   // Every upstream asks the same carrier records: no record here is no record anywhere.
   227303: final("308", REASONS.noRecord),
   // From the three-network product: the number itself is wrong. From telecomCmcc see juheErrorRow.

@@ -68,8 +68,10 @@ export const TENCENT_ERRORS: Readonly<Record<string, FailureRow>> = {
   MissingParameter: OUR_REQUEST,
   InvalidRequest: OUR_REQUEST,
   // Tencent refused a value it was sent (like juhe 227307): data it alone rejects, another may take.
-  InvalidParameter: fault("502", REASONS.badParameter),
-  InvalidParameterValue: fault("502", REASONS.badParameter),
+  // About this request, not Tencent's health: the breaker does not count it (issue: one caller's
+  // inputs must not open the circuit for every caller).
+  InvalidParameter: pass("502", REASONS.badParameter),
+  InvalidParameterValue: pass("502", REASONS.badParameter),
   RequestLimitExceeded: fault("502", REASONS.rateLimited),
   LimitExceeded: fault("502", REASONS.quotaExceeded),
   ResourceUnavailable: fault("503", "上游服务不可用"),
