@@ -49,6 +49,13 @@ const UpstreamList = z.pipe(
   }),
 );
 
+/** An UPSTREAMS value, as the Worker reads it (for `npm run setup`). */
+export function parseUpstreams(text: string): Parsed<UpstreamEntry[]> {
+  const parsed = UpstreamList.safeParse(text);
+  if (parsed.success) return { ok: true, config: parsed.data };
+  return { ok: false, problems: parsed.error.issues.map((i) => i.message).join("; ") };
+}
+
 const Millis = (min: number, max: number) => z.coerce.number().check(z.int(), z.minimum(min), z.maximum(max));
 
 const ConfigSchema = z.object({
