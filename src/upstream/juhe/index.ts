@@ -2,7 +2,7 @@
 // `juhe` is telecomCmcc (Telecom numbers only), `juhe3` the three-network product; they share the
 // account's openid and the encryption mode, and each has its own key and base URL.
 import type { Carrier } from "../../wire/carrier.ts";
-import { baseUrl, choice, defineUpstream, secret, type Values } from "../descriptor.ts";
+import { baseUrl, choice, defineUpstream, type Setting, secret, type Values } from "../descriptor.ts";
 import { juheQuery } from "./client.ts";
 import type { JuheProduct } from "./codes.ts";
 import { SANDBOX_BASE_URL, SANDBOX_KEYS, SANDBOX_OPENID, sandboxJuheFetcher } from "./sandbox.ts";
@@ -28,28 +28,18 @@ type Product<N extends string, K extends string, U extends string> = {
 
 function juheProduct<const N extends string, const K extends string, const U extends string>(p: Product<N, K, U>) {
   type S = K | U | keyof typeof SHARED;
-  const encrypted = (values: Values<S>) => values.JUHE_MODE === "encrypted";
+  /** Encrypted mode's openid; null in plain mode (docs/contract.md §5). */
+  const openidOf = (values: Values<S>) => (values.JUHE_MODE === "encrypted" ? values.JUHE_OPENID : null);
   return defineUpstream<N, S>({
     name: p.name,
     product: p.title,
     networks: p.networks,
     carriers: p.carriers,
-    settings: { [p.key]: secret(p.keyAbout), [p.url]: baseUrl(JUHE_URL), ...SHARED } as Record<
-      S,
-      ReturnType<typeof secret>
-    >,
-    required: (values) => [p.key, ...(encrypted(values) ? (["JUHE_OPENID"] as const) : [])],
+    settings: { [p.key]: secret(p.keyAbout), [p.url]: baseUrl(JUHE_URL), ...SHARED } as Record<S, Setting>,
+    required: (values) => [p.key, ...(openidOf(values) === null ? [] : (["JUHE_OPENID"] as const))],
     build: (values, fetcher) =>
-      juheQuery(
-        {
-          baseUrl: values[p.url],
-          product: p.product,
-          key: values[p.key],
-          openid: encrypted(values) ? (values as Values<keyof typeof SHARED>).JUHE_OPENID : null,
-        },
-        fetcher,
-      ),
-    label: (values) => `${p.name}-${(values as Values<keyof typeof SHARED>).JUHE_MODE}`,
+      juheQuery({ baseUrl: values[p.url], product: p.product, key: values[p.key], openid: openidOf(values) }, fetcher),
+    label: (values: Values<S>) => `${p.name}-${values.JUHE_MODE}`,
     sandbox: {
       values: { [p.key]: SANDBOX_KEYS[p.product], [p.url]: SANDBOX_BASE_URL, JUHE_OPENID: SANDBOX_OPENID } as Partial<
         Values<S>
