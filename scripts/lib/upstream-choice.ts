@@ -35,8 +35,10 @@ export function networksCovered(entries: readonly UpstreamEntry[]): (typeof NETW
 
 /** The question `npm run setup` asks on a terminal. */
 export function question(current: string): string {
+  const networks = (v: (typeof VENDORS)[number]) => v.networks.join(", ");
   const width = Math.max(...VENDORS.map((v) => v.name.length));
-  const rows = VENDORS.map((v) => `  ${v.name.padEnd(width)}  ${v.networks.join(", ")}  ${v.product}`);
+  const networksWidth = Math.max(...VENDORS.map((v) => networks(v).length));
+  const rows = VENDORS.map((v) => `  ${v.name.padEnd(width)}  ${networks(v).padEnd(networksWidth)}  ${v.product}`);
   return [
     "Which vendors do you hold keys for? Each answers these networks:",
     ...rows,
