@@ -78,7 +78,9 @@ describe("the sandbox swept top to bottom", () => {
     const logs = vi.spyOn(console, "log").mockImplementation(() => {});
     const warn = vi.spyOn(console, "warn").mockImplementation(() => {});
     const error = vi.spyOn(console, "error").mockImplementation(() => {});
-    onTestFinished(() => [logs, warn, error].forEach((spy) => spy.mockRestore()));
+    onTestFinished(() => {
+      for (const spy of [logs, warn, error]) spy.mockRestore();
+    });
     freshIsolate();
     const keyRow = SANDBOX_ROWS.find((r) => r.row === "13900010001")!;
     await sweep(await createAccount(), [keyRow]);
