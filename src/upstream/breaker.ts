@@ -22,6 +22,8 @@ export const OPEN_MS = 30_000;
  * the longest an attempt may take (UPSTREAM_TIMEOUT_MS ≤ 60 s).
  */
 const PROBE_STALE_MS = 60_000;
+/** What a skipped request is told while the probe is out. */
+const PROBE_PENDING_MS = 1000;
 
 /** A transition, for whoever alerts on it (the router's caller passes the listener). */
 export type BreakerEvent = {
@@ -57,9 +59,8 @@ export function admit(upstream: string, now: number): number | null {
   const circuit = circuits.get(upstream, now);
   if (!circuit || circuit.openUntil === 0) return null;
   if (now < circuit.openUntil) return circuit.openUntil;
-  if (circuit.probeSince !== null && now - circuit.probeSince < PROBE_STALE_MS) {
-    return circuit.probeSince + PROBE_STALE_MS;
-  }
+  // Its probe is out and decides within an attempt's time: a caller may come back shortly.
+  if (circuit.probeSince !== null && now - circuit.probeSince < PROBE_STALE_MS) return now + PROBE_PENDING_MS;
   circuits.set(upstream, { ...circuit, probeSince: now }, now);
   return null;
 }
