@@ -5,7 +5,7 @@
 // the list in ./vendors.ts.
 import * as z from "zod/mini";
 import type { Carrier } from "../wire/carrier.ts";
-import type { Query } from "./upstream.ts";
+import type { CodeRow, Query } from "./upstream.ts";
 
 /** One variable the Worker reads: a plain var (`wrangler.toml` [vars]) or a secret (`wrangler secret put`). */
 export type Setting = {
@@ -40,6 +40,8 @@ export type UpstreamDescriptor<N extends string = string, S extends string = str
   /** Its carrier limit in the default chain (UPSTREAMS's default and the sandbox's); null: every number. */
   readonly carriers: readonly Carrier[] | null;
   readonly settings: { readonly [K in S]: Setting };
+  /** Its code table as the docs show it (the adapter reads its own table; this is that table, listed). */
+  readonly codes: readonly CodeRow[];
   /** The settings it cannot run without under these values; one left empty is a configuration error. */
   required(values: Values<NoInfer<S>>): readonly NoInfer<S>[];
   /** Its client, asking through `fetcher` (the network, or the twin). */

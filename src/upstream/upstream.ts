@@ -98,6 +98,21 @@ export function matched(match: UpstreamMatch, code: string): Reply {
   return { outcome: ok(match), code, failover: false, fault: false };
 }
 
+/** One line of a vendor's code table as the docs show it: its code, ours, and what it does to the chain. */
+export type CodeRow = {
+  /** The vendor's code, or a description such as "any other". */
+  readonly vendorCode: string;
+  /** Ours: `200` with its returnCode, or the failure code. */
+  readonly code: string;
+  readonly reason: string;
+  readonly failover: boolean;
+  /** Counted by the breaker. */
+  readonly fault: boolean;
+};
+
+/** A failure row of a vendor's table as a docs line. */
+export const codeRow = (vendorCode: string, row: FailureRow): CodeRow => ({ vendorCode, ...row });
+
 /** An id or code that may go into the ledger and logs: a plain token, otherwise nothing. */
 export function plainToken(text: string | null | undefined): string | null {
   return text != null && /^[A-Za-z0-9_.-]{1,64}$/.test(text) ? text : null;

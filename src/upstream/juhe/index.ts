@@ -4,7 +4,7 @@
 import type { Carrier } from "../../wire/carrier.ts";
 import { baseUrl, choice, defineUpstream, type Setting, secret, type Values } from "../descriptor.ts";
 import { juheQuery } from "./client.ts";
-import type { JuheProduct } from "./codes.ts";
+import { type JuheProduct, juheCodeTable } from "./codes.ts";
 import { SANDBOX_BASE_URL, SANDBOX_KEYS, SANDBOX_OPENID, sandboxJuheFetcher } from "./sandbox.ts";
 
 const JUHE_URL = "https://v.juhe.cn";
@@ -36,6 +36,7 @@ function juheProduct<const N extends string, const K extends string, const U ext
     networks: p.networks,
     carriers: p.carriers,
     settings: { [p.key]: secret(p.keyAbout), [p.url]: baseUrl(JUHE_URL), ...SHARED } as Record<S, Setting>,
+    codes: juheCodeTable(p.product),
     required: (values) => [p.key, ...(openidOf(values) === null ? [] : (["JUHE_OPENID"] as const))],
     build: (values, fetcher) =>
       juheQuery({ baseUrl: values[p.url], product: p.product, key: values[p.key], openid: openidOf(values) }, fetcher),

@@ -2,6 +2,7 @@
 // reports the carrier (`Isp`), ported numbers included.
 import { baseUrl, defineUpstream, secret } from "../descriptor.ts";
 import { tencentQuery } from "./client.ts";
+import { tencentCodeTable } from "./codes.ts";
 import { SANDBOX_TENCENT_BASE_URL, SANDBOX_TENCENT_SECRET, sandboxTencentFetcher } from "./sandbox.ts";
 
 export const TENCENT = defineUpstream({
@@ -16,6 +17,7 @@ export const TENCENT = defineUpstream({
     TENCENT_SECRET_KEY: secret("its SecretKey; required when `tencent` is listed"),
     TENCENT_BASE_URL: baseUrl("https://faceid.tencentcloudapi.com"),
   },
+  codes: tencentCodeTable(),
   required: () => ["TENCENT_SECRET_ID", "TENCENT_SECRET_KEY"],
   build: (values, fetcher) =>
     tencentQuery(
