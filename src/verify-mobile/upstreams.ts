@@ -2,8 +2,9 @@
 // vendors' descriptors (src/upstream/vendors.ts, docs/contract.md §5). The sandbox is every vendor's
 // real client handed its twin as the fetcher: no client knows about the sandbox.
 import { type Config, vendorNamed } from "../platform/config.ts";
+import type { BreakerListener } from "../upstream/breaker.ts";
 import type { UpstreamDescriptor, Values } from "../upstream/descriptor.ts";
-import type { Limits } from "../upstream/router.ts";
+import type { RouteOptions } from "../upstream/router.ts";
 import type { Upstream } from "../upstream/upstream.ts";
 import { VENDORS } from "../upstream/vendors.ts";
 
@@ -18,8 +19,10 @@ export function upstreamsFor(config: Config): readonly Upstream[] {
   return upstreams;
 }
 
-export function limitsOf(config: Config): Limits {
-  return { timeoutMs: config.UPSTREAM_TIMEOUT_MS, deadlineMs: config.UPSTREAM_DEADLINE_MS };
+/** The router's options: the configured times, and who hears of breaker transitions (alerts). */
+export function limitsOf(config: Config, onBreakerEvent?: BreakerListener): RouteOptions {
+  const limits = { timeoutMs: config.UPSTREAM_TIMEOUT_MS, deadlineMs: config.UPSTREAM_DEADLINE_MS };
+  return onBreakerEvent ? { ...limits, onBreakerEvent } : limits;
 }
 
 function build(config: Config): readonly Upstream[] {
