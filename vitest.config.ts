@@ -1,5 +1,9 @@
 import { cloudflareTest } from "@cloudflare/vitest-plugin";
 import { configDefaults, defineConfig } from "vitest/config";
+import { VENDOR_SETTINGS } from "./src/platform/config.ts";
+
+/** Every vendor's setting at its default (secrets empty), from the descriptors (src/upstream/vendors.ts). */
+const VENDOR_DEFAULTS = Object.fromEntries([...VENDOR_SETTINGS].map(([name, setting]) => [name, setting.fallback]));
 
 export default defineConfig({
   test: {
@@ -14,15 +18,9 @@ export default defineConfig({
             // sandbox is chosen explicitly; a short timeout keeps its "never answers" phone quick to test.
             miniflare: {
               bindings: {
+                ...VENDOR_DEFAULTS,
                 SERVICE_SECRET: "test-service-secret-0123456789abcdef",
                 UPSTREAMS: "sandbox",
-                JUHE_BASE_URL: "https://v.juhe.cn",
-                JUHE_KEY: "",
-                JUHE3_KEY: "",
-                TENCENT_SECRET_ID: "",
-                TENCENT_SECRET_KEY: "",
-                JUHE_OPENID: "",
-                JUHE_MODE: "encrypted",
                 UPSTREAM_TIMEOUT_MS: "300",
                 ADMIN_TOKEN: "test-admin-token-0123456789abcdef-0123",
               },

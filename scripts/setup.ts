@@ -1,5 +1,7 @@
-// `npm run setup [-- --dry-run] [--config FILE]`: everything a first deploy needs, in one go
-// (docs/contract.md §9). Creates the KV namespaces whose ids in wrangler.toml are still the
+// `npm run setup [-- --dry-run] [--config FILE] [--upstreams LIST] [--partial-coverage]`: everything
+// a first deploy needs, in one go (docs/contract.md §9). Asks which vendors the operator holds keys
+// for (on a terminal; --upstreams answers it), writes that list into [vars] UPSTREAMS and says which
+// networks it answers, refusing one that leaves a network out unless --partial-coverage. Creates the KV namespaces whose ids in wrangler.toml are still the
 // placeholders and writes the new ids there, creates the R2 bucket, generates SERVICE_SECRET and
 // ADMIN_TOKEN (or reuses the kept copy), keeps them in .secrets.deploy (owner-only), puts them into
 // the Worker and prints the next steps. Safe to run again: what exists is kept. --dry-run prints
@@ -7,6 +9,7 @@
 // where the Worker and new account objects run (scripts/lib/placement.ts, docs/benchmark.md).
 import { existsSync } from "node:fs";
 import { relative, resolve } from "node:path";
+import { createInterface } from "node:readline/promises";
 import { parseArgs } from "node:util";
 import { randomBase64Url } from "../src/crypto/bytes.ts";
 import {
@@ -27,6 +30,7 @@ import {
   withObjectHint,
   withPlacement,
 } from "./lib/placement.ts";
+import { chooseUpstreams, upstreamsVar, withUpstreamsVar } from "./lib/upstream-choice.ts";
 import {
   CONFIG_PATH,
   isPlaceholder,
@@ -47,6 +51,12 @@ export type SetupOptions = {
   print: (line: string) => void;
   /** Given only when asked for on the command line: otherwise wrangler.toml's placement is kept. */
   placement?: { worker?: Placement; objectHint?: ObjectHint };
+  /** The vendors' list (--upstreams); without it `ask` is asked, else wrangler.toml's is kept. */
+  upstreams?: string;
+  /** Deploy a list that leaves a network out (--partial-coverage). */
+  partialCoverage?: boolean;
+  /** Asks the operator on a terminal; absent when there is none. */
+  ask?: (question: string) => Promise<string>;
 };
 
 const NAMESPACE_ID = /\bid\s*=\s*"([0-9a-f]{32})"/;
@@ -84,7 +94,8 @@ function placementStep(
   if (!dryRun) writeConfig(toml, configPath);
 }
 
-export async function setup({ configPath, dryRun, wrangler, print, placement }: SetupOptions): Promise<void> {
+export async function setup(options: SetupOptions): Promise<void> {
+  const { configPath, dryRun, wrangler, print, placement } = options;
   const shown = shownPath(configPath);
   const configArgs = configPath === CONFIG_PATH ? [] : ["--config", configPath];
   const command = (args: readonly string[], note = "") =>
@@ -99,6 +110,8 @@ export async function setup({ configPath, dryRun, wrangler, print, placement }: 
 
   let toml = readConfig(configPath);
   const name = workerName(toml);
+  const upstreamSecrets = await upstreamsStep(options, toml);
+  toml = readConfig(configPath);
   for (const binding of Object.keys(PLACEHOLDER_IDS)) {
     const current = kvNamespaces(toml).get(binding);
     if (current === undefined) throw new CliError(`${shown} binds no KV namespace ${binding}`);
@@ -151,15 +164,32 @@ export async function setup({ configPath, dryRun, wrangler, print, placement }: 
     if (!dryRun) await run(["secret", "put", secret], secrets[secret]);
   }
 
+  const puts = upstreamSecrets.map(
+    (secret) => `       npx wrangler secret put ${secret}${configArgs.map((a) => ` ${a}`).join("")}`,
+  );
   print(`
 Next steps:
-  1. Name the upstreams in ${shown} [vars] UPSTREAMS (docs/contract.md §5) and put each one's secrets:
-       npx wrangler secret put JUHE_KEY    (juhe; JUHE_OPENID in encrypted mode, JUHE3_KEY for juhe3,
-                                            TENCENT_SECRET_ID and TENCENT_SECRET_KEY for tencent)
+  1. Put the chosen vendors' secrets (docs/upstreams.md; JUHE_OPENID only in encrypted mode):
+${puts.join("\n") || "       (none: the sandbox needs no secrets)"}
   2. npm run deploy
   3. Create an account in the deployed namespace (keep the printed token and logonKey):
        CLOUDFLARE_API_TOKEN=… CLOUDFLARE_ACCOUNT_ID=… npm run --silent account -- create --remote --name "Customer"
      SERVICE_SECRET and ADMIN_TOKEN for --remote come from ${secretsShown}; keep that file safe.`);
+}
+
+/** The UPSTREAMS step: choose, say what it covers, write it into the config; the secrets it needs. */
+async function upstreamsStep(options: SetupOptions, toml: string): Promise<readonly string[]> {
+  const { configPath, dryRun, print } = options;
+  const current = upstreamsVar(toml);
+  const choice = await chooseUpstreams(current, options.upstreams, options.partialCoverage ?? false, options.ask);
+  print(`# ${choice.covered}`);
+  if (choice.upstreams === current) {
+    print(`# ${shownPath(configPath)} already names it in [vars] UPSTREAMS; kept`);
+  } else {
+    print(`# write UPSTREAMS = "${choice.upstreams}" into ${shownPath(configPath)} [vars]`);
+    if (!dryRun) writeConfig(withUpstreamsVar(toml, choice.upstreams), configPath);
+  }
+  return choice.secrets;
 }
 
 /** A namespace of that title from an earlier, interrupted setup: found by `kv namespace list`. */
@@ -177,6 +207,15 @@ async function existingNamespace(
   return namespaces.find((n) => n.title === title)?.id;
 }
 
+async function askOnTerminal(question: string): Promise<string> {
+  const terminal = createInterface({ input: process.stdin, output: process.stdout });
+  try {
+    return await terminal.question(question);
+  } finally {
+    terminal.close();
+  }
+}
+
 async function main(): Promise<number> {
   try {
     const { values } = parseArgs({
@@ -185,6 +224,8 @@ async function main(): Promise<number> {
         config: { type: "string", short: "c" },
         placement: { type: "string" },
         "object-hint": { type: "string" },
+        upstreams: { type: "string" },
+        "partial-coverage": { type: "boolean", default: false },
       },
     });
     const worker = values.placement === undefined ? undefined : parsePlacement(values.placement);
@@ -199,6 +240,9 @@ async function main(): Promise<number> {
       ...(worker || objectHint
         ? { placement: { ...(worker ? { worker } : {}), ...(objectHint ? { objectHint } : {}) } }
         : {}),
+      upstreams: values.upstreams,
+      partialCoverage: values["partial-coverage"],
+      ask: process.stdin.isTTY ? askOnTerminal : undefined,
     });
     return 0;
   } catch (e) {

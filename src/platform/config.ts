@@ -1,11 +1,15 @@
 // The Worker's settings (docs/contract.md §9), parsed once per isolate with zod. Bindings are typed
 // by the generated worker-configuration.d.ts (`npm run types`); this file gives the strings meaning.
 import * as z from "zod/mini";
+import type { Setting, UpstreamDescriptor, Values } from "../upstream/descriptor.ts";
+import { VENDORS, type VendorName } from "../upstream/vendors.ts";
 import { CARRIERS, type Carrier } from "../wire/carrier.ts";
 import { logEvent } from "./log.ts";
 
-export const UPSTREAM_NAMES = ["juhe", "juhe3", "tencent", "sandbox"] as const;
-export type UpstreamName = (typeof UPSTREAM_NAMES)[number];
+// Every vendor's settings come from its descriptor (src/upstream/vendors.ts): this file knows
+// none of them by name.
+export const UPSTREAM_NAMES = [...VENDORS.map((v) => v.name), "sandbox"] as const;
+export type UpstreamName = VendorName | "sandbox";
 
 /** Durable Object location hints: where a new account object is created (docs/benchmark.md "Placement"). */
 export const LOCATION_HINTS = ["wnam", "enam", "sam", "weur", "eeur", "apac", "oc", "afr", "me"] as const;
@@ -13,17 +17,9 @@ export const LOCATION_HINTS = ["wnam", "enam", "sam", "weur", "eeur", "apac", "o
 /** One `UPSTREAMS` entry: `juhe` or `juhe:CTCC+CUCC` (null carriers: every number). */
 export type UpstreamEntry = { readonly name: UpstreamName; readonly carriers: readonly Carrier[] | null };
 
-// https only; plain http is allowed to this machine for local fakes (docs/contract.md §5).
-const LOCAL_HOSTS = new Set(["localhost", "127.0.0.1", "[::1]"]);
-const UpstreamUrl = z.pipe(
-  z.url(),
-  z.transform((text: string, ctx) => {
-    const url = new URL(text);
-    if (url.protocol !== "https:" && !(url.protocol === "http:" && LOCAL_HOSTS.has(url.hostname))) {
-      ctx.issues.push({ code: "custom", message: "must be https:// (http:// only to localhost)", input: text });
-    }
-    return text.replace(/\/+$/, "");
-  }),
+/** The default chain: every vendor in list order with its carrier limit, all four networks covered. */
+export const DEFAULT_UPSTREAMS = VENDORS.map((v) => (v.carriers ? `${v.name}:${v.carriers.join("+")}` : v.name)).join(
+  ",",
 );
 
 const UpstreamList = z.pipe(
@@ -56,41 +52,47 @@ const UpstreamList = z.pipe(
   }),
 );
 
+/** An UPSTREAMS value, as the Worker reads it (for `npm run setup`). */
+export function parseUpstreams(text: string): Parsed<UpstreamEntry[]> {
+  const parsed = UpstreamList.safeParse(text);
+  if (parsed.success) return { ok: true, config: parsed.data };
+  return { ok: false, problems: parsed.error.issues.map((i) => i.message).join("; ") };
+}
+
 const Millis = (min: number, max: number) => z.coerce.number().check(z.int(), z.minimum(min), z.maximum(max));
-const Secret = z._default(z.string().check(z.trim()), "");
 
 const ConfigSchema = z.object({
   // Seals logon keys and keys every fingerprint (docs/contract.md §6, §9).
   SERVICE_SECRET: z.string().check(z.minLength(32, "must be at least 32 characters")),
-  UPSTREAMS: z._default(UpstreamList, [{ name: "juhe", carriers: null }]),
-  JUHE_BASE_URL: z._default(UpstreamUrl, "https://v.juhe.cn"),
-  JUHE_KEY: Secret,
-  JUHE_OPENID: Secret,
-  JUHE_MODE: z._default(z.enum(["encrypted", "plain"]), "encrypted"),
-  JUHE3_BASE_URL: z._default(UpstreamUrl, "https://v.juhe.cn"),
-  JUHE3_KEY: Secret,
-  TENCENT_BASE_URL: z._default(UpstreamUrl, "https://faceid.tencentcloudapi.com"),
-  TENCENT_SECRET_ID: Secret,
-  TENCENT_SECRET_KEY: Secret,
+  UPSTREAMS: z.pipe(z._default(z.string(), DEFAULT_UPSTREAMS), UpstreamList),
   UPSTREAM_TIMEOUT_MS: z._default(Millis(100, 60_000), 5000),
   UPSTREAM_DEADLINE_MS: z.optional(Millis(100, 120_000)),
   LEDGER_RETENTION_DAYS: z._default(z.coerce.number().check(z.int(), z.minimum(1), z.maximum(36_500)), 400),
   OBJECT_LOCATION_HINT: z.optional(z.enum(LOCATION_HINTS)),
 });
 
+/** Every vendor's settings by variable name; two products may share one (the same declaration). */
+export const VENDOR_SETTINGS: ReadonlyMap<string, Setting> = (() => {
+  const settings = new Map<string, Setting>();
+  for (const vendor of VENDORS) {
+    for (const [name, setting] of Object.entries<Setting>(vendor.settings)) {
+      const known = settings.get(name);
+      if (known !== undefined && known !== setting) throw new Error(`${vendor.name} declares ${name} anew`);
+      settings.set(name, setting);
+    }
+  }
+  return settings;
+})();
+
+const VendorSchema = z.object(Object.fromEntries([...VENDOR_SETTINGS].map(([name, s]) => [name, s.schema])));
+
 export type Config = Omit<z.infer<typeof ConfigSchema>, "UPSTREAM_DEADLINE_MS"> & {
   readonly UPSTREAM_DEADLINE_MS: number;
+  /** Every vendor's settings, parsed (defaults applied), by variable name. */
+  readonly vendorSettings: Values;
 };
 
 export type Parsed<T> = { ok: true; config: T } | { ok: false; problems: string };
-
-/** The secrets each upstream needs; naming an upstream without them is a configuration error. */
-const REQUIRED_SECRETS: Record<UpstreamName, (c: Config) => (keyof Config)[]> = {
-  juhe: (c) => ["JUHE_KEY", ...(c.JUHE_MODE === "encrypted" ? (["JUHE_OPENID"] as const) : [])],
-  juhe3: (c) => ["JUHE3_KEY", ...(c.JUHE_MODE === "encrypted" ? (["JUHE_OPENID"] as const) : [])],
-  tencent: () => ["TENCENT_SECRET_ID", "TENCENT_SECRET_KEY"],
-  sandbox: () => [],
-};
 
 // An empty string counts as unset, so `wrangler dev --var JUHE_KEY:` clears a setting.
 const setStrings = (env: object) =>
@@ -99,19 +101,40 @@ const issuesText = (issues: readonly z.core.$ZodIssue[]) =>
   issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ");
 
 function parseConfig(env: object): Parsed<Config> {
-  const parsed = ConfigSchema.safeParse(setStrings(env));
-  if (!parsed.success) return { ok: false, problems: issuesText(parsed.error.issues) };
-  const config = {
+  const set = setStrings(env);
+  const parsed = ConfigSchema.safeParse(set);
+  const vendor = VendorSchema.safeParse(set);
+  if (!parsed.success || !vendor.success) {
+    const issues = [...(parsed.error?.issues ?? []), ...(vendor.error?.issues ?? [])];
+    return { ok: false, problems: issuesText(issues) };
+  }
+  const config: Config = {
     ...parsed.data,
     UPSTREAM_DEADLINE_MS: parsed.data.UPSTREAM_DEADLINE_MS ?? 2 * parsed.data.UPSTREAM_TIMEOUT_MS,
+    vendorSettings: vendor.data as Values,
   };
   const missing = config.UPSTREAMS.flatMap((u) =>
-    REQUIRED_SECRETS[u.name](config)
-      .filter((name) => config[name] === "")
-      .map((name) => `${name} (UPSTREAMS names ${u.name})`),
+    u.name === "sandbox"
+      ? []
+      : vendorNamed(u.name)
+          .required(config.vendorSettings)
+          .filter((name) => config.vendorSettings[name] === "")
+          .map((name) => `${name} (UPSTREAMS names ${u.name})`),
   );
   if (missing.length > 0) return { ok: false, problems: `missing ${[...new Set(missing)].join(", ")}` };
   return { ok: true, config };
+}
+
+/** The descriptor of a vendor UPSTREAMS names. */
+export function vendorNamed(name: VendorName): UpstreamDescriptor<VendorName> {
+  return VENDORS.find((v) => v.name === name)!;
+}
+
+/** UPSTREAMS as /healthz shows it: each name as its vendor labels it (a mode, say), with its carriers. */
+export function describeUpstreams(config: Config): string {
+  const label = ({ name, carriers }: UpstreamEntry) =>
+    `${name === "sandbox" ? name : vendorNamed(name).label(config.vendorSettings)}${carriers ? `:${carriers.join("+")}` : ""}`;
+  return config.UPSTREAMS.map(label).join(",");
 }
 
 const AdminSchema = z.object({

@@ -261,35 +261,68 @@ describe("billing with several attempts", () => {
 });
 
 describe("the circuit breaker through the Worker", () => {
-  it("after 5 faults in a row juhe3 is skipped: Tencent answers alone, and the ledger says so", async () => {
+  // docs/contract.md §5: opens at a failure rate of 50 % over at least 20 attempts in 60 s, for 30 s.
+  const OPENING = 20;
+  const quiet = () => {
     const warn = vi.spyOn(console, "warn").mockImplementation(() => {});
     onTestFinished(() => warn.mockRestore());
+  };
+
+  it("after 20 faults juhe3 is skipped: Tencent answers alone, and the ledger says so", async () => {
+    quiet();
     const account = await createAccount();
     const network = mockUpstreams({ [JUHE3]: () => juheError(10020), [TENCENT]: () => tencentResult("0", "移动") });
-    for (let i = 0; i < 5; i++)
-      expect((await post(account, someone(10 + i, "13800000010"), CONFIGURED)).errorCode).toBe("200");
+    for (let i = 0; i < OPENING; i++)
+      expect(
+        (await post(account, someone(10 + i, `138000011${String(i).padStart(2, "0")}`), CONFIGURED)).errorCode,
+      ).toBe("200");
     const before = network.requests.length;
-    await post(account, someone(20, "13800000010"), CONFIGURED);
+    await post(account, someone(40, "13800000010"), CONFIGURED);
     const rows = await ledger(account);
     expect([network.asked().slice(before), rows.map((r) => r.attempts.length)]).toEqual([
       [TENCENT],
-      [2, 2, 2, 2, 2, 1],
+      [...Array(OPENING).fill(2), 1],
     ]);
   });
 
-  it("503 without any upstream call when the only upstream's circuit is open", async () => {
-    const warn = vi.spyOn(console, "warn").mockImplementation(() => {});
-    onTestFinished(() => warn.mockRestore());
+  it("503 without any upstream call when the only upstream's circuit is open, naming it and when it is asked again", async () => {
+    quiet();
     const account = await createAccount();
     const only = { ...CONFIGURED, UPSTREAMS: "juhe3" };
     const network = mockUpstreams({ [JUHE3]: () => juheError(10014) });
-    for (let i = 0; i < 5; i++) await post(account, someone(30 + i, "13800000030"), only);
+    for (let i = 0; i < OPENING; i++)
+      await post(account, someone(50 + i, `138000012${String(i).padStart(2, "0")}`), only);
     const before = network.requests.length;
-    const envelope = await post(account, someone(40, "13800000030"), only);
-    expect([envelope.errorCode, envelope.errorReason, network.requests.length - before]).toEqual([
-      "503",
-      "上游暂停调用（连续故障）",
-      0,
+    const envelope = await post(account, someone(80, "13800000030"), only);
+    expect([envelope.errorCode, network.requests.length - before]).toEqual(["503", 0]);
+    expect(envelope.errorReason).toMatch(/^上游juhe3故障率过高，暂停调用，(30|29)秒后再试$/);
+  });
+
+  // Issue 17 item 4: the attack replayed. One account sends five requests whose input Tencent
+  // refuses (InvalidParameterValue), then five whose attempts fail outright; another account's
+  // Unicom number must still be answered.
+  it("five fault-making requests from one account do not open the breaker for everyone", async () => {
+    quiet();
+    const attacker = await createAccount();
+    const victim = await createAccount();
+    const only = { ...CONFIGURED, UPSTREAMS: "tencent" };
+    const phoneOf = (body: string) => (JSON.parse(body) as { Phone: string }).Phone;
+    mockUpstreams({
+      [TENCENT]: ({ body }) => {
+        const phone = phoneOf(body);
+        if (phone === "13800000061") return tencentError("InvalidParameterValue.Phone");
+        if (phone === "13800000062") return new Response("boom", { status: 500 });
+        return tencentResult("0", "联通");
+      },
+    });
+    const refused = [];
+    for (let i = 0; i < 5; i++) refused.push((await post(attacker, someone(60 + i, "13800000061"), only)).errorCode);
+    for (let i = 0; i < 5; i++) refused.push((await post(attacker, someone(70 + i, "13800000062"), only)).errorCode);
+    const answer = await post(victim, someone(90, "18600000091"), only);
+    expect([refused, answer.errorCode, answer.info?.carrier]).toEqual([
+      [...Array(5).fill("502"), ...Array(5).fill("502")],
+      "200",
+      "CUCC",
     ]);
   });
 });

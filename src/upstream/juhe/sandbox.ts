@@ -1,15 +1,16 @@
 // The juhe sandbox twins (UPSTREAMS=sandbox): they speak juhe's protocol (docs/contract.md §5) for
 // both products, `/telecomCmcc/*` (Telecom numbers only) and the three-network `/telecom/*`, so
 // the real client runs unchanged against them, handed this fetcher instead of the network.
-// Deterministic answers come from ./identities.ts through ./world.ts.
-import { ecbDecrypt } from "../crypto/aes.ts";
-import { fromBase64, fromUtf8 } from "../crypto/bytes.ts";
-import type { JuheOptions } from "../upstream/juhe/client.ts";
-import type { JuheProduct } from "../upstream/juhe/codes.ts";
-import { juheFieldKey } from "../upstream/juhe/crypto.ts";
-import { SANDBOX_ERROR_PHONE, SANDBOX_PRODUCT_FAULTS, SANDBOX_UNKNOWN_PHONE_CODE } from "./identities.ts";
-import { JUHE_ERROR_TEXTS } from "./juhe-error-texts.ts";
-import { failLikeANetwork, networkOf, orderStamp, transportFailureOf, verdict } from "./world.ts";
+// Deterministic answers come from the sandbox's world (src/sandbox/).
+import { ecbDecrypt } from "../../crypto/aes.ts";
+import { fromBase64, fromUtf8 } from "../../crypto/bytes.ts";
+import { SANDBOX_ERROR_PHONE, SANDBOX_PRODUCT_FAULTS, SANDBOX_UNKNOWN_PHONE_CODE } from "../../sandbox/identities.ts";
+import { failLikeANetwork, orderStamp, transportFailureOf, verdict } from "../../sandbox/world.ts";
+import { networkOf } from "../twin-network.ts";
+import type { JuheOptions } from "./client.ts";
+import type { JuheProduct } from "./codes.ts";
+import { juheFieldKey } from "./crypto.ts";
+import { JUHE_ERROR_TEXTS } from "./error-texts.ts";
 
 /** Each product has its own key, as a juhe account has one per subscribed product. */
 export const SANDBOX_KEYS: Readonly<Record<JuheProduct, string>> = {
@@ -17,11 +18,13 @@ export const SANDBOX_KEYS: Readonly<Record<JuheProduct, string>> = {
   telecom: "sandbox-telecom",
 };
 export const SANDBOX_OPENID = "sandbox-openid";
+/** Any base URL: nothing is sent, the twin's fetcher answers. */
+export const SANDBOX_BASE_URL = "https://juhe.sandbox";
 
-/** The real juhe client's options for a twin: its key and openid, any base URL (nothing is sent). */
+/** The real juhe client's options for a twin: its key and openid. */
 export function sandboxJuheOptions(product: JuheProduct, mode: "encrypted" | "plain"): JuheOptions {
   return {
-    baseUrl: "https://juhe.sandbox",
+    baseUrl: SANDBOX_BASE_URL,
     product,
     key: SANDBOX_KEYS[product],
     openid: mode === "encrypted" ? SANDBOX_OPENID : null,

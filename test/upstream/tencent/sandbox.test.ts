@@ -1,18 +1,18 @@
 // The Tencent twin speaks FaceID PhoneVerification's protocol: it verifies the TC3 signature as
 // Tencent does, and answers the sandbox identities with Result/Isp, through the real client too.
 import { describe, expect, it } from "vitest";
-import type { Identity } from "../../src/identity/identity.ts";
-import { SANDBOX_PEOPLE } from "../../src/sandbox/identities.ts";
+import type { Identity } from "../../../src/identity/identity.ts";
+import { SANDBOX_PEOPLE } from "../../../src/sandbox/identities.ts";
+import { tencentQuery } from "../../../src/upstream/tencent/client.ts";
 import {
   SANDBOX_TENCENT_SECRET,
   sandboxTencentFetch,
   sandboxTencentFetcher,
   sandboxTencentOptions,
-} from "../../src/sandbox/tencent.ts";
-import { tencentQuery } from "../../src/upstream/tencent/client.ts";
-import { tencentHeaders } from "../../src/upstream/tencent/sign.ts";
-import { EXPECTED_JUHE_CODES } from "../support/juhe-expected.ts";
-import { mockUpstreams } from "../support/upstream-mock.ts";
+} from "../../../src/upstream/tencent/sandbox.ts";
+import { tencentHeaders } from "../../../src/upstream/tencent/sign.ts";
+import { EXPECTED_JUHE_CODES } from "../../support/juhe-expected.ts";
+import { mockUpstreams } from "../../support/upstream-mock.ts";
 
 const [zhang] = SANDBOX_PEOPLE;
 const byPhone = (phone: string) => SANDBOX_PEOPLE.find((p) => p.phone === phone)!;

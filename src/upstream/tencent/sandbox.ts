@@ -1,25 +1,28 @@
 // The Tencent sandbox twin (UPSTREAMS=sandbox): it speaks FaceID PhoneVerification's protocol
 // (docs/contract.md §5) so the real client, signing included, runs unchanged against it. It checks
 // the TC3-HMAC-SHA256 signature with the sandbox secret as Tencent does, and answers `Result`/`Isp`
-// from the same world as the juhe twins (./identities.ts through ./world.ts).
-
-import { ISP_NAMES } from "../upstream/carrier.ts";
-import { juheErrorRow } from "../upstream/juhe/codes.ts";
-import type { TencentOptions } from "../upstream/tencent/client.ts";
-import { PHONE_VERIFICATION, TENCENT_SERVICE } from "../upstream/tencent/client.ts";
-import { tc3Authorization } from "../upstream/tencent/sign.ts";
-import type { FailureCode } from "../wire/codes.ts";
-import { SANDBOX_ERROR_PHONE } from "./identities.ts";
-import { failLikeANetwork, networkOf, transportFailureOf, verdict } from "./world.ts";
+// from the same world as the juhe twins (src/sandbox/).
+import { SANDBOX_ERROR_PHONE } from "../../sandbox/identities.ts";
+import { failLikeANetwork, transportFailureOf, verdict } from "../../sandbox/world.ts";
+import type { FailureCode } from "../../wire/codes.ts";
+import { ISP_NAMES } from "../carrier.ts";
+import { juheErrorRow } from "../juhe/codes.ts";
+import { networkOf } from "../twin-network.ts";
+import type { TencentOptions } from "./client.ts";
+import { PHONE_VERIFICATION, TENCENT_SERVICE } from "./client.ts";
+import { tc3Authorization } from "./sign.ts";
 
 export const SANDBOX_TENCENT_SECRET = {
   secretId: "AKIDsandbox0123456789abcdef",
   secretKey: "sandbox-tencent-secret-key",
 } as const;
 
-/** The real Tencent client's options for the twin: its secret, any base URL (nothing is sent). */
+/** Any base URL: nothing is sent, the twin's fetcher answers. */
+export const SANDBOX_TENCENT_BASE_URL = "https://faceid.sandbox";
+
+/** The real Tencent client's options for the twin: its secret. */
 export function sandboxTencentOptions(): TencentOptions {
-  return { baseUrl: "https://faceid.sandbox", ...SANDBOX_TENCENT_SECRET };
+  return { baseUrl: SANDBOX_TENCENT_BASE_URL, ...SANDBOX_TENCENT_SECRET };
 }
 
 export const sandboxTencentFetcher: typeof fetch = (input, init) => sandboxTencentFetch(new Request(input, init));

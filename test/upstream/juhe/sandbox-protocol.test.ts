@@ -1,8 +1,8 @@
 // The juhe twins speak juhe's protocol (docs/contract.md §5): the answers a juhe client sees on the wire.
 import { describe, expect, it } from "vitest";
-import { SANDBOX_PEOPLE } from "../../src/sandbox/identities.ts";
-import { SANDBOX_KEYS, SANDBOX_OPENID, sandboxJuheFetch } from "../../src/sandbox/juhe.ts";
-import { encryptJuheField, juheFieldKey } from "../../src/upstream/juhe/crypto.ts";
+import { SANDBOX_PEOPLE } from "../../../src/sandbox/identities.ts";
+import { encryptJuheField, juheFieldKey } from "../../../src/upstream/juhe/crypto.ts";
+import { SANDBOX_KEYS, SANDBOX_OPENID, sandboxJuheFetch } from "../../../src/upstream/juhe/sandbox.ts";
 
 const [zhang] = SANDBOX_PEOPLE;
 const SANDBOX_KEY = SANDBOX_KEYS.telecom;

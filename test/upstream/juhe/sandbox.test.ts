@@ -1,14 +1,14 @@
 // The real juhe client against its sandbox twins, both products, in both modes: the answers of
 // the sandbox identities, and nothing goes to the network.
 import { describe, expect, it } from "vitest";
-import type { Identity } from "../../src/identity/identity.ts";
-import { SANDBOX_PEOPLE, SANDBOX_PRODUCT_FAULTS } from "../../src/sandbox/identities.ts";
-import { sandboxJuheFetcher, sandboxJuheOptions } from "../../src/sandbox/juhe.ts";
-import { JUHE_ERROR_TEXTS } from "../../src/sandbox/juhe-error-texts.ts";
-import { juheQuery } from "../../src/upstream/juhe/client.ts";
-import type { JuheProduct } from "../../src/upstream/juhe/codes.ts";
-import { EXPECTED_JUHE_CODES, TEST_BASE_URL } from "../support/juhe-expected.ts";
-import { mockJuhe } from "../support/juhe-mock.ts";
+import type { Identity } from "../../../src/identity/identity.ts";
+import { SANDBOX_PEOPLE, SANDBOX_PRODUCT_FAULTS } from "../../../src/sandbox/identities.ts";
+import { juheQuery } from "../../../src/upstream/juhe/client.ts";
+import type { JuheProduct } from "../../../src/upstream/juhe/codes.ts";
+import { JUHE_ERROR_TEXTS } from "../../../src/upstream/juhe/error-texts.ts";
+import { sandboxJuheFetcher, sandboxJuheOptions } from "../../../src/upstream/juhe/sandbox.ts";
+import { EXPECTED_JUHE_CODES, TEST_BASE_URL } from "../../support/juhe-expected.ts";
+import { mockJuhe } from "../../support/juhe-mock.ts";
 
 const [zhang, li] = SANDBOX_PEOPLE;
 const stranger = { name: "赵六", idCard: "440305197801017771" };
