@@ -1,6 +1,6 @@
 import { cloudflareTest } from "@cloudflare/vitest-plugin";
 import { configDefaults, defineConfig } from "vitest/config";
-import { VENDOR_SETTINGS } from "./src/platform/config.ts";
+import { VENDOR_SETTINGS } from "./src/config/config.ts";
 
 /** Every vendor's setting at its default (secrets empty), from the descriptors (src/upstream/vendors.ts). */
 const VENDOR_DEFAULTS = Object.fromEntries([...VENDOR_SETTINGS].map(([name, setting]) => [name, setting.fallback]));

@@ -6,7 +6,7 @@
 /// <reference types="node" />
 import { readFileSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { DEFAULT_UPSTREAMS } from "../src/platform/config.ts";
+import { DEFAULT_UPSTREAMS } from "../src/config/config.ts";
 import type { UpstreamDescriptor } from "../src/upstream/descriptor.ts";
 import { TRANSPORT_FAILURES, type TransportFailure } from "../src/upstream/transport.ts";
 import { type CodeRow, codeRow } from "../src/upstream/upstream.ts";

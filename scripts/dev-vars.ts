@@ -2,8 +2,8 @@
 // project root. Whichever runs first creates it; both read the same SERVICE_SECRET afterwards.
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { VENDOR_SETTINGS } from "../src/config/config.ts";
 import { randomBase64Url } from "../src/crypto/bytes.ts";
-import { VENDOR_SETTINGS } from "../src/platform/config.ts";
 import { CliError } from "./lib/errors.ts";
 import { ROOT } from "./lib/paths.ts";
 

@@ -2,7 +2,7 @@
 // writes it into wrangler.toml: `--placement edge|hostname:<host>|host:<host:port>|region:<cloud:region>`
 // and `--object-hint <hint>|none`. The default for the upstreams in mainland China is `edge` (no
 // [placement] table) and no hint: the geographic model's evidence is in docs/benchmark.md.
-import { LOCATION_HINTS } from "../../src/platform/config.ts";
+import { LOCATION_HINTS } from "../../src/config/config.ts";
 import { CliError } from "./errors.ts";
 
 /** The Worker's placement: at the caller's edge, or one of wrangler's `[placement]` keys. */

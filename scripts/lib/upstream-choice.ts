@@ -2,7 +2,7 @@
 // for, written into wrangler.toml [vars] UPSTREAMS, and which networks that list answers. A list
 // that leaves a network out is refused unless the operator says so (--partial-coverage): its
 // numbers would get 310 (issue 20 item 6).
-import { DEFAULT_UPSTREAMS, parseUpstreams, type UpstreamEntry, vendorNamed } from "../../src/platform/config.ts";
+import { DEFAULT_UPSTREAMS, parseUpstreams, type UpstreamEntry, vendorNamed } from "../../src/config/config.ts";
 import { VENDORS } from "../../src/upstream/vendors.ts";
 import type { Carrier } from "../../src/wire/carrier.ts";
 import { CliError } from "./errors.ts";

@@ -2,8 +2,8 @@
 // reservations, duplicate window, limits' counters (limits.ts) and ledger. Every method runs its
 // SQL synchronously, so each call is atomic: two edges asking at once are served one after the other.
 import { DurableObject } from "cloudflare:workers";
+import { readConfig } from "../config/config.ts";
 import type { StoredResult } from "../duplicates/stored-result.ts";
-import { readConfig } from "../platform/config.ts";
 import { logEvent } from "../platform/log.ts";
 import { chinaDay } from "../platform/time.ts";
 import type { ErrorCode } from "../wire/codes.ts";

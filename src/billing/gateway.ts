@@ -2,8 +2,8 @@
 // know for a few seconds without asking again: the balance (the 104 check at the token check) and
 // whether the token has spent its decryption-failure budget (docs/contract.md §2). Values only.
 import { type AccountRecord, SERVICE } from "../accounts/record.ts";
+import { readConfig } from "../config/config.ts";
 import { BoundedCache } from "../platform/bounded-cache.ts";
-import { readConfig } from "../platform/config.ts";
 import type { Opening } from "./types.ts";
 
 /** OBJECT_LOCATION_HINT, parsed once per isolate: it only places objects not yet created (docs/benchmark.md "Placement"). */

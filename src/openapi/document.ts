@@ -2,7 +2,7 @@
 // (request/params.ts, envelope.ts) and from the one code table (codes.ts): nothing here restates a
 // shape or a code by hand. Built on the first request for it and kept for the isolate's life.
 import * as z from "zod/mini";
-import type { health } from "../platform/health.ts";
+import type { health } from "../config/health.ts";
 import { BODY_DEADLINE_MS, MAX_BODY_BYTES } from "../verify-mobile/request/body.ts";
 import { REQUEST_ID_HEADER, RequestFields, RequestId } from "../verify-mobile/request/params.ts";
 import { ERROR_CODES, type ErrorCode, RETURN_CODES, type ReturnCode } from "../wire/codes.ts";

@@ -1,6 +1,6 @@
 // What one vendor declares about itself (docs/upstreams.md, "How to add a vendor"): its UPSTREAMS
 // name, the networks it answers for, its settings and secrets with their defaults, how its client
-// is built and its offline twin. The configuration (src/platform/config.ts), the upstream chain
+// is built and its offline twin. The configuration (src/config/config.ts), the upstream chain
 // (src/verify-mobile/upstreams.ts), `.dev.vars`, the tests' bindings and the docs are derived from
 // the list in ./vendors.ts.
 import * as z from "zod/mini";

@@ -1,8 +1,8 @@
 // What the request path shares: one read-only context built once per request, and the facts each
 // step returns beside its outcome. Nothing here is written after it is made.
 import type { Account } from "../accounts/lookup.ts";
+import type { Config } from "../config/config.ts";
 import type { Background } from "../platform/background.ts";
-import type { Config } from "../platform/config.ts";
 import { logEvent } from "../platform/log.ts";
 import type { UpstreamCall } from "../upstream/router.ts";
 import type { Verified } from "../wire/envelope.ts";

@@ -10,10 +10,10 @@
 import { type Found, lookupAccount, sameAccount } from "../accounts/lookup.ts";
 import { SERVICE } from "../accounts/record.ts";
 import { accountObject, isBlocked, knownBalance } from "../billing/gateway.ts";
+import { readConfig } from "../config/config.ts";
 import { answerDuplicate, answerRetry } from "../duplicates/policy.ts";
 import { recentDuplicate } from "../duplicates/store.ts";
 import type { Background } from "../platform/background.ts";
-import { readConfig } from "../platform/config.ts";
 import { logEvent } from "../platform/log.ts";
 import { fail, ok } from "../wire/outcome.ts";
 import { checkState, identityKeys, readIdentity } from "./account-steps.ts";

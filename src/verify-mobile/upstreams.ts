@@ -1,7 +1,7 @@
 // The upstreams a request may ask, in UPSTREAMS order, built once per parsed configuration from the
 // vendors' descriptors (src/upstream/vendors.ts, docs/contract.md §5). The sandbox is every vendor's
 // real client handed its twin as the fetcher: no client knows about the sandbox.
-import { type Config, vendorNamed } from "../platform/config.ts";
+import { type Config, vendorNamed } from "../config/config.ts";
 import type { BreakerListener } from "../upstream/breaker.ts";
 import type { UpstreamDescriptor, Values } from "../upstream/descriptor.ts";
 import type { RouteOptions } from "../upstream/router.ts";

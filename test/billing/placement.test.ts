@@ -4,7 +4,7 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { accountObject } from "../../src/billing/gateway.ts";
-import { readConfig } from "../../src/platform/config.ts";
+import { readConfig } from "../../src/config/config.ts";
 
 /** The options each `get` was asked with, on a namespace that still makes real stubs. */
 function recording(vars: Record<string, string>) {

@@ -21,7 +21,7 @@ import {
 } from "../../scripts/lib/wrangler-config.ts";
 import type { WranglerResult } from "../../scripts/lib/wrangler-run.ts";
 import { setup } from "../../scripts/setup.ts";
-import { parseUpstreams, VENDOR_SETTINGS } from "../../src/platform/config.ts";
+import { parseUpstreams, VENDOR_SETTINGS } from "../../src/config/config.ts";
 
 const run = promisify(execFile);
 const ACCOUNTS_ID = "a1b2c3d4e5f60718293a4b5c6d7e8f90";

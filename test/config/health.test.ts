@@ -1,6 +1,6 @@
 import { env, exports } from "cloudflare:workers";
 import { describe, expect, it, onTestFinished, vi } from "vitest";
-import { health } from "../../src/platform/health.ts";
+import { health } from "../../src/config/health.ts";
 
 describe("/healthz", () => {
   it("says the sandbox answers when UPSTREAMS chooses it", async () => {

@@ -1,10 +1,10 @@
 // The Worker's settings (docs/contract.md §9), parsed once per isolate with zod. Bindings are typed
 // by the generated worker-configuration.d.ts (`npm run types`); this file gives the strings meaning.
 import * as z from "zod/mini";
+import { logEvent } from "../platform/log.ts";
 import type { Setting, UpstreamDescriptor, Values } from "../upstream/descriptor.ts";
 import { VENDORS, type VendorName } from "../upstream/vendors.ts";
 import { CARRIERS, type Carrier } from "../wire/carrier.ts";
-import { logEvent } from "./log.ts";
 
 // Every vendor's settings come from its descriptor (src/upstream/vendors.ts): this file knows
 // none of them by name.
