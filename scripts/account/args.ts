@@ -11,6 +11,7 @@ import {
   STATUSES,
   TOKEN_SHAPE,
 } from "../../src/accounts/record.ts";
+import type { Cipher } from "../../src/crypto/cipher.ts";
 import type { KvTarget } from "../lib/accounts-kv.ts";
 import { usageError } from "../lib/errors.ts";
 
@@ -106,6 +107,9 @@ export type Settings = {
   rateLimit?: number | null;
   subjectBudget?: number;
   diagnostics?: boolean;
+  cipher?: Cipher;
+  requireSign?: boolean;
+  allowIps?: string[] | null;
 };
 
 export type Command =
