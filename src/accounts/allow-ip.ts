@@ -1,6 +1,10 @@
 // Per-account IP allowlists (docs/contract.md §4): the caller's address as Cloudflare reports it in
 // CF-Connecting-IP, matched against the account's CIDRs. Pure: parsing and matching only.
 
+export const CLIENT_IP_HEADER = "CF-Connecting-IP";
+/** The refusal's errorReason (305): never which addresses are allowed. */
+export const IP_NOT_ALLOWED = "请求来源IP不在本账户允许的范围内：请从已登记的服务器调用，或联系运营方";
+
 /** How many networks one account may list. */
 export const MAX_ALLOWED_NETWORKS = 64;
 

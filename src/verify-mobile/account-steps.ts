@@ -14,14 +14,13 @@ import {
   rememberBalance,
   rememberBlocked,
 } from "../billing/gateway.ts";
-import { decryptLogon, TOO_MANY_FAILURES_REASON } from "../crypto/logon.ts";
+import { TOO_MANY_FAILURES_REASON } from "../crypto/logon.ts";
 import { duplicateKey, fingerprint, requestKey, type Subjects, subjectKeys } from "../duplicates/fingerprint.ts";
 import type { Identity } from "../identity/identity.ts";
-import { parseLogonFields } from "../identity/logon-fields.ts";
+import { openLogon } from "../logon/open.ts";
 import { chinaDay } from "../platform/time.ts";
 import { type Failure, fail, type Outcome } from "../wire/outcome.ts";
 import type { RequestContext } from "./context.ts";
-import type { Params } from "./request/params.ts";
 
 /**
  * A refusal after the token check: 104 comes before it (docs/contract.md §4). When this isolate
@@ -47,14 +46,14 @@ export async function checkState(ctx: RequestContext, record: AccountRecord): Pr
 /**
  * The logon opened into an identity, inside the decryption-failure budget (docs/contract.md §2):
  * a token past its budget is refused without decrypting; every 307 is counted by the account's
- * object, across isolates, which also says the balance.
+ * object, across isolates, which also says the balance (openLogon says which refusals count).
  */
 export async function readIdentity(ctx: RequestContext, account: Account): Promise<Outcome<Identity>> {
   const { record } = account;
   if (isBlocked(record.tokenHash, ctx.now)) return refuse(ctx, record, fail("307", TOO_MANY_FAILURES_REASON));
-  const identity = await openLogon(account, ctx.params, ctx.now);
+  const { outcome: identity, counted } = await openLogon(account, ctx.params, ctx.now);
   if (identity.ok) return identity;
-  if (identity.code !== "307") return refuse(ctx, record, identity);
+  if (!counted) return refuse(ctx, record, identity);
   const verdict = await accountObject(ctx.env, record.id).decryptionFailed({
     service: SERVICE,
     opening: openingOf(record, SERVICE),
@@ -64,13 +63,6 @@ export async function readIdentity(ctx: RequestContext, account: Account): Promi
   rememberBalance(record.id, verdict.balanceFen, ctx.now);
   if (verdict.blockedUntil !== null) rememberBlocked(record.tokenHash, verdict.blockedUntil, ctx.now);
   return refuse(ctx, record, verdict.overBudget ? fail("307", TOO_MANY_FAILURES_REASON) : identity, verdict.balanceFen);
-}
-
-/** Decryption, then the logon's fields (docs/contract.md §1, §2): the one call from ciphertext to identity. */
-async function openLogon(account: Account, params: Params, now: number): Promise<Outcome<Identity>> {
-  const { logonKey, record } = account;
-  const decrypted = await decryptLogon(logonKey, params.iv, params.logon, params.logonText, record.diagnostics);
-  return decrypted.ok ? parseLogonFields(decrypted.value, new Date(now)) : decrypted;
 }
 
 /** HMACs of the identity under the service secret: never the plain values (docs/contract.md §6, §8). */

@@ -17,6 +17,8 @@ export type RequestContext = {
   readonly params: Params;
   readonly orderNo: string;
   readonly now: number;
+  /** The caller's address as Cloudflare saw it (CF-Connecting-IP), for an account's IP allowlist. */
+  readonly clientIp: string | null;
 };
 
 /**

@@ -1,5 +1,5 @@
 // The verifyMobile pipeline, in the contract's check order (docs/contract.md §4): parameters →
-// token → account state → decrypt → logon fields → duplicate → rate limit → per-person budget →
+// token → IP allowlist → account state → decrypt → logon fields → duplicate → rate limit → per-person budget →
 // quota → upstream. Each step returns its outcome and the facts it learnt; the first failure is
 // the answer.
 //
@@ -7,6 +7,7 @@
 // the object's `begin`, which answers every check from the duplicate step on; on a cold isolate one
 // KV read before it. Refusals on the way may pay one more (104 comes first: when this isolate does
 // not know the balance, a refusal asks the object before answering).
+import { CLIENT_IP_HEADER, IP_NOT_ALLOWED, ipAllowed } from "../accounts/allow-ip.ts";
 import { type Found, lookupAccount, sameAccount } from "../accounts/lookup.ts";
 import { knownBalance } from "../billing/gateway.ts";
 import { answerDuplicate, answerRetry } from "../duplicates/policy.ts";
@@ -34,7 +35,8 @@ export async function run(
   if (!fields.ok) return answer(fields);
   const params = parseParams(fields.value, request.headers.get(REQUEST_ID_HEADER));
   if (!params.ok) return answer(params);
-  const ctx: RequestContext = { env, background, config: config.config, params: params.value, orderNo, now };
+  const clientIp = request.headers.get(CLIENT_IP_HEADER);
+  const ctx: RequestContext = { env, background, config: config.config, params: params.value, orderNo, now, clientIp };
 
   const found = await lookupAccount(env.ACCOUNTS, ctx.config.SERVICE_SECRET, ctx.params.token, now);
   if (!found.ok) return answer(found);
@@ -69,6 +71,7 @@ async function verifyAs(ctx: RequestContext, view: AccountView): Promise<Answer 
   const { account } = view;
   const { record } = account;
   const learnt = { accountId: record.id };
+  if (!ipAllowed(record.allowIps, ctx.clientIp)) return answer(fail("305", IP_NOT_ALLOWED), learnt);
 
   const state = await checkState(ctx, record);
   if (!state.ok) return answer(state, learnt);
