@@ -109,21 +109,6 @@ function credentialSettings(current: AccountRecord | null, settings: Settings) {
   };
 }
 
-export async function withNewToken(current: AccountRecord, now: Date, token = newToken()) {
-  const record = checked({ ...current, tokenHash: await sha256Hex(token), updatedAt: now.toISOString() });
-  return { record, token };
-}
-
-export async function withNewLogonKey(current: AccountRecord, secret: string, keyLength: KeyLength, now: Date) {
-  const logonKey = newLogonKey(keyLength);
-  const record = checked({
-    ...current,
-    sealedLogonKey: await seal(secret, current.id, logonKey),
-    updatedAt: now.toISOString(),
-  });
-  return { record, logonKey };
-}
-
 /** Everything about the account but its secrets, in the order people read it. */
 export function summary(record: AccountRecord) {
   return {

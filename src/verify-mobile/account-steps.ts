@@ -3,7 +3,7 @@
 // keys. Each takes the request context and returns its outcome; a refusal has already had the
 // contract's "104 first" applied (refuse).
 import { checkAccount } from "../accounts/check.ts";
-import type { Account } from "../accounts/lookup.ts";
+import type { Account, Credential } from "../accounts/lookup.ts";
 import { type AccountRecord, SERVICE } from "../accounts/record.ts";
 import {
   accountObject,
@@ -19,7 +19,7 @@ import { duplicateKey, fingerprint, requestKey, type Subjects, subjectKeys } fro
 import type { Identity } from "../identity/identity.ts";
 import { openLogon } from "../logon/open.ts";
 import { chinaDay } from "../platform/time.ts";
-import { type Failure, fail, type Outcome } from "../wire/outcome.ts";
+import { type Failure, fail, type Outcome, ok } from "../wire/outcome.ts";
 import type { RequestContext } from "./context.ts";
 
 /**
@@ -48,11 +48,14 @@ export async function checkState(ctx: RequestContext, record: AccountRecord): Pr
  * a token past its budget is refused without decrypting; every 307 is counted by the account's
  * object, across isolates, which also says the balance (openLogon says which refusals count).
  */
-export async function readIdentity(ctx: RequestContext, account: Account): Promise<Outcome<Identity>> {
+export async function readIdentity(
+  ctx: RequestContext,
+  account: Account,
+): Promise<Outcome<{ identity: Identity; key: Credential }>> {
   const { record } = account;
   if (isBlocked(record.tokenHash, ctx.now)) return refuse(ctx, record, fail("307", TOO_MANY_FAILURES_REASON));
-  const { outcome: identity, counted } = await openLogon(account, ctx.params, ctx.now);
-  if (identity.ok) return identity;
+  const { outcome: identity, counted, key } = await openLogon(account, ctx.params, ctx.now);
+  if (identity.ok) return ok({ identity: identity.value, key: key ?? "current" });
   if (!counted) return refuse(ctx, record, identity);
   const verdict = await accountObject(ctx.env, record.id).decryptionFailed({
     service: SERVICE,
@@ -64,6 +67,10 @@ export async function readIdentity(ctx: RequestContext, account: Account): Promi
   if (verdict.blockedUntil !== null) rememberBlocked(record.tokenHash, verdict.blockedUntil, ctx.now);
   return refuse(ctx, record, verdict.overBudget ? fail("307", TOO_MANY_FAILURES_REASON) : identity, verdict.balanceFen);
 }
+
+/** The rotated credentials a request used during their grace, for the log line and the ledger (docs/contract.md §9). */
+export const previousCredential = (token: Credential, key: Credential) =>
+  [token === "previous" ? "token" : null, key === "previous" ? "key" : null].filter(Boolean).join(",") || null;
 
 /** HMACs of the identity under the service secret: never the plain values (docs/contract.md §6, §8). */
 export type IdentityKeys = {

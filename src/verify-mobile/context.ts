@@ -42,6 +42,8 @@ export type Facts = {
   readonly retryAfterSeconds: number | null;
   /** The answer is about an earlier request: a repeat, a retry, or one still in flight (the ledger's flag). */
   readonly duplicate: boolean;
+  /** "token", "key" or "token,key": the rotated credentials this request used during their grace (docs/contract.md §9). */
+  readonly previousCredential: string | null;
 };
 
 /** A request's outcome and what was learnt on the way to it. */
@@ -54,6 +56,7 @@ const NO_FACTS: Facts = {
   recordedByObject: false,
   retryAfterSeconds: null,
   duplicate: false,
+  previousCredential: null,
 };
 
 export const answer = (outcome: Outcome<Verified>, facts: Partial<Facts> = {}): Answer => ({

@@ -15,7 +15,7 @@ import { recentDuplicate } from "../duplicates/store.ts";
 import type { Background } from "../platform/background.ts";
 import { readConfig } from "../platform/config.ts";
 import { fail, ok } from "../wire/outcome.ts";
-import { checkState, identityKeys, readIdentity } from "./account-steps.ts";
+import { checkState, identityKeys, previousCredential, readIdentity } from "./account-steps.ts";
 import { billableCall, type Shared } from "./billable-call.ts";
 import { type AccountView, type Answer, answer, type RequestContext, unhandled } from "./context.ts";
 import { readFields } from "./request/body.ts";
@@ -70,16 +70,17 @@ async function underRecord(ctx: RequestContext, found: Found): Promise<Answer> {
 async function verifyAs(ctx: RequestContext, view: AccountView): Promise<Answer | "stale"> {
   const { account } = view;
   const { record } = account;
-  const learnt = { accountId: record.id };
+  const learnt = { accountId: record.id, previousCredential: previousCredential(account.token, "current") };
   if (!ipAllowed(record.allowIps, ctx.clientIp)) return answer(fail("305", IP_NOT_ALLOWED), learnt);
 
   const state = await checkState(ctx, record);
   if (!state.ok) return answer(state, learnt);
-  const identity = await readIdentity(ctx, account);
-  if (!identity.ok) return answer(identity, learnt);
+  const opened = await readIdentity(ctx, account);
+  if (!opened.ok) return answer(opened, learnt);
 
-  const keys = await identityKeys(ctx, record, identity.value);
-  const known = { ...learnt, fingerprint: keys.fingerprint };
+  const keys = await identityKeys(ctx, record, opened.value.identity);
+  const used = previousCredential(account.token, opened.value.key);
+  const known = { ...learnt, fingerprint: keys.fingerprint, previousCredential: used };
   // This isolate's own copy of the duplicate cache answers without a round trip, once it knows
   // the balance is above 0; a requestId is for the account's object to answer (docs/contract.md §6).
   const balanceKnown = knownBalance(record.id, ctx.now) !== undefined;
@@ -95,7 +96,7 @@ function answerShared(
   ctx: RequestContext,
   view: AccountView,
   shared: Exclude<Shared, { kind: "stale" }>,
-  known: { accountId: string; fingerprint: string },
+  known: { accountId: string; fingerprint: string; previousCredential: string | null },
 ): Answer {
   switch (shared.kind) {
     case "refused":
