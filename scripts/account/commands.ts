@@ -155,10 +155,16 @@ export async function execute(command: KvCommand, kv: KvStore, now = new Date())
     }
     case "disable": {
       const before = await load(kv, target, command.id);
-      const record = applySettings(before, { status: "offline" }, now);
-      // Offline first (103 from then on), then the token entry goes (105 from then on).
+      // A rotation's grace ends with the account: no previous token or key outlives it.
+      const record = {
+        ...applySettings(before, { status: "offline" }, now),
+        previousToken: null,
+        previousLogonKey: null,
+      };
+      // Offline first (103 from then on), then the token entries go (105 from then on).
       await kv.put(accountKey(record.id), JSON.stringify(record));
       await kv.delete(tokenKey(before.tokenHash));
+      if (before.previousToken) await kv.delete(tokenKey(before.previousToken.tokenHash));
       return { ...summary(record), tokenLive: false };
     }
   }

@@ -119,6 +119,13 @@ describe("local verbs on wrangler dev's state", () => {
       "2026-12-08T08:00:00.000Z",
       [`put token:${newHash}`, `put account:${created.accountId}`, `put token:${oldHash} expiring ${until}`],
     ]);
+    // Disabling ends the grace too: both entries go, the record keeps no previous token.
+    await execute({ verb: "disable", target, id: created.accountId }, kv, now);
+    expect([
+      await kv.get(tokenKey(oldHash)),
+      await kv.get(tokenKey(newHash)),
+      JSON.parse((await kv.get(accountKey(created.accountId)))!).previousToken,
+    ]).toEqual([null, null, null]);
   });
 
   it("refuses to switch an account with a 32-character key to sm4-cbc, changing nothing", async () => {
