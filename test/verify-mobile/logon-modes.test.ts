@@ -94,6 +94,15 @@ describe("the account's cipher and sign (issue 17 items 1 and 6)", () => {
     expect((await sendForm({ ...body, requestId: "order-2" })).envelope).toEqual(decryptionFailed());
   });
 
+  it("a wrong sign counts toward the failure budget: the 21st is the budget's 307", async () => {
+    const account = await createAccount({ requireSign: true });
+    const body = await callerBody(account, identity);
+    const forged = { ...body, sign: "0".repeat(64) };
+    const answers: Envelope[] = [];
+    for (let i = 0; i <= BUDGET; i++) answers.push((await sendForm(forged)).envelope);
+    expect(answers).toEqual([...Array(BUDGET).fill(decryptionFailed()), decryptionFailed(TOO_MANY)]);
+  });
+
   it("a sm4-cbc account refuses a logon encrypted with AES: the fixed 307", async () => {
     const account = await createAccount({ cipher: "sm4-cbc" });
     const aes = await callerBody({ ...account, record: { ...account.record, cipher: "aes-cbc" } }, identity);
