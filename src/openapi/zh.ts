@@ -23,9 +23,11 @@ logon 里的字段：
 /** What each request field means (the body parameters of params.ts). */
 const FIELDS = {
   token: "账户的 API 令牌（vmt_ 加 32 个 base64url 字符）；令牌不存在或格式不对返回 105。",
-  iv: "每次请求自选的 16 个字符（ASCII：其 UTF-8 字节恰为 16 个，即 AES-CBC 的 IV）。",
-  logon: "logon JSON 经 AES-CBC/PKCS#7 加密后的密文的 base64（标准或 URL 安全，可省略填充，忽略空白，空格按 + 读）。",
+  iv: "每次请求自选的字符串：其 UTF-8 字节即 IV，aes-cbc、sm4-cbc 账户恰为 16 个字节，aes-gcm 账户恰为 12 个（GCM 的 nonce，同一密钥下不得重复）。",
+  logon:
+    "logon JSON 加密后的 base64（标准或 URL 安全，可省略填充，忽略空白，空格按 + 读）：aes-cbc 与 sm4-cbc 为 PKCS#7 密文，aes-gcm 为密文后接 16 字节认证标签。",
   requestId: `可选：1–64 个可打印 ASCII 字符，为本次请求命名，用于幂等重试（24 小时内重发得到原来的 200 结果，不再计费）。也可用 ${REQUEST_ID_HEADER} 请求头发送；两者都给且不同返回 306。`,
+  sign: "要求签名的账户必填：HMAC（aes 账户 SHA-256，sm4-cbc 账户 SM3）对 token|iv|logon|requestId 的 64 位小写十六进制签名，密钥由 logonKey 派生；缺少或格式不对返回 306，不对返回 307。",
 } as const satisfies Record<keyof typeof RequestFields.shape, string>;
 
 /** What each field of the response body means (envelope.ts), `info.` fields included. */

@@ -17,6 +17,8 @@ export type RequestContext = {
   readonly params: Params;
   readonly orderNo: string;
   readonly now: number;
+  /** The caller's address as Cloudflare saw it (CF-Connecting-IP), for an account's IP allowlist. */
+  readonly clientIp: string | null;
 };
 
 /**
@@ -38,6 +40,8 @@ export type Facts = {
   readonly recordedByObject: boolean;
   /** The answer is about an earlier request: a repeat, a retry, or one still in flight (the ledger's flag). */
   readonly duplicate: boolean;
+  /** "token", "key" or "token,key": the rotated credentials this request used during their grace (docs/contract.md §9). */
+  readonly previousCredential: string | null;
 };
 
 /** A request's outcome and what was learnt on the way to it. */
@@ -49,6 +53,7 @@ const NO_FACTS: Facts = {
   upstream: null,
   recordedByObject: false,
   duplicate: false,
+  previousCredential: null,
 };
 
 export const answer = (outcome: Outcome<Verified>, facts: Partial<Facts> = {}): Answer => ({

@@ -41,6 +41,7 @@ async function handle(request: Request, env: Env, ctx: Background): Promise<Resp
     totalMs: Date.now() - started,
     duplicate: envelope.info?.duplicate ?? facts.duplicate,
     billable: envelope.info?.billable ?? false,
+    previousCredential: facts.previousCredential,
   };
   logRequest(entry);
   writeMetrics(env.METRICS, entry);
