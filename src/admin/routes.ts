@@ -3,6 +3,7 @@
 // the routes do not exist, and the verification API is not affected either way.
 import { type Context, Hono } from "hono";
 import { bearerAuth } from "hono/bearer-auth";
+import { bodyLimit } from "hono/body-limit";
 import * as z from "zod/mini";
 import { AccountRecord, accountKey, SERVICE } from "../accounts/record.ts";
 import { accountObject, openingOf, rememberBalance } from "../billing/gateway.ts";
@@ -15,6 +16,9 @@ import { LEDGER_COLUMNS, USAGE_COLUMNS } from "./columns.ts";
 import { toCsv } from "./csv.ts";
 
 type Ctx = Context<{ Bindings: Env }>;
+
+/** The largest body an admin route reads (docs/contract.md §10): its bodies are a few fields. */
+export const ADMIN_BODY_LIMIT = 16 * 1024;
 
 /** The longest from..to an export answers (docs/contract.md §8): a year, leap day included. */
 const MAX_RANGE_DAYS = 366;
@@ -58,6 +62,16 @@ admin.use("*", async (c, next) => {
   return auth(c, next);
 });
 
+// After the token check: a caller without it learns nothing, not even the cap. Streams are
+// counted as they arrive, so a body without a Content-Length is cut off at the cap too.
+admin.use(
+  "*",
+  bodyLimit({
+    maxSize: ADMIN_BODY_LIMIT,
+    onError: (c) => c.json({ error: `the body is over the admin API's ${ADMIN_BODY_LIMIT / 1024} KiB` }, 413),
+  }),
+);
+
 admin.get("/accounts/:id", async (c) => {
   const record = await findRecord(c);
   if (!record) return c.json({ error: "no such account" }, 404);
@@ -81,7 +95,8 @@ admin.post("/accounts/:id/credit", async (c) => {
       400,
     );
   const { service, balanceFen, count, start } = body.data;
-  if (!record.services[service]) return c.json({ error: `the account has no service ${service}` }, 400);
+  // An own key only: "__proto__", "constructor" or "toString" name no service of any account.
+  if (!Object.hasOwn(record.services, service)) return c.json({ error: `the account has no service ${service}` }, 400);
   const now = Date.now();
   const credited = await accountObject(c.env, record.id).credit({
     service,
