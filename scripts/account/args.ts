@@ -5,6 +5,7 @@ import { type ParseArgsOptionsConfig, parseArgs } from "node:util";
 import { z } from "zod";
 import {
   ACCOUNT_ID,
+  ALERT_THRESHOLD_MAX,
   DEDUP_TTL_MAX,
   DEDUP_TTL_MIN,
   DUPLICATE_POLICIES,
@@ -28,6 +29,17 @@ const wholeNumber = (flag: string, min: number, max = Number.MAX_SAFE_INTEGER) =
 const orNone = <T extends z.ZodType>(schema: T) => z.union([z.literal("none").transform(() => null), schema]);
 const oneOf = <T extends readonly [string, ...string[]]>(flag: string, values: T) =>
   z.enum(values, `--${flag} must be one of ${values.join(", ")}`);
+/** An alert threshold or `none`, each refusal naming the flag (a plain union would say "Invalid input"). */
+const thresholdOrNone = (flag: string) => {
+  const number = wholeNumber(flag, 0, ALERT_THRESHOLD_MAX);
+  return z.string().transform((text, ctx): number | null => {
+    if (text === "none") return null;
+    const parsed = number.safeParse(text);
+    if (parsed.success) return parsed.data;
+    for (const issue of parsed.error.issues) ctx.addIssue({ code: "custom", message: issue.message });
+    return z.NEVER;
+  });
+};
 const day = (flag: string) => z.iso.date(`--${flag} must be a real date YYYY-MM-DD`);
 const SERVICE_NAME = /^[A-Za-z][A-Za-z0-9_.-]{0,63}$/;
 
@@ -71,6 +83,8 @@ const VALUES = z
     to: day("to"),
     format: z.enum(["json", "csv"], "--format must be json or csv"),
     limit: wholeNumber("limit", 1, 10_000),
+    "alert-balance": thresholdOrNone("alert-balance"),
+    "alert-quota": thresholdOrNone("alert-quota"),
   })
   .partial();
 
@@ -106,6 +120,8 @@ export type Settings = {
   rateLimit?: number | null;
   subjectBudget?: number;
   diagnostics?: boolean;
+  alertBalanceFen?: number | null;
+  alertQuota?: number | null;
 };
 
 export type Command =
@@ -160,6 +176,8 @@ const SHOWN: Record<Exclude<Flag, "local" | "remote" | "persist-to" | "diagnosti
   to: "YYYY-MM-DD",
   format: "json|csv",
   limit: "N",
+  "alert-balance": "FEN|none",
+  "alert-quota": "N|none",
 };
 
 /** Settings update may change; quota and balance belong to the account's object once it exists. */
@@ -173,6 +191,8 @@ const SETTINGS = [
   "rate-limit",
   "subject-budget",
   "diagnostics",
+  "alert-balance",
+  "alert-quota",
 ] as const;
 
 type Spec = { required: readonly Flag[]; optional: readonly Flag[]; about: string };
@@ -380,6 +400,8 @@ function settingsOf(values: Values): Settings {
     rateLimit: values["rate-limit"],
     subjectBudget: values["subject-budget"],
     diagnostics: values.diagnostics,
+    alertBalanceFen: values["alert-balance"],
+    alertQuota: values["alert-quota"],
   };
   // Absent flags leave no key: update changes only what was given.
   const settings = Object.fromEntries(Object.entries(all).filter(([, v]) => v !== undefined)) as Settings;

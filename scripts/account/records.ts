@@ -69,6 +69,8 @@ export async function buildAccount(opts: {
     rateLimit: settings.rateLimit !== undefined ? settings.rateLimit : RATE_LIMIT_DEFAULT,
     subjectBudget: settings.subjectBudget ?? SUBJECT_BUDGET_DEFAULT,
     diagnostics: settings.diagnostics ?? false,
+    alertBalanceFen: settings.alertBalanceFen ?? null,
+    alertQuota: settings.alertQuota ?? null,
     tokenHash: await sha256Hex(token),
     sealedLogonKey: await seal(opts.secret, id, logonKey),
     createdAt: at,
@@ -91,6 +93,8 @@ export function applySettings(current: AccountRecord, settings: Settings, now: D
     rateLimit: defined(settings.rateLimit, current.rateLimit),
     subjectBudget: defined(settings.subjectBudget, current.subjectBudget),
     diagnostics: defined(settings.diagnostics, current.diagnostics),
+    alertBalanceFen: defined(settings.alertBalanceFen, current.alertBalanceFen),
+    alertQuota: defined(settings.alertQuota, current.alertQuota),
     updatedAt: now.toISOString(),
   });
 }
@@ -125,6 +129,8 @@ export function summary(record: AccountRecord) {
     rateLimit: record.rateLimit,
     subjectBudget: record.subjectBudget,
     diagnostics: record.diagnostics,
+    alertBalanceFen: record.alertBalanceFen,
+    alertQuota: record.alertQuota,
     createdAt: record.createdAt,
     updatedAt: record.updatedAt,
   };

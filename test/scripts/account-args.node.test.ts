@@ -19,6 +19,40 @@ function usage(argv: string[]): string {
   throw new Error(`expected a usage error for ${argv.join(" ")}`);
 }
 
+describe("account alert thresholds", () => {
+  it("sets and clears --alert-balance and --alert-quota on update", () => {
+    expect([
+      parseCommand(["update", ...LOCAL, ...ID, "--alert-balance", "5000", "--alert-quota", "0"]),
+      parseCommand(["update", ...LOCAL, ...ID, "--alert-balance", "none"]),
+    ]).toEqual([
+      {
+        verb: "update",
+        target: { mode: "local", persistTo: null },
+        id: "acc_0123456789abcdef",
+        settings: { alertBalanceFen: 5000, alertQuota: 0 },
+      },
+      {
+        verb: "update",
+        target: { mode: "local", persistTo: null },
+        id: "acc_0123456789abcdef",
+        settings: { alertBalanceFen: null },
+      },
+    ]);
+  });
+
+  it("refuses a threshold out of range, naming the flag", () => {
+    expect([
+      usage(["update", ...LOCAL, ...ID, "--alert-balance", "-1"]),
+      usage(["create", ...LOCAL, "--name", "A", "--alert-quota", "1000000000001"]),
+      usage(["update", ...LOCAL, ...ID, "--alert-quota", "ten"]),
+    ]).toEqual([
+      "--alert-balance must be at least 0",
+      "--alert-quota must be at most 1000000000000",
+      "--alert-quota must be a whole number",
+    ]);
+  });
+});
+
 describe("account command line", () => {
   it("parses create with defaults and --flag=value", () => {
     expect(parseCommand(["create", "--local", "--persist-to=/tmp/x", "--name", "Foo"])).toEqual({
@@ -280,7 +314,7 @@ describe("account usage text", () => {
         }
       }
     }
-    expect({ tried, refused }).toEqual({ tried: 64, refused: [] });
+    expect({ tried, refused }).toEqual({ tried: 72, refused: [] });
   });
 
   it("does not offer update what update refuses", () => {
