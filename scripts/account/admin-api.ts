@@ -22,13 +22,16 @@ const Page = z.object({
 });
 type Report = Omit<z.output<typeof Page>, "next">;
 
-type Api = {
+export type Api = {
   origin: string;
   local: boolean;
   call(path: string, init?: { method: "POST"; body: string }): Promise<Response>;
 };
 
-function api(command: AdminCommand, fetcher: typeof fetch): Api {
+export function api(
+  command: { readonly verb: string; readonly target: AdminCommand["target"]; readonly url: string | null },
+  fetcher: typeof fetch,
+): Api {
   const local = command.target.mode === "local";
   let base: string;
   let token: string;
@@ -67,7 +70,7 @@ function api(command: AdminCommand, fetcher: typeof fetch): Api {
 }
 
 /** The body of a successful answer; the Worker's complaint otherwise. */
-async function text(api: Api, response: Response): Promise<string> {
+export async function text(api: Api, response: Response): Promise<string> {
   if (response.status === 401) {
     throw new CliError(
       `the Worker at ${api.origin} refused ADMIN_TOKEN${api.local ? " (restart npm run dev after changing .dev.vars)" : ""}`,
@@ -82,7 +85,7 @@ async function text(api: Api, response: Response): Promise<string> {
   return body;
 }
 
-function json(body: string): Record<string, unknown> | null {
+export function json(body: string): Record<string, unknown> | null {
   try {
     return JSON.parse(body) as Record<string, unknown>;
   } catch {

@@ -151,7 +151,17 @@ export type Command =
       to: string | null;
       format: "json" | "csv";
       limit: number | null;
-    };
+    }
+  | {
+      verb: "spend";
+      target: Target;
+      id: string | null;
+      url: string | null;
+      from: string | null;
+      to: string | null;
+      format: "json" | "csv";
+    }
+  | { verb: "reconcile"; target: Target; url: string | null; vendor: string; csvPath: string };
 
 export type Verb = Exclude<Command["verb"], "help">;
 
@@ -220,6 +230,16 @@ const VERBS: Record<Verb, Spec> = {
   state: { required: ["id"], optional: ["url"], about: "balance, counts left, reservations in flight" },
   usage: { required: ["id"], optional: ["from", "to", "format", "url"], about: "per day and code" },
   ledger: { required: ["id"], optional: ["from", "to", "format", "limit", "url"], about: "every row of the range" },
+  spend: {
+    required: [],
+    optional: ["id", "from", "to", "format", "url"],
+    about: "calls, vendor cost, revenue, margin per day × account × vendor (every account, or the one given)",
+  },
+  reconcile: {
+    required: [],
+    optional: ["url"],
+    about: "<vendor> <file.csv>: the vendor's day,calls lines against ours; prints the days that differ",
+  },
 };
 
 const TARGET_FLAGS: readonly Flag[] = ["local", "remote", "persist-to"];
@@ -233,10 +253,11 @@ function flagText(flag: Flag): string {
 
 function verbLine(verb: Verb): string {
   const { required, optional, about } = VERBS[verb];
-  const flags =
-    verb === "show"
-      ? ["(--id ACC | --token TOKEN)"]
-      : [...required.map(flagText), ...optional.map((f) => `[${flagText(f)}]`)];
+  const flags = [
+    ...(verb === "show" ? ["(--id ACC | --token TOKEN)"] : required.map(flagText)),
+    ...(verb === "reconcile" ? ["VENDOR", "FILE.csv"] : []),
+    ...(verb === "show" ? [] : optional.map((f) => `[${flagText(f)}]`)),
+  ];
   const lines = [`  ${verb}`];
   for (const flag of flags) {
     if (lines.at(-1)!.length + flag.length + 1 > 100) lines.push(" ".repeat(verb.length + 3) + flag);
@@ -251,7 +272,7 @@ create, show, update, rotate-token, rotate-key and disable change the ACCOUNTS n
 \`npm run dev\` uses (.wrangler/state, or --persist-to DIR as given to it); --remote the deployed one
 through the Cloudflare API, with the env vars CLOUDFLARE_API_TOKEN and CLOUDFLARE_ACCOUNT_ID, and for
 create and rotate-key SERVICE_SECRET (the env var, else the copy \`npm run setup\` kept in .secrets.deploy).
-credit, state, usage and ledger talk to the running Worker's /admin API: --local uses
+credit, state, usage, ledger, spend and reconcile talk to the running Worker's /admin API: --local uses
 http://127.0.0.1:8787 (npm run dev must be running; --url to change it) and ADMIN_TOKEN from .dev.vars;
 --remote needs --url https://… and ADMIN_TOKEN (the env var, else .secrets.deploy).
 --quota and --balance on create are the opening terms (default none: unmetered, not prepaid);
@@ -289,9 +310,15 @@ function parse(argv: readonly string[]) {
 }
 
 /** The verb and the flags given, each at most once. */
-function readArgs(argv: readonly string[]): { verb: string | undefined; given: Map<Flag, string | boolean> } {
+function readArgs(argv: readonly string[]): {
+  verb: string | undefined;
+  rest: string[];
+  given: Map<Flag, string | boolean>;
+} {
   const { positionals, tokens } = parse(argv);
-  const [verb, extra] = positionals;
+  const [verb, ...rest] = positionals;
+  // Only reconcile takes arguments of its own (the vendor and the CSV file).
+  const extra = verb === "reconcile" ? rest[2] : rest[0];
   if (extra !== undefined) throw usageError(`unexpected argument "${extra}"`);
   const given = new Map<Flag, string | boolean>();
   for (const token of tokens) {
@@ -300,14 +327,14 @@ function readArgs(argv: readonly string[]): { verb: string | undefined; given: M
     if (given.has(name)) throw usageError(`--${name} given twice`);
     given.set(name, token.value ?? !token.rawName.startsWith("--no-"));
   }
-  return { verb, given };
+  return { verb, rest, given };
 }
 
 const isVerb = (verb: string): verb is Verb => Object.hasOwn(VERBS, verb);
 
 export function parseCommand(argv: readonly string[]): Command {
   if (argv.includes("--help") || argv.includes("-h")) return { verb: "help" };
-  const { verb, given } = readArgs(argv);
+  const { verb, rest, given } = readArgs(argv);
   if (verb === "help") return { verb: "help" };
   const verbs = Object.keys(VERBS).join(", ");
   if (verb === undefined) throw usageError(`missing verb: one of ${verbs}`);
@@ -373,7 +400,25 @@ export function parseCommand(argv: readonly string[]): Command {
         limit: values.limit ?? null,
       };
     }
+    case "spend":
+    case "reconcile":
+      return spendCommand(verb, target, values, rest);
   }
+}
+
+/** The spend and reconcile verbs (docs/contract.md §12). */
+function spendCommand(verb: "spend" | "reconcile", target: Target, values: Values, rest: string[]): Command {
+  const url = values.url ?? null;
+  if (verb === "reconcile") {
+    const [vendor, csvPath] = rest;
+    if (vendor === undefined || csvPath === undefined) throw usageError("reconcile needs <vendor> <file.csv>");
+    if (!/^[a-z][a-z0-9]{0,31}$/.test(vendor)) throw usageError(`"${vendor}" is not an upstream name`);
+    return { verb, target, url, vendor, csvPath };
+  }
+  const from = values.from ?? null;
+  const to = values.to ?? null;
+  if (from !== null && to !== null && from > to) throw usageError("--from must not be after --to");
+  return { verb, target, id: values.id ?? null, url, from, to, format: values.format ?? "json" };
 }
 
 function parseTarget(values: Values): Target {

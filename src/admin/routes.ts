@@ -14,6 +14,7 @@ import { readAdminConfig } from "../platform/config.ts";
 import { chinaDay, daysBetween } from "../platform/time.ts";
 import { LEDGER_COLUMNS, USAGE_COLUMNS } from "./columns.ts";
 import { toCsv } from "./csv.ts";
+import { spendReport } from "./spend.ts";
 
 type Ctx = Context<{ Bindings: Env }>;
 
@@ -111,6 +112,8 @@ admin.post("/accounts/:id/credit", async (c) => {
   rememberBalance(record.id, credited.state.balanceFen, now);
   return c.json(credited.state);
 });
+
+admin.get("/spend", spendReport);
 
 // usage: per China day and code, from the rollups, complete in one answer (the range is capped).
 admin.get("/accounts/:id/usage", async (c) => {

@@ -279,6 +279,9 @@ describe("account usage text", () => {
     show: {},
     update: { "--id": SAMPLE.ACC!, "--name": "Foo" },
     credit: { "--id": SAMPLE.ACC!, "--balance": "5" },
+    spend: {},
+    // reconcile's two arguments, spread as they are into the command line.
+    reconcile: { juhe: "vendor.csv" },
   };
 
   it("lists every verb", () => {
@@ -293,6 +296,8 @@ describe("account usage text", () => {
       "state",
       "usage",
       "ledger",
+      "spend",
+      "reconcile",
     ]);
   });
 
@@ -314,7 +319,7 @@ describe("account usage text", () => {
         }
       }
     }
-    expect({ tried, refused }).toEqual({ tried: 72, refused: [] });
+    expect({ tried, refused }).toEqual({ tried: 79, refused: [] });
   });
 
   it("does not offer update what update refuses", () => {
@@ -327,5 +332,45 @@ describe("account usage text", () => {
         "--no-diagnostics",
       ]),
     );
+  });
+});
+
+describe("account spend and reconcile", () => {
+  it("parses spend for every account or one, and reconcile with its vendor and file", () => {
+    expect([
+      parseCommand(["spend", ...LOCAL, "--from", "2026-12-01", "--format", "csv"]),
+      parseCommand(["reconcile", ...LOCAL, "juhe", "juhe-2026-12.csv"]),
+    ]).toEqual([
+      {
+        verb: "spend",
+        target: { mode: "local", persistTo: null },
+        id: null,
+        url: null,
+        from: "2026-12-01",
+        to: null,
+        format: "csv",
+      },
+      {
+        verb: "reconcile",
+        target: { mode: "local", persistTo: null },
+        url: null,
+        vendor: "juhe",
+        csvPath: "juhe-2026-12.csv",
+      },
+    ]);
+  });
+
+  it("refuses reconcile without both arguments, with a third, or a vendor that is no name", () => {
+    expect([
+      usage(["reconcile", ...LOCAL, "juhe"]),
+      usage(["reconcile", ...LOCAL, "juhe", "a.csv", "b.csv"]),
+      usage(["reconcile", ...LOCAL, "../x", "a.csv"]),
+      usage(["spend", ...LOCAL, "extra"]),
+    ]).toEqual([
+      "reconcile needs <vendor> <file.csv>",
+      'unexpected argument "b.csv"',
+      '"../x" is not an upstream name',
+      'unexpected argument "extra"',
+    ]);
   });
 });
