@@ -6,6 +6,8 @@ import { bearerAuth } from "hono/bearer-auth";
 import { bodyLimit } from "hono/body-limit";
 import * as z from "zod/mini";
 import { AccountRecord, accountKey, SERVICE } from "../accounts/record.ts";
+import { alertConfig } from "../alerts/config.ts";
+import { newAlert } from "../alerts/events.ts";
 import { accountObject, openingOf, rememberBalance } from "../billing/gateway.ts";
 import { type LedgerCursor, MAX_CREDIT_FEN } from "../billing/types.ts";
 import { fromLenientBase64, fromUtf8, toBase64Url, utf8 } from "../crypto/bytes.ts";
@@ -14,6 +16,7 @@ import { readAdminConfig } from "../platform/config.ts";
 import { chinaDay, daysBetween } from "../platform/time.ts";
 import { LEDGER_COLUMNS, USAGE_COLUMNS } from "./columns.ts";
 import { toCsv } from "./csv.ts";
+import { listAccounts, recentRefusals, upstreamActivity } from "./overview.ts";
 import { spendReport } from "./spend.ts";
 
 type Ctx = Context<{ Bindings: Env }>;
@@ -114,6 +117,23 @@ admin.post("/accounts/:id/credit", async (c) => {
 });
 
 admin.get("/spend", spendReport);
+
+// Queues an alert.test: the operator's check that the webhook, its secret and the queue work.
+admin.post("/alerts/test", async (c) => {
+  const config = alertConfig(c.env);
+  if (config.kind === "off")
+    return c.json({ error: "alerts are off: set ALERT_WEBHOOK_URL and ALERT_WEBHOOK_SECRET" }, 400);
+  if (config.kind === "invalid") return c.json({ error: config.problem }, 400);
+  const alert = newAlert("alert.test", {}, {}, Date.now());
+  await c.env.ALERTS.send(alert, { contentType: "json" });
+  return c.json({ queued: alert.id }, 202);
+});
+admin.get("/accounts", listAccounts);
+admin.get("/upstreams", upstreamActivity);
+admin.get("/accounts/:id/refusals", async (c) => {
+  const record = await findRecord(c);
+  return record ? recentRefusals(c, record) : c.json({ error: "no such account" }, 404);
+});
 
 // usage: per China day and code, from the rollups, complete in one answer (the range is capped).
 admin.get("/accounts/:id/usage", async (c) => {
