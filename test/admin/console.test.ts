@@ -47,7 +47,7 @@ describe("GET /admin/console", () => {
     expect(html).not.toMatch(/localStorage|sessionStorage|document\.cookie|location\.(hash|search)|[?&]token=/);
     // One fetch, which sends the token as a header.
     expect(html.match(/fetch\(/g)).toHaveLength(1);
-    expect(html).toContain("headers = { Authorization: `Bearer ${token}` }");
+    expect(html).toContain(`headers = { Authorization: \`Bearer \${token}\` }`);
   });
 
   it("parses, and has every element its script looks up", async () => {

@@ -23,10 +23,14 @@ export function previewCredit(): void {
 /** First step: checks the amounts and asks for a confirmation naming them. */
 export function askCredit(): void {
   const asked = amounts();
-  if (!Number.isInteger(asked.balanceFen) || !Number.isInteger(asked.count))
-    return say("credit-state", "须为整数 whole numbers only", "bad");
-  if (asked.balanceFen === 0 && asked.count === 0)
-    return say("credit-state", "金额和次数都是0 nothing to credit", "bad");
+  if (!Number.isInteger(asked.balanceFen) || !Number.isInteger(asked.count)) {
+    say("credit-state", "须为整数 whole numbers only", "bad");
+    return;
+  }
+  if (asked.balanceFen === 0 && asked.count === 0) {
+    say("credit-state", "金额和次数都是0 nothing to credit", "bad");
+    return;
+  }
   pending = asked;
   say("credit-state", `确认入账 confirm: ${yuan(asked.balanceFen)}, ${asked.count} 次?`);
   byId("credit-confirm").hidden = false;

@@ -34,7 +34,10 @@ const guarded =
   };
 
 async function loadAccount(): Promise<void> {
-  if (!inputValue("account")) return say("status", "请输入账户ID enter an account id", "bad");
+  if (!inputValue("account")) {
+    say("status", "请输入账户ID enter an account id", "bad");
+    return;
+  }
   say("status", "载入中 loading…");
   showState(await apiJson<AccountState>(accountPath()));
   byId("account-id").textContent = inputValue("account");
