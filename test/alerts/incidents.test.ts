@@ -104,6 +104,30 @@ describe("alert incidents", () => {
     expect((await webhook.deliveries(2)).length).toBe(1);
   });
 
+  it("does not count an upstream's 502 or a duplicate's 309 as abuse", async () => {
+    const webhook = fakeWebhook();
+    const refusal = (errorCode: "502" | "309", duplicate: boolean): RequestLog => ({
+      orderNo: "VM1",
+      accountId: "acc_00000000000000ab",
+      errorCode,
+      returnCode: "0",
+      reason: null,
+      upstreamCode: null,
+      upstreamMs: null,
+      totalMs: 1,
+      duplicate,
+      billable: false,
+    });
+    const answered: Attempt = { upstream: "juhe", code: "10020", ms: 5, orderId: null };
+    await inBackground((ctx) => {
+      for (let i = 0; i < 4; i++) {
+        watchRequest({ ...env }, ctx, refusal("502", false), [answered]);
+        watchRequest({ ...env }, ctx, refusal("309", true), []);
+      }
+    });
+    expect(await webhook.deliveries(0)).toEqual([]);
+  });
+
   it("sends one circuit_opened for many isolates' breakers, then one circuit_closed", async () => {
     const webhook = fakeWebhook();
     const at = Date.now();
