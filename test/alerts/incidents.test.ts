@@ -10,6 +10,7 @@ import type { Attempt } from "../../src/billing/types.ts";
 import type { RequestLog } from "../../src/platform/log.ts";
 import { addDays, chinaDay } from "../../src/platform/time.ts";
 import { SANDBOX_PEOPLE } from "../../src/sandbox/identities.ts";
+import { withCheckDigit } from "../fixtures/identities.ts";
 import { createAccount, encryptLogon, freshIsolate, IV, sendSettled, type TestAccount } from "../support/caller.ts";
 import { fakeWebhook, shape } from "./webhook.ts";
 
@@ -102,6 +103,28 @@ describe("alert incidents", () => {
     // The refusals go on: the same incident, no second alert.
     await Promise.all(Array.from({ length: 5 }, () => verifySettled(account, ZHANG, "wrongwrongwrong1")));
     expect((await webhook.deliveries(2)).length).toBe(1);
+  });
+
+  it("sends account.abuse for the rate limit's 502s", { timeout: 30_000 }, async () => {
+    const webhook = fakeWebhook();
+    const account = await createAccount({ rateLimit: 1, subjectBudget: 1000 });
+    const identity = (i: number) => ({
+      idCard: withCheckDigit(`11010119900101${String(i).padStart(3, "0")}`),
+      userName: "张三",
+      loginphone: "13800138000",
+    });
+    // A limit of 1/s over 10 s admits 10 at once; the other 4 are refused.
+    await Promise.all(Array.from({ length: 14 }, (_, i) => verifySettled(account, identity(i))));
+    const received = await webhook.deliveries(1);
+    expect(received.map(shape)).toEqual([
+      {
+        type: "account.abuse",
+        accountId: account.record.id,
+        upstream: null,
+        data: { refusals: 4, rateLimited: 4, overBudget: 0, decryptionFailed: 0, threshold: 3, windowSeconds: 300 },
+        signed: true,
+      },
+    ]);
   });
 
   it("does not count an upstream's 502 or a duplicate's 309 as abuse", async () => {
