@@ -83,6 +83,8 @@ const VALUES = z
     to: day("to"),
     format: z.enum(["json", "csv"], "--format must be json or csv"),
     limit: wholeNumber("limit", 1, 10_000),
+    search: z.string().max(100, "--search must be at most 100 characters"),
+    code: z.string().regex(/^\d{3,5}$/, "--code must be a code such as 307"),
     "alert-balance": thresholdOrNone("alert-balance"),
     "alert-quota": thresholdOrNone("alert-quota"),
   })
@@ -161,7 +163,19 @@ export type Command =
       to: string | null;
       format: "json" | "csv";
     }
-  | { verb: "reconcile"; target: Target; url: string | null; vendor: string; csvPath: string };
+  | { verb: "reconcile"; target: Target; url: string | null; vendor: string; csvPath: string }
+  | { verb: "list"; target: Target; url: string | null; search: string }
+  | {
+      verb: "refusals";
+      target: Target;
+      url: string | null;
+      id: string;
+      code: string | null;
+      from: string | null;
+      to: string | null;
+    }
+  | { verb: "upstreams"; target: Target; url: string | null; from: string | null; to: string | null }
+  | { verb: "alert-test"; target: Target; url: string | null };
 
 export type Verb = Exclude<Command["verb"], "help">;
 
@@ -188,6 +202,8 @@ const SHOWN: Record<Exclude<Flag, "local" | "remote" | "persist-to" | "diagnosti
   limit: "N",
   "alert-balance": "FEN|none",
   "alert-quota": "N|none",
+  search: "TEXT",
+  code: "CODE",
 };
 
 /** Settings update may change; quota and balance belong to the account's object once it exists. */
@@ -240,6 +256,10 @@ const VERBS: Record<Verb, Spec> = {
     optional: ["url"],
     about: "<vendor> <file.csv>: the vendor's day,calls lines against ours; prints the days that differ",
   },
+  list: { required: [], optional: ["search", "url"], about: "accounts whose id, name or status contains the text" },
+  refusals: { required: ["id"], optional: ["code", "from", "to", "url"], about: "the newest refusals, of one code" },
+  upstreams: { required: [], optional: ["from", "to", "url"], about: "each upstream's attempts, faults and codes" },
+  "alert-test": { required: [], optional: ["url"], about: "queue an alert.test to ALERT_WEBHOOK_URL" },
 };
 
 const TARGET_FLAGS: readonly Flag[] = ["local", "remote", "persist-to"];
@@ -272,7 +292,8 @@ create, show, update, rotate-token, rotate-key and disable change the ACCOUNTS n
 \`npm run dev\` uses (.wrangler/state, or --persist-to DIR as given to it); --remote the deployed one
 through the Cloudflare API, with the env vars CLOUDFLARE_API_TOKEN and CLOUDFLARE_ACCOUNT_ID, and for
 create and rotate-key SERVICE_SECRET (the env var, else the copy \`npm run setup\` kept in .secrets.deploy).
-credit, state, usage, ledger, spend and reconcile talk to the running Worker's /admin API: --local uses
+credit, state, usage, ledger, spend, reconcile, list, refusals, upstreams and alert-test talk to the
+running Worker's /admin API: --local uses
 http://127.0.0.1:8787 (npm run dev must be running; --url to change it) and ADMIN_TOKEN from .dev.vars;
 --remote needs --url https://… and ADMIN_TOKEN (the env var, else .secrets.deploy).
 --quota and --balance on create are the opening terms (default none: unmetered, not prepaid);
@@ -403,6 +424,33 @@ export function parseCommand(argv: readonly string[]): Command {
     case "spend":
     case "reconcile":
       return spendCommand(verb, target, values, rest);
+    case "list":
+    case "refusals":
+    case "upstreams":
+    case "alert-test":
+      return overviewCommand(verb, target, values);
+  }
+}
+
+/** The console's lists and the alert test, as verbs (docs/contract.md §10). */
+function overviewCommand(
+  verb: "list" | "refusals" | "upstreams" | "alert-test",
+  target: Target,
+  values: Values,
+): Command {
+  const url = values.url ?? null;
+  const from = values.from ?? null;
+  const to = values.to ?? null;
+  if (from !== null && to !== null && from > to) throw usageError("--from must not be after --to");
+  switch (verb) {
+    case "list":
+      return { verb, target, url, search: values.search ?? "" };
+    case "refusals":
+      return { verb, target, url, id: values.id!, code: values.code ?? null, from, to };
+    case "upstreams":
+      return { verb, target, url, from, to };
+    case "alert-test":
+      return { verb, target, url };
   }
 }
 

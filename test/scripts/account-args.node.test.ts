@@ -269,6 +269,8 @@ describe("account usage text", () => {
     URL: "https://w.example",
     "YYYY-MM-DD": "2026-11-01",
     "verifyMobile,…": "verifyMobile,other",
+    TEXT: "acme",
+    CODE: "307",
   };
   /** Each alternative a placeholder names (`N|none` → 5 and none). */
   const samples = (shown: string) =>
@@ -282,6 +284,9 @@ describe("account usage text", () => {
     spend: {},
     // reconcile's two arguments, spread as they are into the command line.
     reconcile: { juhe: "vendor.csv" },
+    list: {},
+    upstreams: {},
+    "alert-test": {},
   };
 
   it("lists every verb", () => {
@@ -298,6 +303,10 @@ describe("account usage text", () => {
       "ledger",
       "spend",
       "reconcile",
+      "list",
+      "refusals",
+      "upstreams",
+      "alert-test",
     ]);
   });
 
@@ -319,7 +328,7 @@ describe("account usage text", () => {
         }
       }
     }
-    expect({ tried, refused }).toEqual({ tried: 79, refused: [] });
+    expect({ tried, refused }).toEqual({ tried: 90, refused: [] });
   });
 
   it("does not offer update what update refuses", () => {
