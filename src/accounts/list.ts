@@ -19,7 +19,9 @@ export async function listRecords(
   let cursor = options.cursor;
   let read = 0;
   for (;;) {
-    const room = Math.min(1_000, options.budget - read);
+    // Never more keys than records still wanted: a page that kept them all must not pass over any
+    // (a KV cursor cannot resume inside a page).
+    const room = Math.min(1_000, options.budget - read, options.limit - records.length);
     const listed = await kv.list({ prefix: PREFIX, limit: room, ...(cursor ? { cursor } : {}) });
     const values = await Promise.all(listed.keys.map((key) => kv.get(key.name, "json").catch(() => null)));
     read += listed.keys.length;

@@ -132,3 +132,21 @@ describe("POST /admin/alerts/test", () => {
     });
   });
 });
+
+describe("GET /admin/accounts pages", () => {
+  it("list every account once across pages, however small the page", async () => {
+    const prefix = `Paged-${crypto.randomUUID().slice(0, 8)}`;
+    const made = await Promise.all([1, 2, 3, 4, 5].map((i) => createAccount({ name: `${prefix}-${i}` })));
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    for (let pages = 0; pages < 50; pages++) {
+      const { body } = await call(
+        `/accounts?q=${prefix}&limit=2${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ""}`,
+      );
+      seen.push(...(body.accounts as { id: string }[]).map((a) => a.id));
+      cursor = body.next as string | null;
+      if (cursor === null) break;
+    }
+    expect(seen.sort()).toEqual(made.map((m) => m.record.id).sort());
+  });
+});
