@@ -1,11 +1,13 @@
 // `npm run docs:zh`: rewrites the generated parts of docs/api.zh-CN.md (the caller's guide in
 // Chinese) from the code itself: the code table from src/wire/codes.ts with each code's cause and
-// advice below, the business results, and the sandbox identities from src/sandbox/identities.ts.
+// advice below, the business results, the account ciphers from src/crypto/cipher.ts, and the
+// sandbox identities from src/sandbox/identities.ts.
 // Everything between a BEGIN and its END marker is replaced; the prose around them is kept.
 // test/docs/api-zh.node.test.ts fails when the file is not what this script would write.
 /// <reference types="node" />
 import { readFileSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
+import { CIPHERS, type Cipher, DEFAULT_CIPHER, IV_BYTES, KEY_LENGTHS } from "../src/crypto/cipher.ts";
 import {
   SANDBOX_ERROR_PHONE,
   SANDBOX_FIXED_ANSWERS,
@@ -41,15 +43,15 @@ export const CODE_GUIDE = {
   "302": { 原因: "token 对应的账户已不存在", 处理建议: "联系运营方" },
   "304": { 原因: "账户已被冻结", 处理建议: "联系运营方解冻" },
   "305": {
-    原因: "账户未开通本接口，或请求的 `/api/` 路径不存在",
-    处理建议: "核对路径 `/api/personalInfo/verifyMobile`；需要开通请联系运营方",
+    原因: "账户未开通本接口，或请求的 `/api/` 路径不存在，或请求来源 IP 不在账户的 IP 白名单内（`errorReason` 说明是哪一种）",
+    处理建议: "核对路径 `/api/personalInfo/verifyMobile`；需要开通或登记服务器出口 IP 请联系运营方",
   },
   "306": {
-    原因: "`{name}` 所指的参数缺失或格式不符：请求体的 token、iv、logon、requestId，或 logon 里的 idCard、userName、loginphone；`errorReason` 说明违反的规则",
-    处理建议: "按本文“请求参数”“logon 里的字段”两节修正；iv 须恰为 16 个字节",
+    原因: "`{name}` 所指的参数缺失或格式不符：请求体的 token、iv、logon、requestId、sign，或 logon 里的 idCard、userName、loginphone（后者仅对 aes-gcm、要求签名或开启诊断的账户单独指出，见第 3 节）；`errorReason` 说明违反的规则",
+    处理建议: "按本文“请求参数”“logon 里的字段”两节修正；iv 须恰为 16 个字节（aes-gcm 账户 12 个）",
   },
   "307": {
-    原因: "logon 无法用账户的 logonKey 和本次的 iv 解密，或解密结果不是 JSON 对象",
+    原因: "logon 无法用账户的 logonKey 和本次的 iv 解密，或解密结果不是 JSON 对象；签名 sign 不对；未签名的 CBC 账户（未开诊断）的 logon 字段不合格也答此码（防止篡改探测，见第 3 节）",
     处理建议:
       "按 `errorReason` 的提示检查：logonKey、加密与发送用同一个 iv、base64（不是十六进制，不要编码两次）、AES/CBC/PKCS5Padding；先用 `docs/recipes/vectors.json` 的向量自测",
   },
@@ -184,7 +186,44 @@ function sandboxSection(): string {
   return table(["loginphone", "userName", "idCard", "沙箱的回答"], rows);
 }
 
-const SECTIONS: Record<string, () => string> = { codes: codesSection, sandbox: sandboxSection };
+/** Why and when each cipher, in the caller's words (docs/contract.md §1, §2). */
+const CIPHER_GUIDE = {
+  "aes-cbc": {
+    logon: "base64(AES-CBC-PKCS7(明文))",
+    防篡改: "否（可加签名 sign）",
+    建议: "驭信兼容的默认方式；新接入请改用 aes-gcm，或开启签名",
+  },
+  "aes-gcm": {
+    logon: "base64(密文 ‖ 16 字节认证标签)，无附加数据",
+    防篡改: "是",
+    建议: "**推荐**：密文被改动一个比特都会被拒绝，无需另算签名",
+  },
+  "sm4-cbc": {
+    logon: "base64(SM4-CBC-PKCS7(明文))",
+    防篡改: "否（可加签名 sign，HMAC-SM3）",
+    建议: "需要国密算法时使用，并开启签名",
+  },
+} as const satisfies Record<Cipher, { logon: string; 防篡改: string; 建议: string }>;
+
+function ciphersSection(): string {
+  return table(
+    ["加密方式 `cipher`", "iv 长度", "logonKey 长度", "logon", "防篡改", "建议"],
+    CIPHERS.map((cipher) => [
+      `\`${cipher}\`${cipher === DEFAULT_CIPHER ? "（默认）" : ""}`,
+      `${IV_BYTES[cipher]} 个字符`,
+      `${KEY_LENGTHS[cipher].join(" 或 ")} 个字符`,
+      CIPHER_GUIDE[cipher].logon,
+      CIPHER_GUIDE[cipher].防篡改,
+      CIPHER_GUIDE[cipher].建议,
+    ]),
+  );
+}
+
+const SECTIONS: Record<string, () => string> = {
+  codes: codesSection,
+  ciphers: ciphersSection,
+  sandbox: sandboxSection,
+};
 
 /** The guide with every generated section rewritten; throws when a marker is missing. */
 export function renderGuide(current: string): string {

@@ -12,8 +12,17 @@ import {
   STATUSES,
   TOKEN_SHAPE,
 } from "../../src/accounts/record.ts";
+import type { Cipher } from "../../src/crypto/cipher.ts";
 import type { KvTarget } from "../lib/accounts-kv.ts";
 import { usageError } from "../lib/errors.ts";
+import {
+  CREDENTIAL_SETTINGS,
+  CREDENTIAL_SHOWN,
+  CREDENTIAL_SWITCHES,
+  CREDENTIAL_VALUES,
+  credentialSettings,
+  keyLengthFor,
+} from "./credential-flags.ts";
 
 /** Where the ACCOUNTS namespace is: local (optionally persisted elsewhere) or the deployed one. */
 export type Target = KvTarget;
@@ -87,13 +96,14 @@ const VALUES = z
     code: z.string().regex(/^\d{3,5}$/, "--code must be a code such as 307"),
     "alert-balance": thresholdOrNone("alert-balance"),
     "alert-quota": thresholdOrNone("alert-quota"),
+    ...CREDENTIAL_VALUES,
   })
   .partial();
 
 type Flag = keyof typeof VALUES.shape;
 
 /** parseArgs reads each flag as a string, except these switches; -h is --help. */
-const SWITCHES: readonly Flag[] = ["local", "remote", "diagnostics", "start"];
+const SWITCHES: readonly Flag[] = ["local", "remote", "diagnostics", "start", ...CREDENTIAL_SWITCHES];
 const OPTIONS: ParseArgsOptionsConfig = {
   help: { type: "boolean", short: "h" },
   ...Object.fromEntries(
@@ -124,6 +134,9 @@ export type Settings = {
   diagnostics?: boolean;
   alertBalanceFen?: number | null;
   alertQuota?: number | null;
+  cipher?: Cipher;
+  requireSign?: boolean;
+  allowIps?: string[] | null;
 };
 
 export type Command =
@@ -131,8 +144,8 @@ export type Command =
   | { verb: "create"; target: Target; settings: Settings; keyLength: KeyLength }
   | { verb: "show"; target: Target; id: string | null; token: string | null }
   | { verb: "update"; target: Target; id: string; settings: Settings }
-  | { verb: "rotate-token"; target: Target; id: string }
-  | { verb: "rotate-key"; target: Target; id: string; keyLength: KeyLength | null }
+  | { verb: "rotate-token"; target: Target; id: string; graceSeconds: number }
+  | { verb: "rotate-key"; target: Target; id: string; keyLength: KeyLength | null; graceSeconds: number }
   | { verb: "disable"; target: Target; id: string }
   | {
       verb: "credit";
@@ -180,7 +193,9 @@ export type Command =
 export type Verb = Exclude<Command["verb"], "help">;
 
 /** How each flag's value reads in the usage text. */
-const SHOWN: Record<Exclude<Flag, "local" | "remote" | "persist-to" | "diagnostics" | "start">, string> = {
+type Switch = "local" | "remote" | "persist-to" | "diagnostics" | "start" | (typeof CREDENTIAL_SWITCHES)[number];
+const SHOWN: Record<Exclude<Flag, Switch>, string> = {
+  ...CREDENTIAL_SHOWN,
   id: "ACC",
   token: "TOKEN",
   name: "NAME",
@@ -219,6 +234,7 @@ const SETTINGS = [
   "diagnostics",
   "alert-balance",
   "alert-quota",
+  ...CREDENTIAL_SETTINGS,
 ] as const;
 
 type Spec = { required: readonly Flag[]; optional: readonly Flag[]; about: string };
@@ -235,8 +251,16 @@ const VERBS: Record<Verb, Spec> = {
     optional: ["name", ...SETTINGS],
     about: "change settings (quota and balance: use credit)",
   },
-  "rotate-token": { required: ["id"], optional: [], about: "new token; the old one stops working" },
-  "rotate-key": { required: ["id"], optional: ["key-length"], about: "new logonKey" },
+  "rotate-token": {
+    required: ["id"],
+    optional: ["grace"],
+    about: "new token; the old one stops working at once, or when the grace ends (at most 7d)",
+  },
+  "rotate-key": {
+    required: ["id"],
+    optional: ["key-length", "grace"],
+    about: "new logonKey; the old one stops working at once, or when the grace ends (at most 7d)",
+  },
   disable: { required: ["id"], optional: [], about: "offline, and the token entry deleted" },
   credit: {
     required: ["id"],
@@ -266,6 +290,7 @@ const TARGET_FLAGS: readonly Flag[] = ["local", "remote", "persist-to"];
 
 function flagText(flag: Flag): string {
   if (flag === "diagnostics") return "--diagnostics|--no-diagnostics";
+  if (flag === "require-sign") return "--require-sign|--no-require-sign";
   return flag === "local" || flag === "remote" || flag === "persist-to" || flag === "start"
     ? `--${flag}`
     : `--${flag} ${SHOWN[flag]}`;
@@ -379,7 +404,7 @@ export function parseCommand(argv: readonly string[]): Command {
   switch (verb) {
     case "create": {
       const settings = settingsOf(values);
-      return { verb, target, settings, keyLength: values["key-length"] ?? 16 };
+      return { verb, target, settings, keyLength: keyLengthFor(values.cipher, values["key-length"]) };
     }
     case "show": {
       const id = values.id ?? null;
@@ -393,8 +418,9 @@ export function parseCommand(argv: readonly string[]): Command {
       return { verb, target, id: values.id!, settings };
     }
     case "rotate-key":
-      return { verb, target, id: values.id!, keyLength: values["key-length"] ?? null };
+      return { verb, target, id: values.id!, keyLength: values["key-length"] ?? null, graceSeconds: values.grace ?? 0 };
     case "rotate-token":
+      return { verb, target, id: values.id!, graceSeconds: values.grace ?? 0 };
     case "disable":
       return { verb, target, id: values.id! };
     case "credit": {
@@ -495,6 +521,7 @@ function settingsOf(values: Values): Settings {
     diagnostics: values.diagnostics,
     alertBalanceFen: values["alert-balance"],
     alertQuota: values["alert-quota"],
+    ...credentialSettings(values),
   };
   // Absent flags leave no key: update changes only what was given.
   const settings = Object.fromEntries(Object.entries(all).filter(([, v]) => v !== undefined)) as Settings;

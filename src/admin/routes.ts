@@ -15,6 +15,7 @@ import { sha256Hex } from "../crypto/secrets.ts";
 import { readAdminConfig } from "../platform/config.ts";
 import { chinaDay, daysBetween } from "../platform/time.ts";
 import { LEDGER_COLUMNS, USAGE_COLUMNS } from "./columns.ts";
+import { credentialRoutes } from "./credential-routes.ts";
 import { toCsv } from "./csv.ts";
 import { listAccounts, recentRefusals, upstreamActivity } from "./overview.ts";
 import { spendReport } from "./spend.ts";
@@ -75,6 +76,8 @@ admin.use(
     onError: (c) => c.json({ error: `the body is over the admin API's ${ADMIN_BODY_LIMIT / 1024} KiB` }, 413),
   }),
 );
+
+admin.route("/", credentialRoutes);
 
 admin.get("/accounts/:id", async (c) => {
   const record = await findRecord(c);

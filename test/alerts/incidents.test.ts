@@ -140,6 +140,7 @@ describe("alert incidents", () => {
       totalMs: 1,
       duplicate,
       billable: false,
+      previousCredential: null,
     });
     const answered: Attempt = { upstream: "juhe", code: "10020", ms: 5, orderId: null };
     await inBackground((ctx) => {
@@ -190,6 +191,7 @@ describe("alert incidents", () => {
       totalMs: 6,
       duplicate: false,
       billable: false,
+      previousCredential: null,
     };
     const fault: Attempt = { upstream: "tencent", code: null, ms: 5, orderId: null };
     const answer: Attempt = { upstream: "tencent", code: "0", ms: 5, orderId: "t-1" };
