@@ -181,6 +181,42 @@ describe.skipIf(!browser)("/admin/console in headless Chromium", () => {
     ]);
   });
 
+  it("rotates the token with a grace after a confirmation: the new token works, and so does the old one", async () => {
+    await page.type("#grace", "2h");
+    await page.click("#rotate-token");
+    expect(await text("rotate-state")).toMatch(
+      /^确认轮换令牌 token？旧的保留到 kept until \d{4}-\d\d-\d\d \d\d:\d\d:\d\d$/,
+    );
+    await page.click("#rotate-confirm");
+    await page.waitFor(`document.getElementById("rotate-state").className === "ok"`, "the rotation");
+    const token = await text("rotated");
+    const { logonKey } = worker.accounts.console!;
+    // Both tokens pass the token check (no 105): the answer itself may be a duplicate's 309.
+    const codes = await Promise.all(
+      [token, worker.accounts.console!.token].map((t) =>
+        createClient({ baseUrl: worker.base, token: t, logonKey })
+          .verify(ZHANG)
+          .then(
+            () => "200",
+            (e: VerifyMobileError) => e.errorCode,
+          ),
+      ),
+    );
+    expect([token, codes.map((c) => (c === "105" ? "refused" : "authenticated"))]).toEqual([
+      expect.stringMatching(/^vmt_[\w-]{32}$/),
+      ["authenticated", "authenticated"],
+    ]);
+  });
+
+  it("refuses a grace over 7 days and changes nothing", async () => {
+    await page.type("#grace", "8d");
+    await page.click("#rotate-key");
+    expect([
+      await text("rotate-state"),
+      await page.evaluate<boolean>(`document.getElementById("rotate-confirm").hidden`),
+    ]).toEqual(["宽限期：秒数或 30m、24h，最多7天 grace: seconds or 30m, 24h, at most 7 days", true]);
+  });
+
   it("shows each upstream's answers and faults", async () => {
     await page.click("#upstreams-go");
     await page.waitFor(`document.querySelectorAll("#upstreams tr td").length > 1`, "the upstreams");

@@ -94,7 +94,17 @@ const BODY = `<h1>verifyMobile 运营控制台 <span class="muted">Operator cons
     <span id="credit-preview" class="muted"></span>
     <span id="credit-state"></span>
   </form>
-  <p class="muted">先核对，再确认；负数用于冲正 check, then confirm; negative amounts correct a mistake. 令牌与密钥轮换用命令行 token and key rotation: the account command.</p>
+  <p class="muted">先核对，再确认；负数用于冲正 check, then confirm; negative amounts correct a mistake.</p>
+
+  <h2>轮换 Rotation</h2>
+  <form id="rotate-form">
+    <label>宽限期 grace <input id="grace" size="8" autocomplete="off" value="24h" placeholder="30m, 24h, 0"></label>
+    <button type="button" class="plain" id="rotate-token">轮换令牌 Rotate token</button>
+    <button type="button" class="plain" id="rotate-key">轮换密钥 Rotate logonKey</button>
+    <button type="button" class="warn" id="rotate-confirm" hidden>确认 Confirm</button>
+    <span id="rotate-state" class="muted">旧凭证在宽限期内仍可用 the previous credential works until the grace ends</span>
+  </form>
+  <p><code id="rotated" class="code"></code></p>
 
   <h2>每日用量 Usage per day <span class="muted" id="usage-range"></span></h2>
   <div class="legend" id="legend"></div>

@@ -7,6 +7,7 @@ import { byId, errorText, inputValue, say } from "./dom.ts";
 import { chinaDay, chinaTime, count, DAY_MS, yuan } from "./format.ts";
 import { downloadLedger, forgetLedger, loadLedger, showLedger } from "./ledger.ts";
 import { loadRefusals } from "./refusals.ts";
+import { askRotation, confirmRotation } from "./rotate.ts";
 import { downloadSpend, loadSpend } from "./spend.ts";
 import { loadUpstreams } from "./upstreams.ts";
 import { drawUsage, type UsageReport } from "./usage.ts";
@@ -71,6 +72,7 @@ async function useToken(): Promise<void> {
 function forget(): void {
   setToken(null);
   forgetLedger();
+  byId("rotated").textContent = "";
   byId("account-view").hidden = true;
   say("token-state", "已清除 forgotten");
 }
@@ -89,6 +91,10 @@ byId<HTMLFormElement>("credit-form").onsubmit = (event) => {
 byId("credit-confirm").onclick = guarded("credit-state", () => confirmCredit(accountPath(), showState));
 byId("credit-fen").oninput = previewCredit;
 byId("credit-count").oninput = previewCredit;
+byId<HTMLFormElement>("rotate-form").onsubmit = (event) => event.preventDefault();
+byId("rotate-token").onclick = () => askRotation("token");
+byId("rotate-key").onclick = () => askRotation("key");
+byId("rotate-confirm").onclick = guarded("rotate-state", () => confirmRotation(accountPath()));
 byId<HTMLFormElement>("refusal-form").onsubmit = guarded("status", () => loadRefusals(accountPath(), range()));
 byId<HTMLFormElement>("ledger-form").onsubmit = (event) => event.preventDefault();
 byId("search").oninput = showLedger;
