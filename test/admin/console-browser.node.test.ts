@@ -198,7 +198,7 @@ describe.skipIf(!browser)("/admin/console in headless Chromium", () => {
           .verify(ZHANG)
           .then(
             () => "200",
-            (e: VerifyMobileError) => e.errorCode,
+            (e: VerifyMobileError) => e.code,
           ),
       ),
     );
