@@ -133,6 +133,9 @@ export function summary(record: AccountRecord) {
     cipher: record.cipher,
     requireSign: record.requireSign,
     allowIps: record.allowIps,
+    // A rotation's grace: until when the previous token or key still works (docs/contract.md §9).
+    previousTokenUntil: record.previousToken?.until ?? null,
+    previousLogonKeyUntil: record.previousLogonKey?.until ?? null,
     createdAt: record.createdAt,
     updatedAt: record.updatedAt,
   };

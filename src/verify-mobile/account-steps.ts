@@ -21,6 +21,7 @@ import { openLogon } from "../logon/open.ts";
 import { chinaDay } from "../platform/time.ts";
 import { type Failure, fail, type Outcome, ok } from "../wire/outcome.ts";
 import type { RequestContext } from "./context.ts";
+import { reachObject } from "./object-call.ts";
 
 /**
  * A refusal after the token check: 104 comes before it (docs/contract.md §4). When this isolate
@@ -32,8 +33,10 @@ export async function refuse(
   failure: Failure,
   balance = knownBalance(record.id, ctx.now),
 ): Promise<Failure> {
-  const known = balance === undefined ? await askBalance(ctx.env, record, ctx.now) : balance;
-  return known !== null && known <= 0 ? fail("104") : failure;
+  if (balance !== undefined) return balance !== null && balance <= 0 ? fail("104") : failure;
+  const asked = await reachObject(askBalance(ctx.env, record, ctx.now), "state", ctx.orderNo);
+  if (!asked.ok) return asked;
+  return asked.value !== null && asked.value <= 0 ? fail("104") : failure;
 }
 
 /** 103, 104, 304, 311, 305, 314, with the balance as this isolate knows it: an empty account is refused without decrypting. */
@@ -57,12 +60,18 @@ export async function readIdentity(
   const { outcome: identity, counted, key } = await openLogon(account, ctx.params, ctx.now);
   if (identity.ok) return ok({ identity: identity.value, key: key ?? "current" });
   if (!counted) return refuse(ctx, record, identity);
-  const verdict = await accountObject(ctx.env, record.id).decryptionFailed({
-    service: SERVICE,
-    opening: openingOf(record, SERVICE),
-    tokenHash: record.tokenHash,
-    now: ctx.now,
-  });
+  const reached = await reachObject(
+    accountObject(ctx.env, record.id).decryptionFailed({
+      service: SERVICE,
+      opening: openingOf(record, SERVICE),
+      tokenHash: record.tokenHash,
+      now: ctx.now,
+    }),
+    "decryptionFailed",
+    ctx.orderNo,
+  );
+  if (!reached.ok) return reached;
+  const verdict = reached.value;
   rememberBalance(record.id, verdict.balanceFen, ctx.now);
   if (verdict.blockedUntil !== null) rememberBlocked(record.tokenHash, verdict.blockedUntil, ctx.now);
   return refuse(ctx, record, verdict.overBudget ? fail("307", TOO_MANY_FAILURES_REASON) : identity, verdict.balanceFen);

@@ -17,6 +17,8 @@ import { route, type UpstreamCall } from "../upstream/router.ts";
 import { type Failure, fail } from "../wire/outcome.ts";
 import type { IdentityKeys } from "./account-steps.ts";
 import type { AccountView, RequestContext } from "./context.ts";
+import { rememberTooFast, tooFast } from "./local-rate.ts";
+import { reachObject } from "./object-call.ts";
 import { limitsOf, upstreamsFor } from "./upstreams.ts";
 
 export type Answered = { kind: "answered"; call: UpstreamCall; stored: StoredResult | null };
@@ -29,8 +31,6 @@ export type Shared =
   | {
       kind: "refused";
       failure: Failure;
-      /** For the Retry-After header: set on the rate limit's 502. */
-      retryAfterSeconds: number | null;
       /** The object counts this refusal in its rollups itself (the rate limit's, docs/contract.md §8): no row from the isolate. */
       recordedByObject: boolean;
       /** The refusal is about an earlier request (one still in flight). */
@@ -45,7 +45,6 @@ type CallScope = { readonly ctx: RequestContext; readonly record: AccountRecord;
 const yuan = (fen: number) => (fen / 100).toFixed(2);
 const BELOW_PRICE = (balanceFen: number, priceFen: number) =>
   `账户余额${yuan(balanceFen)}元，扣除处理中请求的预留后低于单价${yuan(priceFen)}元：请联系运营方充值`;
-const TOO_FAST = (limit: number, seconds: number) => `请求过快：超过每秒${limit}次的限额，请于${seconds}秒后重试`;
 const OVER_BUDGET: Record<keyof Subjects, string> = {
   phone: "该手机号24小时内已与过多不同身份核验，请求被拒绝",
   idCard: "该身份证号24小时内已与过多不同身份核验，请求被拒绝",
@@ -63,7 +62,7 @@ export async function billableCall(
 ): Promise<Shared> {
   const { record } = view.account;
   const scope: CallScope = { ctx, record, keys };
-  const begun = accountObject(ctx.env, record.id).begin({
+  const begun: Promise<Begin> = accountObject(ctx.env, record.id).begin({
     orderNo: ctx.orderNo,
     service: SERVICE,
     priceFen: record.services[SERVICE]!.priceFen,
@@ -76,19 +75,32 @@ export async function billableCall(
     requestKey: keys.requestKey,
     now: ctx.now,
   });
+  const reached = reachObject(begun, "begin", ctx.orderNo);
   // The shared duplicate cache races the object: a hit answers at once, a miss costs no extra hop.
   // A requestId is the object's to answer (docs/contract.md §6).
   const cached = keys.requestKey === null && cacheFirst ? readDuplicate(ctx.env.DEDUP, keys.duplicateKey) : null;
-  const first = cached ? await Promise.race([cached, begun.then(() => null)]) : null;
+  const first = cached ? await Promise.race([cached, reached.then(() => null)]) : null;
   if (first) {
     ctx.background.waitUntil(withdraw(scope, begun));
     return { kind: "duplicate", stored: first };
   }
-  const answer = await begun;
+  const begin = await reached;
+  if (!begin.ok) {
+    // begin may have reserved before its answer was lost: withdrawn once it has settled (§7).
+    ctx.background.waitUntil(
+      withdraw(
+        scope,
+        begun.catch(() => null),
+      ),
+    );
+    return refusal(begin);
+  }
+  const answer = begin.value;
   rememberBalance(record.id, answer.balanceFen, ctx.now);
   if (answer.kind !== "reserved") return refused(scope, answer);
   if (!(await view.confirmed)) {
-    await accountObject(ctx.env, record.id).cancel(ctx.orderNo);
+    // Left to the object's alarm if it cannot be reached now: released unbilled.
+    await withdraw(scope, begun);
     return { kind: "stale" };
   }
   const call = await askUpstream(scope);
@@ -140,12 +152,9 @@ function refused({ ctx, record }: CallScope, answer: Exclude<Begin, { kind: "res
     case "inFlight":
       return refusal(inFlight(answer.orderNo), { duplicate: true });
     case "tooFast": {
-      const seconds = Math.max(1, Math.ceil(answer.retryAfterMs / 1000));
+      rememberTooFast(record, answer.retryAfterMs, ctx.now);
       // The object tallies it in its rollups (docs/contract.md §8).
-      return refusal(fail("502", TOO_FAST(record.rateLimit ?? 0, seconds)), {
-        retryAfterSeconds: seconds,
-        recordedByObject: true,
-      });
+      return refusal(tooFast(record, answer.retryAfterMs), { recordedByObject: true });
     }
     case "overBudget":
       return refusal(fail("309", OVER_BUDGET[answer.subject]));
@@ -156,24 +165,25 @@ function refused({ ctx, record }: CallScope, answer: Exclude<Begin, { kind: "res
 
 const refusal = (
   failure: Failure,
-  facts: Partial<
-    Pick<Extract<Shared, { kind: "refused" }>, "retryAfterSeconds" | "recordedByObject" | "duplicate">
-  > = {},
+  facts: Partial<Pick<Extract<Shared, { kind: "refused" }>, "recordedByObject" | "duplicate">> = {},
 ): Shared => ({
   kind: "refused",
   failure,
-  retryAfterSeconds: null,
   recordedByObject: false,
   duplicate: false,
   ...facts,
 });
 
-/** The duplicate cache answered first: a reservation the object made meanwhile is withdrawn, in the background. */
-async function withdraw({ ctx, record }: CallScope, begun: Promise<Begin>): Promise<void> {
+/**
+ * A reservation begin made for a request that will not go upstream (the duplicate cache answered
+ * first, the account copy was stale, or begin's answer never came) is withdrawn. `begun` is null
+ * when begin failed: it may have reserved all the same, so the withdrawal is sent anyway.
+ */
+async function withdraw({ ctx, record }: CallScope, begun: Promise<Begin | null>): Promise<void> {
   try {
     const answer = await begun;
-    rememberBalance(record.id, answer.balanceFen, ctx.now);
-    if (answer.kind === "reserved") await accountObject(ctx.env, record.id).cancel(ctx.orderNo);
+    if (answer) rememberBalance(record.id, answer.balanceFen, ctx.now);
+    if (answer === null || answer.kind === "reserved") await accountObject(ctx.env, record.id).cancel(ctx.orderNo);
   } catch {
     // Left to the object's alarm, which releases it unbilled.
     logEvent("warn", "withdraw_failed", { orderNo: ctx.orderNo });

@@ -38,8 +38,6 @@ export type Facts = {
    * for a rate-limited request, its rollups count it (docs/contract.md §8): no row from the isolate.
    */
   readonly recordedByObject: boolean;
-  /** Seconds for the Retry-After header (the rate limit's 502, docs/contract.md §8). */
-  readonly retryAfterSeconds: number | null;
   /** The answer is about an earlier request: a repeat, a retry, or one still in flight (the ledger's flag). */
   readonly duplicate: boolean;
   /** "token", "key" or "token,key": the rotated credentials this request used during their grace (docs/contract.md §9). */
@@ -54,7 +52,6 @@ const NO_FACTS: Facts = {
   fingerprint: null,
   upstream: null,
   recordedByObject: false,
-  retryAfterSeconds: null,
   duplicate: false,
   previousCredential: null,
 };

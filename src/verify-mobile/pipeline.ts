@@ -1,23 +1,26 @@
 // The verifyMobile pipeline, in the contract's check order (docs/contract.md §4): parameters →
-// token → IP allowlist → account state → decrypt → logon fields → duplicate → rate limit → per-person budget →
-// quota → upstream. Each step returns its outcome and the facts it learnt; the first failure is
-// the answer.
+// token → IP allowlist → account state → decrypt → logon fields → rate limit → duplicate or
+// request id → per-person budget → quota → upstream. One read-only RequestContext is built once;
+// each step returns its outcome and the facts it learnt; the first failure is the answer.
 //
 // Round trips before the upstream call (docs/contract.md §7): with the account cached, exactly one,
-// the object's `begin`, which answers every check from the duplicate step on; on a cold isolate one
+// the object's `begin`, which answers every check from the rate limit on; on a cold isolate one
 // KV read before it. Refusals on the way may pay one more (104 comes first: when this isolate does
 // not know the balance, a refusal asks the object before answering).
 import { CLIENT_IP_HEADER, IP_NOT_ALLOWED, ipAllowed } from "../accounts/allow-ip.ts";
 import { type Found, lookupAccount, sameAccount } from "../accounts/lookup.ts";
-import { knownBalance } from "../billing/gateway.ts";
+import { SERVICE } from "../accounts/record.ts";
+import { accountObject, isBlocked, knownBalance } from "../billing/gateway.ts";
 import { answerDuplicate, answerRetry } from "../duplicates/policy.ts";
 import { recentDuplicate } from "../duplicates/store.ts";
 import type { Background } from "../platform/background.ts";
 import { readConfig } from "../platform/config.ts";
+import { logEvent } from "../platform/log.ts";
 import { fail, ok } from "../wire/outcome.ts";
 import { checkState, identityKeys, previousCredential, readIdentity } from "./account-steps.ts";
 import { billableCall, type Shared } from "./billable-call.ts";
-import { type AccountView, type Answer, answer, type RequestContext, unhandled } from "./context.ts";
+import { type AccountView, type Answer, answer, type Facts, type RequestContext, unhandled } from "./context.ts";
+import { drawLocally, tooFast } from "./local-rate.ts";
 import { readFields } from "./request/body.ts";
 import { parseParams, REQUEST_ID_HEADER } from "./request/params.ts";
 
@@ -57,13 +60,14 @@ async function underRecord(ctx: RequestContext, found: Found): Promise<Answer> {
   try {
     answered = await verifyAs(ctx, { account, confirmed });
   } catch (error) {
-    return unhandled(ctx.orderNo, error, { accountId: account.record.id });
+    return unhandled(ctx.orderNo, error, (await confirmed) ? { accountId: account.record.id } : {});
   }
   if (answered !== "stale" && (await confirmed)) return answered;
   // Only a copy can be stale: `confirmation` is set.
   const truth = await confirmation!;
-  if (!truth.ok) return answer(truth, { accountId: account.record.id });
-  return underRecord(ctx, { account: truth.value, confirmation: null });
+  if (truth.ok) return underRecord(ctx, { account: truth.value, confirmation: null });
+  // A record that is gone or names another token owns nothing of this request: no row in its ledger.
+  return answer(truth, truth.code === "500" ? { accountId: account.record.id } : {});
 }
 
 /** Everything after the token lookup, for one view of the account; "stale" when that view turned out not to be current. */
@@ -75,6 +79,10 @@ async function verifyAs(ctx: RequestContext, view: AccountView): Promise<Answer 
 
   const state = await checkState(ctx, record);
   if (!state.ok) return answer(state, learnt);
+  // Every request past the account state draws from the rate before anything the account
+  // remembers answers it (docs/contract.md §8): a spent failure budget, a requestId, a repeat.
+  const overMs = drawLocally(record, ctx.now);
+  if (overMs !== null && isBlocked(record.tokenHash, ctx.now)) return refuseTooFast(ctx, view, overMs, learnt);
   const opened = await readIdentity(ctx, account);
   if (!opened.ok) return answer(opened, learnt);
 
@@ -85,10 +93,23 @@ async function verifyAs(ctx: RequestContext, view: AccountView): Promise<Answer 
   // the balance is above 0; a requestId is for the account's object to answer (docs/contract.md §6).
   const balanceKnown = knownBalance(record.id, ctx.now) !== undefined;
   const recent = keys.requestKey === null && balanceKnown ? recentDuplicate(keys.duplicateKey, ctx.now) : null;
+  if (overMs !== null && (recent || keys.requestKey !== null)) return refuseTooFast(ctx, view, overMs, known);
   if (recent) return answer(answerDuplicate(recent, record, ctx.orderNo), { ...known, duplicate: true });
 
-  const shared = await billableCall(ctx, view, keys, balanceKnown);
+  // Past the rate, a new identity is the object's to refuse: its count is exact across isolates.
+  const shared = await billableCall(ctx, view, keys, balanceKnown && overMs === null);
   return shared.kind === "stale" ? "stale" : answerShared(ctx, view, shared, known);
+}
+
+/** The rate limit's 502 from this isolate's count; the object's rollups count it, no detail row (docs/contract.md §8). */
+function refuseTooFast(ctx: RequestContext, view: AccountView, overMs: number, learnt: Partial<Facts>): Answer {
+  const { record } = view.account;
+  // Counted once the record confirms the account: a token it does not name never reaches the object.
+  const tally = async () => {
+    if (await view.confirmed) await accountObject(ctx.env, record.id).tallyRefusal(SERVICE, "502", ctx.now);
+  };
+  ctx.background.waitUntil(tally().catch(() => logEvent("warn", "tally_failed", { orderNo: ctx.orderNo })));
+  return answer(tooFast(record, overMs), { ...learnt, recordedByObject: true });
 }
 
 /** What the billable call's result tells the caller, with the facts for the ledger and the headers. */
@@ -102,7 +123,6 @@ function answerShared(
     case "refused":
       return answer(shared.failure, {
         ...known,
-        retryAfterSeconds: shared.retryAfterSeconds,
         recordedByObject: shared.recordedByObject,
         duplicate: shared.duplicate,
       });

@@ -69,7 +69,8 @@ async function handle(request: Request, env: Env, ctx: Background): Promise<Resp
   }
   // A retry with a requestId is the original answer, under the original order number (docs/contract.md §6).
   const response = envelopeResponse(envelope, envelope.info?.orderNo ?? orderNo);
-  // The rate limit's 502 says when to come back (docs/contract.md §8).
-  if (facts.retryAfterSeconds !== null) response.headers.set("Retry-After", String(facts.retryAfterSeconds));
+  // The rate limit's 502 and an unavailable account's 503 say when to come back (docs/contract.md §7, §8).
+  if (!outcome.ok && outcome.retryAfterSeconds !== undefined)
+    response.headers.set("Retry-After", String(outcome.retryAfterSeconds));
   return response;
 }

@@ -1,7 +1,7 @@
 // Rotation with a grace (docs/contract.md §9): both credentials stored, the previous one honoured
 // until its end, checked at read time against `now` (no job), a grace of 0 as before.
 import { env } from "cloudflare:workers";
-import { beforeEach, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { lookupAccount } from "../../src/accounts/lookup.ts";
 import { AccountRecord, accountKey, tokenKey } from "../../src/accounts/record.ts";
 import { MAX_GRACE_SECONDS, rotateKey, rotateToken } from "../../src/accounts/rotate.ts";
@@ -15,6 +15,19 @@ const [zhang] = SANDBOX_PEOPLE;
 const identity = { idCard: zhang.idCard, userName: zhang.name, loginphone: zhang.phone };
 
 beforeEach(freshIsolate);
+afterEach(() => vi.restoreAllMocks());
+
+/** The previousCredential of each request's log line while `run` runs (docs/contract.md §9). */
+async function credentialsLogged(run: () => Promise<unknown>): Promise<unknown[]> {
+  const lines: string[] = [];
+  vi.spyOn(console, "log").mockImplementation((line: string) => void lines.push(line));
+  await run();
+  vi.restoreAllMocks();
+  return lines
+    .map((line) => JSON.parse(line) as { event: string; previousCredential?: unknown })
+    .filter((entry) => entry.event === "verifyMobile")
+    .map((entry) => entry.previousCredential);
+}
 
 describe("rotateToken", () => {
   it("with no grace: the old token is 105 at once, the new one works", async () => {
@@ -71,6 +84,27 @@ describe("rotateToken", () => {
       error: "the grace must be a whole number of seconds from 0 to 604800 (7 days)",
     });
     expect(await stored(account.record.id)).toEqual(account.record);
+  });
+});
+
+describe("the audit of a rotated credential", () => {
+  it("logs which previous credential a request used: token, key, both, or none", async () => {
+    const account = await createAccount();
+    const now = new Date();
+    const tokenRotation = await rotateToken(kv, account.record, 600, now);
+    const keyRotation = await rotateKey(kv, await stored(account.record.id), TEST_SECRET, 16, 600, now);
+    const token = tokenRotation.ok ? tokenRotation.value.token : "";
+    const logonKey = keyRotation.ok ? keyRotation.value.logonKey : "";
+    const record = await stored(account.record.id);
+    freshIsolate();
+    const people = SANDBOX_PEOPLE.slice(0, 4).map((p) => ({ idCard: p.idCard, userName: p.name, loginphone: p.phone }));
+    const logged = await credentialsLogged(async () => {
+      await verify({ record, token, logonKey }, people[0]);
+      await verify({ record, token: account.token, logonKey }, people[1]);
+      await verify({ record, token, logonKey: account.logonKey }, people[2]);
+      await verify({ record, token: account.token, logonKey: account.logonKey }, people[3]);
+    });
+    expect(logged).toEqual([null, "token", "key", "token,key"]);
   });
 });
 

@@ -27,6 +27,12 @@ describe("account records", () => {
       duplicatePolicy: "reject",
       dedupTtl: 60,
       openingBalanceFen: null,
+      // Today's behaviour unless asked (docs/contract.md §9): 驭信's cipher, no sign, any IP, no grace.
+      cipher: "aes-cbc",
+      requireSign: false,
+      allowIps: null,
+      previousTokenUntil: null,
+      previousLogonKeyUntil: null,
       createdAt: NOW.toISOString(),
     });
     expect(logonKey).toHaveLength(16);

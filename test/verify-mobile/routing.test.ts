@@ -6,9 +6,9 @@ import { env } from "cloudflare:workers";
 import { beforeEach, describe, expect, it, onTestFinished, vi } from "vitest";
 import { health } from "../../src/platform/health.ts";
 import { chinaDay } from "../../src/platform/time.ts";
-import { SANDBOX_PEOPLE } from "../../src/sandbox/identities.ts";
 import { type Envelope, ORDER_HEADER } from "../../src/wire/envelope.ts";
 import { withCheckDigit } from "../fixtures/identities.ts";
+import { logonOf, sandboxPerson, ZHANG } from "../fixtures/sandbox-people.ts";
 import { createAccount, freshIsolate, logonBody, sendSettled, type TestAccount, verify } from "../support/caller.ts";
 import { juheError, juheMatch } from "../support/juhe-mock.ts";
 import { mockUpstreams, tencentError, tencentResult } from "../support/upstream-mock.ts";
@@ -31,12 +31,6 @@ const CONFIGURED = {
   TENCENT_SECRET_KEY: "tencent-secret",
 };
 
-const byPhone = (phone: string) => SANDBOX_PEOPLE.find((p) => p.phone === phone)!;
-const identityOf = (p: { phone: string; name: string; idCard: string }) => ({
-  idCard: p.idCard,
-  userName: p.name,
-  loginphone: p.phone,
-});
 /** A different person each time, so the duplicate window never answers. */
 const someone = (i: number, loginphone: string) => ({
   idCard: withCheckDigit(`11010119900101${String(i).padStart(3, "0")}`),
@@ -66,7 +60,7 @@ describe("the sandbox chain (UPSTREAMS=sandbox: juhe:CTCC → juhe3 → tencent,
     ["18900189000", "CTCC"],
     ["19200192000", "CBN"],
   ])("%s answers 10000 / 11 with info.carrier %s", async (phone, carrier) => {
-    const { response, envelope } = await verify(await createAccount(), identityOf(byPhone(phone)));
+    const { response, envelope } = await verify(await createAccount(), logonOf(sandboxPerson(phone)));
     expect(envelope).toEqual({
       errorCode: "200",
       errorDetail: "查询成功",
@@ -110,7 +104,7 @@ describe("the sandbox chain (UPSTREAMS=sandbox: juhe:CTCC → juhe3 → tencent,
     ],
   ])("%s", async (_, phone, attempts, carrier) => {
     const account = await createAccount();
-    const envelope = await post(account, identityOf(byPhone(phone)));
+    const envelope = await post(account, logonOf(sandboxPerson(phone)));
     const [row] = await ledger(account);
     expect([
       envelope.errorCode,
@@ -175,17 +169,14 @@ describe("the sandbox chain (UPSTREAMS=sandbox: juhe:CTCC → juhe3 → tencent,
     const error = vi.spyOn(console, "error").mockImplementation(() => {});
     onTestFinished(() => error.mockRestore());
     const account = await createAccount();
-    const envelope = await post(account, { ...identityOf(SANDBOX_PEOPLE[0]), loginphone: phone });
+    const envelope = await post(account, logonOf(ZHANG, { loginphone: phone }));
     const [row] = await ledger(account);
     expect([envelope.errorCode, row!.attempts.map((a) => [a.upstream, a.code])]).toEqual([code, attempts]);
   });
 
   it("the never-answering phone times out on juhe3 and Tencent: 501 within the deadline", async () => {
     const started = Date.now();
-    const { envelope } = await verify(await createAccount(), {
-      ...identityOf(SANDBOX_PEOPLE[0]),
-      loginphone: "13900000408",
-    });
+    const { envelope } = await verify(await createAccount(), logonOf(ZHANG, { loginphone: "13900000408" }));
     expect(envelope.errorCode).toBe("501");
     expect(Date.now() - started).toBeLessThan(1500); // UPSTREAM_TIMEOUT_MS 300, deadline 600
   });
@@ -318,7 +309,7 @@ describe("configuration", () => {
       onTestFinished(() => error.mockRestore());
       const vars = { ...CONFIGURED, UPSTREAMS: name, ...missing };
       mockUpstreams({});
-      const envelope = await post(await createAccount(), identityOf(SANDBOX_PEOPLE[0]), vars);
+      const envelope = await post(await createAccount(), logonOf(ZHANG), vars);
       expect([envelope.errorCode, health({ ...env, ...vars }).status]).toEqual(["500", 503]);
       expect(error.mock.calls.map((c) => JSON.parse(String(c[0])))).toContainEqual({
         level: "error",
