@@ -230,6 +230,12 @@ describe.skipIf(!browser)("/admin/console in headless Chromium", () => {
     ]);
   });
 
+  it("asks for a test alert and says why none went (alerts are off here)", async () => {
+    await page.click("#alert-test");
+    await page.waitFor(`document.getElementById("alert-state").className === "bad"`, "the alert test's answer");
+    expect(await text("alert-state")).toBe("400 alerts are off: set ALERT_WEBHOOK_URL and ALERT_WEBHOOK_SECRET");
+  });
+
   it("shows the spend report: calls, cost, revenue and margin", async () => {
     await page.click("#spend-go");
     await page.waitFor(`document.getElementById("spend-total").textContent.startsWith("合计")`, "the spend report");

@@ -135,6 +135,12 @@ const BODY = `<h1>verifyMobile 运营控制台 <span class="muted">Operator cons
 <table>${head("上游 upstream|#调用 attempts|#故障 faults|#故障率 fault share|代码 codes")}<tbody id="upstreams"></tbody></table>
 <div class="scroll"><table>${head("时间 time|上游 upstream|代码 code|#耗时 ms|订单号 order")}<tbody id="upstream-recent"></tbody></table></div>
 
+<h2>告警 Alerts</h2>
+<form id="alert-form">
+  <button type="submit" class="plain" id="alert-test">发送测试告警 Send a test alert</button>
+  <span id="alert-state" class="muted">发往 ALERT_WEBHOOK_URL，已签名 signed, to ALERT_WEBHOOK_URL</span>
+</form>
+
 <h2>成本与毛利 Spend and margin</h2>
 <form id="spend-form">
   <label class="inline"><input id="spend-one" type="checkbox"> 仅当前账户 this account only</label>

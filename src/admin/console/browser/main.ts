@@ -106,6 +106,10 @@ byId("csv").onclick = guarded("status", () =>
   ),
 );
 byId<HTMLFormElement>("upstreams-form").onsubmit = guarded("upstreams-note", () => loadUpstreams(range()));
+byId<HTMLFormElement>("alert-form").onsubmit = guarded("alert-state", async () => {
+  const { queued } = await apiJson<{ queued: string }>("/admin/alerts/test", { method: "POST", body: {} });
+  say("alert-state", `已排队 queued ${queued}`, "ok");
+});
 byId<HTMLFormElement>("spend-form").onsubmit = guarded("spend-total", () =>
   loadSpend(range(), byId<HTMLInputElement>("spend-one").checked ? inputValue("account") : ""),
 );
