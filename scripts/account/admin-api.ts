@@ -21,14 +21,17 @@ const Page = z.object({
 });
 type Report = Omit<z.output<typeof Page>, "next">;
 
-type Api = {
+export type Api = {
   origin: string;
   /** For --local: where the Worker was looked for. */
   found: string | null;
   call(path: string, init?: { method: "POST"; body: string }): Promise<Response>;
 };
 
-function api(command: AdminCommand, fetcher: typeof fetch): Api {
+export function api(
+  command: { readonly verb: string; readonly target: AdminCommand["target"]; readonly url: string | null },
+  fetcher: typeof fetch,
+): Api {
   const { target } = command;
   let base: string;
   let token: string;
@@ -68,7 +71,7 @@ function api(command: AdminCommand, fetcher: typeof fetch): Api {
 }
 
 /** The body of a successful answer; the Worker's complaint otherwise. */
-async function text(api: Api, response: Response): Promise<string> {
+export async function text(api: Api, response: Response): Promise<string> {
   if (response.status === 401) {
     throw new CliError(
       `the Worker at ${api.origin} refused ADMIN_TOKEN${api.found ? " (restart npm run dev after changing .dev.vars)" : ""}`,
@@ -83,7 +86,7 @@ async function text(api: Api, response: Response): Promise<string> {
   return body;
 }
 
-function json(body: string): Record<string, unknown> | null {
+export function json(body: string): Record<string, unknown> | null {
   try {
     return JSON.parse(body) as Record<string, unknown>;
   } catch {

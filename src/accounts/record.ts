@@ -26,6 +26,9 @@ const ServiceTerms = z.object({
 export const RATE_LIMIT_DEFAULT = 50;
 export const SUBJECT_BUDGET_DEFAULT = 10;
 
+/** The largest alert threshold (10^12, as a credit's bound). */
+export const ALERT_THRESHOLD_MAX = 1_000_000_000_000;
+
 const TokenHash = z.string().check(z.regex(/^[0-9a-f]{64}$/));
 const SealedKey = z.string().check(z.minLength(1));
 
@@ -47,6 +50,10 @@ const Fields = z.object({
   subjectBudget: z._default(z.int().check(z.minimum(1), z.maximum(10_000)), SUBJECT_BUDGET_DEFAULT),
   /** Decryption diagnosis beyond the input's shape (wrong key length, wrong iv); off by default (§2). */
   diagnostics: z._default(z.boolean(), false),
+  /** Alerts (docs/contract.md §11): balance.low at or below this many fen; null for none. */
+  alertBalanceFen: z._default(z.nullable(z.int().check(z.minimum(0), z.maximum(ALERT_THRESHOLD_MAX))), null),
+  /** Alerts (docs/contract.md §11): quota.low at or below this many answers left; null for none. */
+  alertQuota: z._default(z.nullable(z.int().check(z.minimum(0), z.maximum(ALERT_THRESHOLD_MAX))), null),
   tokenHash: TokenHash,
   /** The logon key, sealed (see crypto/secrets.ts). */
   sealedLogonKey: SealedKey,

@@ -15,6 +15,8 @@ const base: AccountRecord = {
   rateLimit: 50,
   subjectBudget: 10,
   diagnostics: false,
+  alertBalanceFen: null,
+  alertQuota: null,
   tokenHash: "0".repeat(64),
   sealedLogonKey: "v1.x.y",
   cipher: "aes-cbc",

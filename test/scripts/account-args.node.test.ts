@@ -19,6 +19,40 @@ function usage(argv: string[]): string {
   throw new Error(`expected a usage error for ${argv.join(" ")}`);
 }
 
+describe("account alert thresholds", () => {
+  it("sets and clears --alert-balance and --alert-quota on update", () => {
+    expect([
+      parseCommand(["update", ...LOCAL, ...ID, "--alert-balance", "5000", "--alert-quota", "0"]),
+      parseCommand(["update", ...LOCAL, ...ID, "--alert-balance", "none"]),
+    ]).toEqual([
+      {
+        verb: "update",
+        target: { mode: "local", persistTo: null },
+        id: "acc_0123456789abcdef",
+        settings: { alertBalanceFen: 5000, alertQuota: 0 },
+      },
+      {
+        verb: "update",
+        target: { mode: "local", persistTo: null },
+        id: "acc_0123456789abcdef",
+        settings: { alertBalanceFen: null },
+      },
+    ]);
+  });
+
+  it("refuses a threshold out of range, naming the flag", () => {
+    expect([
+      usage(["update", ...LOCAL, ...ID, "--alert-balance", "-1"]),
+      usage(["create", ...LOCAL, "--name", "A", "--alert-quota", "1000000000001"]),
+      usage(["update", ...LOCAL, ...ID, "--alert-quota", "ten"]),
+    ]).toEqual([
+      "--alert-balance must be at least 0",
+      "--alert-quota must be at most 1000000000000",
+      "--alert-quota must be a whole number",
+    ]);
+  });
+});
+
 describe("account command line", () => {
   it("parses create with defaults and --flag=value", () => {
     expect(parseCommand(["create", "--local", "--persist-to=/tmp/x", "--name", "Foo"])).toEqual({
@@ -294,6 +328,8 @@ describe("account usage text", () => {
     URL: "https://w.example",
     "YYYY-MM-DD": "2026-11-01",
     "verifyMobile,…": "verifyMobile,other",
+    TEXT: "acme",
+    CODE: "307",
     "CIDR,…": "203.0.113.0/24,2001:db8::/32",
     DURATION: "30m",
   };
@@ -306,6 +342,12 @@ describe("account usage text", () => {
     show: {},
     update: { "--id": SAMPLE.ACC!, "--name": "Foo" },
     credit: { "--id": SAMPLE.ACC!, "--balance": "5" },
+    spend: {},
+    // reconcile's two arguments, spread as they are into the command line.
+    reconcile: { juhe: "vendor.csv" },
+    list: {},
+    upstreams: {},
+    "alert-test": {},
   };
 
   it("lists every verb", () => {
@@ -320,6 +362,12 @@ describe("account usage text", () => {
       "state",
       "usage",
       "ledger",
+      "spend",
+      "reconcile",
+      "list",
+      "refusals",
+      "upstreams",
+      "alert-test",
     ]);
   });
 
@@ -341,7 +389,7 @@ describe("account usage text", () => {
         }
       }
     }
-    expect({ tried, refused }).toEqual({ tried: 80, refused: [] });
+    expect({ tried, refused }).toEqual({ tried: 106, refused: [] });
   });
 
   it("does not offer update what update refuses", () => {
@@ -354,5 +402,45 @@ describe("account usage text", () => {
         "--no-diagnostics",
       ]),
     );
+  });
+});
+
+describe("account spend and reconcile", () => {
+  it("parses spend for every account or one, and reconcile with its vendor and file", () => {
+    expect([
+      parseCommand(["spend", ...LOCAL, "--from", "2026-12-01", "--format", "csv"]),
+      parseCommand(["reconcile", ...LOCAL, "juhe", "juhe-2026-12.csv"]),
+    ]).toEqual([
+      {
+        verb: "spend",
+        target: { mode: "local", persistTo: null },
+        id: null,
+        url: null,
+        from: "2026-12-01",
+        to: null,
+        format: "csv",
+      },
+      {
+        verb: "reconcile",
+        target: { mode: "local", persistTo: null },
+        url: null,
+        vendor: "juhe",
+        csvPath: "juhe-2026-12.csv",
+      },
+    ]);
+  });
+
+  it("refuses reconcile without both arguments, with a third, or a vendor that is no name", () => {
+    expect([
+      usage(["reconcile", ...LOCAL, "juhe"]),
+      usage(["reconcile", ...LOCAL, "juhe", "a.csv", "b.csv"]),
+      usage(["reconcile", ...LOCAL, "../x", "a.csv"]),
+      usage(["spend", ...LOCAL, "extra"]),
+    ]).toEqual([
+      "reconcile needs <vendor> <file.csv>",
+      'unexpected argument "b.csv"',
+      '"../x" is not an upstream name',
+      'unexpected argument "extra"',
+    ]);
   });
 });

@@ -109,3 +109,48 @@ describe("account records", () => {
     expect(found.ok && new TextDecoder().decode(found.value.account.logonKey.raw)).toBe(logonKey);
   });
 });
+
+describe("account alert thresholds", () => {
+  it("are none by default, set by create, changed and cleared by update (docs/contract.md §11)", async () => {
+    const plain = await buildAccount({ settings: { name: "Foo" }, keyLength: 16, secret: TEST_SECRET, now: NOW });
+    const { record } = await buildAccount({
+      settings: { name: "Foo", alertBalanceFen: 5000, alertQuota: 10 },
+      keyLength: 16,
+      secret: TEST_SECRET,
+      now: NOW,
+    });
+    const changed = applySettings(record, { alertBalanceFen: null, alertQuota: 3 }, NOW);
+    const pick = (r: AccountRecord) => [r.alertBalanceFen, r.alertQuota];
+    expect([pick(plain.record), pick(record), pick(changed), summary(changed).alertQuota]).toEqual([
+      [null, null],
+      [5000, 10],
+      [null, 3],
+      3,
+    ]);
+  });
+
+  it("are read as none from a record written before they existed", () => {
+    const {
+      alertBalanceFen: _,
+      alertQuota: __,
+      ...old
+    } = {
+      ...AccountRecord.parse({
+        id: "acc_0123456789abcdef",
+        name: "Old",
+        status: "active",
+        services: {},
+        contractEnd: null,
+        duplicatePolicy: "reject",
+        dedupTtl: 60,
+        openingBalanceFen: null,
+        tokenHash: "0".repeat(64),
+        sealedLogonKey: "v1.x.y",
+        createdAt: NOW.toISOString(),
+        updatedAt: NOW.toISOString(),
+      }),
+    };
+    const parsed = AccountRecord.parse(old);
+    expect([parsed.alertBalanceFen, parsed.alertQuota]).toEqual([null, null]);
+  });
+});
