@@ -3,8 +3,12 @@
 import { exports } from "cloudflare:workers";
 import { beforeEach, describe, expect, it } from "vitest";
 import {
+  backoff,
   type ClientOptions,
   createClient,
+  DEFAULT_DEADLINE_MS,
+  DEFAULT_RETRIES,
+  DEFAULT_TIMEOUT_MS,
   type FetchLike,
   type Identity,
   VerifyMobileError,
@@ -38,6 +42,9 @@ function recording(inner: FetchLike = toWorker) {
 
 const clientFor = (account: TestAccount, options: Partial<ClientOptions> = {}) =>
   createClient({ baseUrl: BASE_URL, token: account.token, logonKey: account.logonKey, fetch: toWorker, ...options });
+/** Retries off: one request per call, for the tests of what a single answer becomes. */
+const onceFor = (account: TestAccount, options: Partial<ClientOptions> = {}) =>
+  clientFor(account, { retries: 0, ...options });
 
 /** The error a verify() ended with, as plain fields. */
 async function failure(promise: Promise<unknown>) {
@@ -45,8 +52,8 @@ async function failure(promise: Promise<unknown>) {
     await promise;
   } catch (error) {
     if (!(error instanceof VerifyMobileError)) throw error;
-    const { family, code, detail, reason, orderNo } = error;
-    return { family, code, detail, reason, orderNo };
+    const { family, code, detail, reason, orderNo, attempts } = error;
+    return { family, code, detail, reason, orderNo, attempts };
   }
   throw new Error("verify() resolved");
 }
@@ -81,10 +88,22 @@ describe("results", () => {
     expect(result).toEqual({
       result: "consistent",
       matchCode: "11",
+      carrier: "CMCC",
       orderNo: wire.orderNos[0],
       billable: true,
       duplicate: false,
+      requestId: wire.sent[0]!.get("requestId"),
+      attempts: 1,
     });
+  });
+
+  it("types the carrier the service reports (a China Unicom number)", async () => {
+    const result = await clientFor(await createAccount()).verify({
+      idCard: "320102198805061230",
+      userName: "钱七",
+      loginphone: "18600186000",
+    });
+    expect(result.carrier).toBe("CUCC");
   });
 
   it("returns inconsistent with match code 21 when the name is wrong", async () => {
@@ -110,15 +129,18 @@ describe("results", () => {
     expect(again).toEqual({
       result: "consistent",
       matchCode: "11",
+      carrier: "CMCC",
       orderNo: wire.orderNos[1],
       billable: false,
       duplicate: true,
+      requestId: wire.sent[1]!.get("requestId"),
+      attempts: 1,
     });
   });
 });
 
 describe("the request it sends", () => {
-  it("POSTs a form of token, iv and logon to /api/personalInfo/verifyMobile", async () => {
+  it("POSTs a form of token, iv, logon and requestId to /api/personalInfo/verifyMobile", async () => {
     const account = await createAccount();
     const requests: Request[] = [];
     await clientFor(account, {
@@ -135,7 +157,34 @@ describe("the request it sends", () => {
       "http://gateway.test/api/personalInfo/verifyMobile",
       "application/x-www-form-urlencoded",
     ]);
-    expect([...fields.keys()]).toEqual(["token", "iv", "logon"]);
+    expect([...fields.keys()]).toEqual(["token", "iv", "logon", "requestId"]);
+  });
+
+  it("generates a new random requestId (a UUID) for every call", async () => {
+    const wire = recording();
+    const client = clientFor(await createAccount(), { fetch: wire.fetch });
+    await client.verify(ZHANG);
+    await client.verify(LI);
+    const [a, b] = wire.sent.map((f) => f.get("requestId")!);
+    expect(a).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    expect(a).not.toBe(b);
+  });
+
+  it("sends the caller's own requestId and returns it", async () => {
+    const wire = recording();
+    const result = await clientFor(await createAccount(), { fetch: wire.fetch }).verify(ZHANG, {
+      requestId: "order-42",
+    });
+    expect([wire.sent[0]!.get("requestId"), result.requestId]).toEqual(["order-42", "order-42"]);
+  });
+
+  it("refuses a requestId the service would refuse, before sending", async () => {
+    const wire = recording();
+    const client = clientFor(await createAccount(), { fetch: wire.fetch });
+    await expect(client.verify(ZHANG, { requestId: "x".repeat(65) })).rejects.toThrow(
+      new TypeError("requestId must be 1–64 printable ASCII characters"),
+    );
+    expect(wire.sent.length).toBe(0);
   });
 
   it("encrypts exactly the three fields as JSON under the logonKey and the sent iv", async () => {
@@ -171,7 +220,7 @@ describe("errors by family", () => {
     const account = await createAccount();
     const wire = recording();
     const error = await failure(
-      clientFor({ ...account, token: `vmt_${"x".repeat(32)}` }, { fetch: wire.fetch }).verify(ZHANG),
+      onceFor({ ...account, token: `vmt_${"x".repeat(32)}` }, { fetch: wire.fetch }).verify(ZHANG),
     );
     expect(error).toEqual({
       family: "token",
@@ -179,18 +228,19 @@ describe("errors by family", () => {
       detail: "无效token",
       reason: ERROR_CODES["105"].reason,
       orderNo: wire.orderNos[0],
+      attempts: 1,
     });
   });
 
   it("request: 306 names the malformed field", async () => {
-    const error = await failure(clientFor(await createAccount()).verify({ ...ZHANG, userName: "Z" }));
+    const error = await failure(onceFor(await createAccount()).verify({ ...ZHANG, userName: "Z" }));
     expect([error.family, error.code, error.detail]).toEqual(["request", "306", "请求参数userName为空或格式错误"]);
   });
 
   it("request: 307 with another account's logonKey, and the reason", async () => {
     const account = await createAccount();
     const other = await createAccount();
-    const error = await failure(clientFor({ ...account, logonKey: other.logonKey }).verify(ZHANG));
+    const error = await failure(onceFor({ ...account, logonKey: other.logonKey }).verify(ZHANG));
     expect([error.family, error.code, error.detail, error.reason]).toEqual([
       "request",
       "307",
@@ -200,12 +250,12 @@ describe("errors by family", () => {
   });
 
   it("request: 308 when the carrier has no record", async () => {
-    const error = await failure(clientFor(await createAccount()).verify(phone("13900227303")));
+    const error = await failure(onceFor(await createAccount()).verify(phone("13900227303")));
     expect([error.family, error.code, error.detail]).toEqual(["request", "308", "请求没有查询到结果"]);
   });
 
   it("request: 309 for the same identity again within the window", async () => {
-    const client = clientFor(await createAccount());
+    const client = onceFor(await createAccount());
     await client.verify(ZHANG);
     const error = await failure(client.verify(ZHANG));
     expect([error.family, error.code, error.detail]).toEqual(["request", "309", "请求重复的请求"]);
@@ -217,18 +267,18 @@ describe("errors by family", () => {
     ["503", "接口未响应", "13900010020"],
     ["504", "外部数据源异常", "13900227301"],
   ])("upstream: %s %s", async (code, detail, loginphone) => {
-    const error = await failure(clientFor(await createAccount()).verify(phone(loginphone)));
+    const error = await failure(onceFor(await createAccount()).verify(phone(loginphone)));
     expect([error.family, error.code, error.detail]).toEqual(["upstream", code, detail]);
   });
 
   it("server: 500 when the upstream refuses the service's own key (juhe 10001)", async () => {
-    const error = await failure(clientFor(await createAccount()).verify(phone("13900010001")));
+    const error = await failure(onceFor(await createAccount()).verify(phone("13900010001")));
     expect([error.family, error.code, error.detail]).toEqual(["server", "500", "系统错误，服务器异常"]);
   });
 
   it("transport: network when fetch throws", async () => {
     const error = await failure(
-      clientFor(await createAccount(), { fetch: () => Promise.reject(new TypeError("connection refused")) }).verify(
+      onceFor(await createAccount(), { fetch: () => Promise.reject(new TypeError("connection refused")) }).verify(
         ZHANG,
       ),
     );
@@ -238,38 +288,41 @@ describe("errors by family", () => {
       detail: "the request failed before an answer arrived",
       reason: "connection refused",
       orderNo: null,
+      attempts: 1,
     });
   });
 
   it("transport: timeout when no answer arrives within timeoutMs", async () => {
     const hang: FetchLike = (_url, init) =>
       new Promise((_, reject) => init.signal!.addEventListener("abort", () => reject(init.signal!.reason)));
-    const error = await failure(clientFor(await createAccount(), { fetch: hang, timeoutMs: 50 }).verify(ZHANG));
+    const error = await failure(onceFor(await createAccount(), { fetch: hang, timeoutMs: 50 }).verify(ZHANG));
     expect(error).toEqual({
       family: "transport",
       code: "timeout",
       detail: "no answer within 50 ms",
       reason: null,
       orderNo: null,
+      attempts: 1,
     });
   });
 
   it("transport: bad-response when the answer is not JSON", async () => {
     const html: FetchLike = async () => new Response("<html>502 Bad Gateway</html>", { status: 502 });
-    const error = await failure(clientFor(await createAccount(), { fetch: html }).verify(ZHANG));
+    const error = await failure(onceFor(await createAccount(), { fetch: html }).verify(ZHANG));
     expect(error).toEqual({
       family: "transport",
       code: "bad-response",
       detail: "HTTP 502: the answer is not JSON",
       reason: null,
       orderNo: null,
+      attempts: 1,
     });
   });
 
   it("throws a VerifyMobileError whose message carries code, detail and reason", async () => {
     const account = await createAccount();
     const other = await createAccount();
-    const error = await clientFor({ ...account, logonKey: other.logonKey })
+    const error = await onceFor({ ...account, logonKey: other.logonKey })
       .verify(ZHANG)
       .catch((e: unknown) => e);
     expect([error instanceof VerifyMobileError, (error as Error).name, (error as Error).message]).toEqual([
@@ -281,32 +334,79 @@ describe("errors by family", () => {
 });
 
 describe("retries", () => {
-  it("resends after a 503 envelope once, with the same identity under a new iv", async () => {
+  /** A fetch that loses the first answer after the Worker has given it (the connection dropped). */
+  const losingFirstAnswer = () => {
+    let calls = 0;
+    return recording(async (url, init) => {
+      const response = await toWorker(url, init);
+      await response.text();
+      if (calls++ === 0) throw new TypeError("connection reset");
+      return toWorker(url, init);
+    });
+  };
+
+  it("resends after a 503 envelope, with the same identity and requestId under a new iv", async () => {
     const account = await createAccount();
     let calls = 0;
     const wire = recording((url, init) => (calls++ === 0 ? Promise.resolve(envelope503()) : toWorker(url, init)));
-    const result = await clientFor(account, { fetch: wire.fetch, retries: 2 }).verify(ZHANG);
+    const result = await clientFor(account, { fetch: wire.fetch }).verify(ZHANG);
     const [first, second] = wire.sent;
-    expect([wire.sent.length, result.result]).toEqual([2, "consistent"]);
+    expect([wire.sent.length, result.result, result.attempts]).toEqual([2, "consistent", 2]);
     expect(first!.get("iv")).not.toBe(second!.get("iv"));
-    expect([first!.get("token"), await decryptSent(account, first!)]).toEqual([
+    expect([first!.get("token"), first!.get("requestId"), await decryptSent(account, first!)]).toEqual([
       second!.get("token"),
+      second!.get("requestId"),
       await decryptSent(account, second!),
     ]);
   });
 
-  it("gives up after `retries` resends and throws the last upstream error", async () => {
+  it("retries by default: three requests in all, and throws the last upstream error with its order number", async () => {
     const wire = recording();
-    const error = await failure(
-      clientFor(await createAccount(), { fetch: wire.fetch, retries: 2 }).verify(phone("13900010020")),
-    );
-    expect([wire.sent.length, error.code, error.orderNo]).toEqual([3, "503", wire.orderNos[2]]);
+    const error = await failure(clientFor(await createAccount(), { fetch: wire.fetch }).verify(phone("13900010020")));
+    expect([wire.sent.length, error.code, error.orderNo, error.attempts]).toEqual([3, "503", wire.orderNos[2], 3]);
+    expect(new Set(wire.sent.map((f) => f.get("requestId"))).size).toBe(1);
   });
 
-  it("does not resend by default (retries 0)", async () => {
+  it("resends after fetch throws, and the same requestId replays the answer the caller never saw, billed once", async () => {
+    const wire = losingFirstAnswer();
+    const result = await clientFor(await createAccount(), { fetch: wire.fetch }).verify(ZHANG);
+    expect(result).toEqual({
+      result: "consistent",
+      matchCode: "11",
+      carrier: "CMCC",
+      orderNo: wire.orderNos[0],
+      billable: false,
+      duplicate: true,
+      requestId: wire.sent[0]!.get("requestId"),
+      attempts: 2,
+    });
+    expect(wire.sent[0]!.get("iv")).not.toBe(wire.sent[1]!.get("iv"));
+  });
+
+  it("resends after a timeout", async () => {
+    let calls = 0;
+    const wire = recording((url, init) =>
+      calls++ === 0
+        ? new Promise((_, reject) => init.signal!.addEventListener("abort", () => reject(init.signal!.reason)))
+        : toWorker(url, init),
+    );
+    const result = await clientFor(await createAccount(), { fetch: wire.fetch, timeoutMs: 50 }).verify(ZHANG);
+    expect([result.result, result.attempts, wire.sent.length]).toEqual(["consistent", 2, 2]);
+  });
+
+  it("does not resend with retries 0", async () => {
     const wire = recording();
-    await failure(clientFor(await createAccount(), { fetch: wire.fetch }).verify(phone("13900010020")));
+    await failure(onceFor(await createAccount(), { fetch: wire.fetch }).verify(phone("13900010020")));
     expect(wire.sent.length).toBe(1);
+  });
+
+  it("stops at the call's deadline, whatever retries allows", async () => {
+    const wire = recording(() => Promise.resolve(envelope503()));
+    const error = await failure(
+      clientFor(await createAccount(), { fetch: wire.fetch, retries: 10, deadlineMs: 700 }).verify(ZHANG),
+    );
+    // Waits of 250–500 ms and then 500–1000 ms: the second wait would pass the deadline.
+    expect([error.code, wire.sent.length]).toEqual(["503", 2]);
   });
 
   it("never resends a 200 result", async () => {
@@ -323,24 +423,43 @@ describe("retries", () => {
     expect(wire.sent.length).toBe(2);
   });
 
+  it("never resends a 105", async () => {
+    const wire = recording();
+    const account = await createAccount();
+    await failure(clientFor({ ...account, token: `vmt_${"x".repeat(32)}` }, { fetch: wire.fetch }).verify(ZHANG));
+    expect(wire.sent.length).toBe(1);
+  });
+
   it("never resends a 500", async () => {
     const wire = recording();
     await failure(clientFor(await createAccount(), { fetch: wire.fetch, retries: 3 }).verify(phone("13900010001")));
     expect(wire.sent.length).toBe(1);
   });
 
-  it("never resends after fetch throws (the request may have been billed)", async () => {
-    const wire = recording(() => Promise.reject(new TypeError("network connection lost")));
-    await failure(clientFor(await createAccount(), { fetch: wire.fetch, retries: 3 }).verify(ZHANG));
+  it("never resends an answer that is not an envelope", async () => {
+    const wire = recording(async () => new Response("<html>404</html>", { status: 404 }));
+    await failure(clientFor(await createAccount(), { fetch: wire.fetch }).verify(ZHANG));
     expect(wire.sent.length).toBe(1);
   });
+});
 
-  it("never resends after a timeout (the request may have been billed)", async () => {
-    const wire = recording(
-      (_url, init) =>
-        new Promise((_, reject) => init.signal!.addEventListener("abort", () => reject(init.signal!.reason))),
-    );
-    await failure(clientFor(await createAccount(), { fetch: wire.fetch, retries: 3, timeoutMs: 20 }).verify(ZHANG));
-    expect(wire.sent.length).toBe(1);
+describe("backoff", () => {
+  it("doubles from 500 ms up to 5 s, scaled by 50–100 %", () => {
+    expect([1, 2, 3, 4, 5, 6].map((n) => backoff(n, null, 1))).toEqual([500, 1000, 2000, 4000, 5000, 5000]);
+    expect([1, 2, 3].map((n) => backoff(n, null, 0))).toEqual([250, 500, 1000]);
+  });
+
+  it("waits at least what Retry-After asks", () => {
+    expect(backoff(1, 3, 0.5)).toBe(3000);
+  });
+});
+
+describe("defaults", () => {
+  it("waits for each attempt longer than the service's UPSTREAM_DEADLINE_MS (docs/contract.md §9)", () => {
+    // The service answers 501 itself within its deadline, 10 000 ms by default (twice the 5 000 ms
+    // UPSTREAM_TIMEOUT_MS); the client must still be listening then.
+    expect(DEFAULT_TIMEOUT_MS).toBe(15_000);
+    expect(DEFAULT_TIMEOUT_MS).toBeGreaterThan(2 * 5_000);
+    expect(DEFAULT_DEADLINE_MS).toBeGreaterThanOrEqual((DEFAULT_RETRIES + 1) * DEFAULT_TIMEOUT_MS);
   });
 });
