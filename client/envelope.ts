@@ -31,25 +31,37 @@ export type ErrorFamily = "token" | "request" | "upstream" | "server" | "transpo
 
 export class VerifyMobileError extends Error {
   override readonly name = "VerifyMobileError";
+  readonly family: ErrorFamily;
+  /** The envelope's errorCode ("105", "309", "503", …) or, for transport, `timeout` | `network` | `bad-response`. */
+  readonly code: string;
+  /** The envelope's errorDetail (documented Chinese text), or what went wrong in transport. */
+  readonly detail: string;
+  /** The envelope's errorReason: a short cause, e.g. which logon mistake made a 307. */
+  readonly reason: string | null;
+  /** The service's order number (X-Order-No) when an answer arrived: quote it to support. */
+  readonly orderNo: string | null;
+  /** Seconds the service asked to wait (`Retry-After`, on the account's rate limit's 502). */
+  readonly retryAfter: number | null;
   /** The call's requestId and the number of requests it sent; set when the call gives up. */
   requestId: string | null = null;
   attempts = 1;
 
   constructor(
-    readonly family: ErrorFamily,
-    /** The envelope's errorCode ("105", "309", "503", …) or, for transport, `timeout` | `network` | `bad-response`. */
-    readonly code: string,
-    /** The envelope's errorDetail (documented Chinese text), or what went wrong in transport. */
-    readonly detail: string,
-    /** The envelope's errorReason: a short cause, e.g. which logon mistake made a 307. */
-    readonly reason: string | null,
-    /** The service's order number (X-Order-No) when an answer arrived: quote it to support. */
-    readonly orderNo: string | null,
-    /** Seconds the service asked to wait (`Retry-After`, on the account's rate limit's 502). */
-    readonly retryAfter: number | null = null,
+    family: ErrorFamily,
+    code: string,
+    detail: string,
+    reason: string | null,
+    orderNo: string | null,
+    retryAfter: number | null = null,
     cause?: unknown,
   ) {
     super(`${code} ${detail}${reason ? ` (${reason})` : ""}`, cause === undefined ? undefined : { cause });
+    this.family = family;
+    this.code = code;
+    this.detail = detail;
+    this.reason = reason;
+    this.orderNo = orderNo;
+    this.retryAfter = retryAfter;
   }
 
   /**

@@ -23,6 +23,7 @@ export type VerifyResult = {
  */
 export type ErrorFamily = "token" | "request" | "upstream" | "server" | "transport";
 export declare class VerifyMobileError extends Error {
+    readonly name = "VerifyMobileError";
     readonly family: ErrorFamily;
     /** The envelope's errorCode ("105", "309", "503", …) or, for transport, `timeout` | `network` | `bad-response`. */
     readonly code: string;
@@ -34,21 +35,10 @@ export declare class VerifyMobileError extends Error {
     readonly orderNo: string | null;
     /** Seconds the service asked to wait (`Retry-After`, on the account's rate limit's 502). */
     readonly retryAfter: number | null;
-    readonly name = "VerifyMobileError";
     /** The call's requestId and the number of requests it sent; set when the call gives up. */
     requestId: string | null;
     attempts: number;
-    constructor(family: ErrorFamily, 
-    /** The envelope's errorCode ("105", "309", "503", …) or, for transport, `timeout` | `network` | `bad-response`. */
-    code: string, 
-    /** The envelope's errorDetail (documented Chinese text), or what went wrong in transport. */
-    detail: string, 
-    /** The envelope's errorReason: a short cause, e.g. which logon mistake made a 307. */
-    reason: string | null, 
-    /** The service's order number (X-Order-No) when an answer arrived: quote it to support. */
-    orderNo: string | null, 
-    /** Seconds the service asked to wait (`Retry-After`, on the account's rate limit's 502). */
-    retryAfter?: number | null, cause?: unknown);
+    constructor(family: ErrorFamily, code: string, detail: string, reason: string | null, orderNo: string | null, retryAfter?: number | null, cause?: unknown);
     /**
      * Whether the client retries it: 501–504 (not billed, docs/contract.md §5) and a timeout or a
      * network failure (the same requestId makes the retry idempotent, §6). Never 1xx, 3xx or 500.

@@ -1,27 +1,22 @@
 // What the client hands back: a result for a `200` envelope, a VerifyMobileError for everything
 // else (docs/contract.md §3, §4), each with the order number and the call's requestId.
 export class VerifyMobileError extends Error {
-    family;
-    code;
-    detail;
-    reason;
-    orderNo;
-    retryAfter;
     name = "VerifyMobileError";
+    family;
+    /** The envelope's errorCode ("105", "309", "503", …) or, for transport, `timeout` | `network` | `bad-response`. */
+    code;
+    /** The envelope's errorDetail (documented Chinese text), or what went wrong in transport. */
+    detail;
+    /** The envelope's errorReason: a short cause, e.g. which logon mistake made a 307. */
+    reason;
+    /** The service's order number (X-Order-No) when an answer arrived: quote it to support. */
+    orderNo;
+    /** Seconds the service asked to wait (`Retry-After`, on the account's rate limit's 502). */
+    retryAfter;
     /** The call's requestId and the number of requests it sent; set when the call gives up. */
     requestId = null;
     attempts = 1;
-    constructor(family, 
-    /** The envelope's errorCode ("105", "309", "503", …) or, for transport, `timeout` | `network` | `bad-response`. */
-    code, 
-    /** The envelope's errorDetail (documented Chinese text), or what went wrong in transport. */
-    detail, 
-    /** The envelope's errorReason: a short cause, e.g. which logon mistake made a 307. */
-    reason, 
-    /** The service's order number (X-Order-No) when an answer arrived: quote it to support. */
-    orderNo, 
-    /** Seconds the service asked to wait (`Retry-After`, on the account's rate limit's 502). */
-    retryAfter = null, cause) {
+    constructor(family, code, detail, reason, orderNo, retryAfter = null, cause) {
         super(`${code} ${detail}${reason ? ` (${reason})` : ""}`, cause === undefined ? undefined : { cause });
         this.family = family;
         this.code = code;
