@@ -11,8 +11,17 @@ import {
   STATUSES,
   TOKEN_SHAPE,
 } from "../../src/accounts/record.ts";
+import type { Cipher } from "../../src/crypto/cipher.ts";
 import type { KvTarget } from "../lib/accounts-kv.ts";
 import { usageError } from "../lib/errors.ts";
+import {
+  CREDENTIAL_SETTINGS,
+  CREDENTIAL_SHOWN,
+  CREDENTIAL_SWITCHES,
+  CREDENTIAL_VALUES,
+  credentialSettings,
+  keyLengthFor,
+} from "./credential-flags.ts";
 
 /** Where the ACCOUNTS namespace is: local (optionally persisted elsewhere) or the deployed one. */
 export type Target = KvTarget;
@@ -71,13 +80,14 @@ const VALUES = z
     to: day("to"),
     format: z.enum(["json", "csv"], "--format must be json or csv"),
     limit: wholeNumber("limit", 1, 10_000),
+    ...CREDENTIAL_VALUES,
   })
   .partial();
 
 type Flag = keyof typeof VALUES.shape;
 
 /** parseArgs reads each flag as a string, except these switches; -h is --help. */
-const SWITCHES: readonly Flag[] = ["local", "remote", "diagnostics", "start"];
+const SWITCHES: readonly Flag[] = ["local", "remote", "diagnostics", "start", ...CREDENTIAL_SWITCHES];
 const OPTIONS: ParseArgsOptionsConfig = {
   help: { type: "boolean", short: "h" },
   ...Object.fromEntries(
@@ -106,6 +116,9 @@ export type Settings = {
   rateLimit?: number | null;
   subjectBudget?: number;
   diagnostics?: boolean;
+  cipher?: Cipher;
+  requireSign?: boolean;
+  allowIps?: string[] | null;
 };
 
 export type Command =
@@ -113,8 +126,8 @@ export type Command =
   | { verb: "create"; target: Target; settings: Settings; keyLength: KeyLength }
   | { verb: "show"; target: Target; id: string | null; token: string | null }
   | { verb: "update"; target: Target; id: string; settings: Settings }
-  | { verb: "rotate-token"; target: Target; id: string }
-  | { verb: "rotate-key"; target: Target; id: string; keyLength: KeyLength | null }
+  | { verb: "rotate-token"; target: Target; id: string; graceSeconds: number }
+  | { verb: "rotate-key"; target: Target; id: string; keyLength: KeyLength | null; graceSeconds: number }
   | { verb: "disable"; target: Target; id: string }
   | {
       verb: "credit";
@@ -140,7 +153,9 @@ export type Command =
 export type Verb = Exclude<Command["verb"], "help">;
 
 /** How each flag's value reads in the usage text. */
-const SHOWN: Record<Exclude<Flag, "local" | "remote" | "persist-to" | "diagnostics" | "start">, string> = {
+type Switch = "local" | "remote" | "persist-to" | "diagnostics" | "start" | (typeof CREDENTIAL_SWITCHES)[number];
+const SHOWN: Record<Exclude<Flag, Switch>, string> = {
+  ...CREDENTIAL_SHOWN,
   id: "ACC",
   token: "TOKEN",
   name: "NAME",
@@ -173,6 +188,7 @@ const SETTINGS = [
   "rate-limit",
   "subject-budget",
   "diagnostics",
+  ...CREDENTIAL_SETTINGS,
 ] as const;
 
 type Spec = { required: readonly Flag[]; optional: readonly Flag[]; about: string };
@@ -189,8 +205,16 @@ const VERBS: Record<Verb, Spec> = {
     optional: ["name", ...SETTINGS],
     about: "change settings (quota and balance: use credit)",
   },
-  "rotate-token": { required: ["id"], optional: [], about: "new token; the old one stops working" },
-  "rotate-key": { required: ["id"], optional: ["key-length"], about: "new logonKey" },
+  "rotate-token": {
+    required: ["id"],
+    optional: ["grace"],
+    about: "new token; the old one stops working at once, or when the grace ends (at most 7d)",
+  },
+  "rotate-key": {
+    required: ["id"],
+    optional: ["key-length", "grace"],
+    about: "new logonKey; the old one stops working at once, or when the grace ends (at most 7d)",
+  },
   disable: { required: ["id"], optional: [], about: "offline, and the token entry deleted" },
   credit: {
     required: ["id"],
@@ -206,6 +230,7 @@ const TARGET_FLAGS: readonly Flag[] = ["local", "remote", "persist-to"];
 
 function flagText(flag: Flag): string {
   if (flag === "diagnostics") return "--diagnostics|--no-diagnostics";
+  if (flag === "require-sign") return "--require-sign|--no-require-sign";
   return flag === "local" || flag === "remote" || flag === "persist-to" || flag === "start"
     ? `--${flag}`
     : `--${flag} ${SHOWN[flag]}`;
@@ -311,7 +336,7 @@ export function parseCommand(argv: readonly string[]): Command {
   switch (verb) {
     case "create": {
       const settings = settingsOf(values);
-      return { verb, target, settings, keyLength: values["key-length"] ?? 16 };
+      return { verb, target, settings, keyLength: keyLengthFor(values.cipher, values["key-length"]) };
     }
     case "show": {
       const id = values.id ?? null;
@@ -325,8 +350,9 @@ export function parseCommand(argv: readonly string[]): Command {
       return { verb, target, id: values.id!, settings };
     }
     case "rotate-key":
-      return { verb, target, id: values.id!, keyLength: values["key-length"] ?? null };
+      return { verb, target, id: values.id!, keyLength: values["key-length"] ?? null, graceSeconds: values.grace ?? 0 };
     case "rotate-token":
+      return { verb, target, id: values.id!, graceSeconds: values.grace ?? 0 };
     case "disable":
       return { verb, target, id: values.id! };
     case "credit": {
@@ -380,6 +406,7 @@ function settingsOf(values: Values): Settings {
     rateLimit: values["rate-limit"],
     subjectBudget: values["subject-budget"],
     diagnostics: values.diagnostics,
+    ...credentialSettings(values),
   };
   // Absent flags leave no key: update changes only what was given.
   const settings = Object.fromEntries(Object.entries(all).filter(([, v]) => v !== undefined)) as Settings;

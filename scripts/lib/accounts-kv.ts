@@ -11,7 +11,8 @@ export type KvTarget = { mode: "local"; persistTo: string | null } | { mode: "re
 
 export interface KvStore {
   get(key: string): Promise<string | null>;
-  put(key: string, value: string): Promise<void>;
+  /** `expiration`: unix seconds after which KV drops the key (a previous token's entry, docs/contract.md §9). */
+  put(key: string, value: string, options?: { expiration?: number }): Promise<void>;
   delete(key: string): Promise<void>;
   close(): Promise<void>;
 }
@@ -36,7 +37,7 @@ export async function openLocalKv(persistTo: string | null, namespaceId = accoun
     const kv = await mf.getKVNamespace("ACCOUNTS");
     return {
       get: (key) => kv.get(key),
-      put: (key, value) => kv.put(key, value),
+      put: (key, value, options) => kv.put(key, value, options),
       delete: (key) => kv.delete(key),
       close: () => mf.dispose(),
     };
@@ -75,10 +76,10 @@ export function remoteKv(credentials: Credentials, fetcher: typeof fetch = fetch
   const { apiToken, accountId, namespaceId } = credentials;
   const url = (key: string) =>
     `${CLOUDFLARE_API}/accounts/${accountId}/storage/kv/namespaces/${namespaceId}/values/${encodeURIComponent(key)}`;
-  const call = async (method: "GET" | "PUT" | "DELETE", key: string, body?: string) => {
+  const call = async (method: "GET" | "PUT" | "DELETE", key: string, body?: string, expiration?: number) => {
     let response: Response;
     try {
-      response = await fetcher(url(key), {
+      response = await fetcher(url(key) + (expiration === undefined ? "" : `?expiration=${expiration}`), {
         method,
         headers: {
           Authorization: `Bearer ${apiToken}`,
@@ -96,7 +97,7 @@ export function remoteKv(credentials: Credentials, fetcher: typeof fetch = fetch
   };
   return {
     get: (key) => call("GET", key),
-    put: async (key, value) => void (await call("PUT", key, value)),
+    put: async (key, value, options) => void (await call("PUT", key, value, options?.expiration)),
     delete: async (key) => void (await call("DELETE", key)),
     close: async () => {},
   };

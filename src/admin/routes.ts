@@ -12,6 +12,7 @@ import { sha256Hex } from "../crypto/secrets.ts";
 import { readAdminConfig } from "../platform/config.ts";
 import { chinaDay, daysBetween } from "../platform/time.ts";
 import { LEDGER_COLUMNS, USAGE_COLUMNS } from "./columns.ts";
+import { credentialRoutes } from "./credential-routes.ts";
 import { toCsv } from "./csv.ts";
 
 type Ctx = Context<{ Bindings: Env }>;
@@ -57,6 +58,8 @@ admin.use("*", async (c, next) => {
   });
   return auth(c, next);
 });
+
+admin.route("/", credentialRoutes);
 
 admin.get("/accounts/:id", async (c) => {
   const record = await findRecord(c);

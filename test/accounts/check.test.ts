@@ -17,6 +17,11 @@ const base: AccountRecord = {
   diagnostics: false,
   tokenHash: "0".repeat(64),
   sealedLogonKey: "v1.x.y",
+  cipher: "aes-cbc",
+  requireSign: false,
+  allowIps: null,
+  previousToken: null,
+  previousLogonKey: null,
   createdAt: "2026-01-01T00:00:00.000Z",
   updatedAt: "2026-01-01T00:00:00.000Z",
 };

@@ -55,7 +55,10 @@ describe("local verbs on wrangler dev's state", () => {
       { verb: "update", target, id: created.accountId, settings: { subjectBudget: 4, diagnostics: false } },
       kv,
     );
-    const key = await execute({ verb: "rotate-key", target, id: created.accountId, keyLength: null }, kv);
+    const key = await execute(
+      { verb: "rotate-key", target, id: created.accountId, keyLength: null, graceSeconds: 0 },
+      kv,
+    );
     const disabled = await execute({ verb: "disable", target, id: created.accountId }, kv);
     const shown = await execute({ verb: "show", target, id: created.accountId, token: null }, kv);
     expect([byToken, updated, key, disabled, shown]).toMatchObject([
@@ -84,7 +87,7 @@ describe("local verbs on wrangler dev's state", () => {
     )) as Created;
     const log: string[] = [];
     const rotated = (await execute(
-      { verb: "rotate-token", target, id: created.accountId },
+      { verb: "rotate-token", target, id: created.accountId, graceSeconds: 0 },
       recording(kv, log),
     )) as Created;
     const [oldHash, newHash] = await Promise.all([sha256Hex(created.token), sha256Hex(rotated.token)]);
@@ -188,7 +191,7 @@ describe("remote verbs through the Cloudflare API", () => {
       api.kv,
     )) as Created;
     const rotated = (await execute(
-      { verb: "rotate-token", target: { mode: "remote" }, id: created.accountId },
+      { verb: "rotate-token", target: { mode: "remote" }, id: created.accountId, graceSeconds: 0 },
       api.kv,
     )) as Created;
     vi.unstubAllEnvs();

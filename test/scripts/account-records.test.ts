@@ -2,14 +2,7 @@
 // accepts, checked by the Worker's own lookup. The command line is tested in account-args.node.test.ts.
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import {
-  applySettings,
-  buildAccount,
-  buildServices,
-  parseRecord,
-  summary,
-  withNewToken,
-} from "../../scripts/account/records.ts";
+import { applySettings, buildAccount, buildServices, parseRecord, summary } from "../../scripts/account/records.ts";
 import { CliError } from "../../scripts/lib/errors.ts";
 import { lookupAccount } from "../../src/accounts/lookup.ts";
 import { AccountRecord, accountKey, tokenKey } from "../../src/accounts/record.ts";
@@ -108,9 +101,5 @@ describe("account records", () => {
     const found = await lookupAccount(env.ACCOUNTS, TEST_SECRET, token, NOW.getTime());
     expect(found.ok && found.value.account.record).toEqual(record);
     expect(found.ok && new TextDecoder().decode(found.value.account.logonKey.raw)).toBe(logonKey);
-
-    const rotated = await withNewToken(record, NOW);
-    expect(rotated.token).not.toBe(token);
-    expect(rotated.record.tokenHash).not.toBe(record.tokenHash);
   });
 });

@@ -255,8 +255,8 @@ describe("request errors", () => {
     ["idCard", person(zhang, { idCard: "12345" })],
     ["userName", person(zhang, { userName: "Z" })],
     ["loginphone", person(zhang, { loginphone: "12800138000" })],
-  ] as const)("306: a malformed %s inside logon is named", async (param, payload) => {
-    const { envelope } = await verify(await createAccount(), payload);
+  ] as const)("306: a malformed %s inside logon is named (diagnostics on, §2)", async (param, payload) => {
+    const { envelope } = await verify(await createAccount({ diagnostics: true }), payload);
     expect([envelope.errorCode, envelope.errorDetail]).toEqual(["306", `请求参数${param}为空或格式错误`]);
   });
 
@@ -290,8 +290,9 @@ describe("request errors", () => {
     });
   });
 
-  it("310: an ID number with a wrong check digit", async () => {
-    const { envelope } = await verify(await createAccount(), person(zhang, { idCard: INVALID_ID_CARDS.badCheckDigit }));
+  it("310: an ID number with a wrong check digit (diagnostics on, §2)", async () => {
+    const account = await createAccount({ diagnostics: true });
+    const { envelope } = await verify(account, person(zhang, { idCard: INVALID_ID_CARDS.badCheckDigit }));
     expect(envelope).toEqual({
       errorCode: "310",
       errorDetail: "请求参数中存在无效数据",
@@ -501,7 +502,7 @@ describe("check order (docs/contract.md §4)", () => {
   });
 
   it("checks the logon fields before the duplicate cache", async () => {
-    const account = await createAccount();
+    const account = await createAccount({ diagnostics: true });
     await verify(account, person(zhang));
     expect((await verify(account, person(zhang, { userName: "" }))).envelope.errorCode).toBe("306");
   });
