@@ -19,6 +19,8 @@ const scenario = JSON.parse(readFileSync(join(import.meta.dirname, "conformance.
   usage: Record<string, number>;
   billable: number;
   serverDeadline: Step;
+  cipherAccounts: Record<string, string[] | string>;
+  cipherSteps: Step[];
 };
 
 /** The defaults table of docs/clients.md: timeout per attempt, retries, deadline of the whole call. */
@@ -40,9 +42,11 @@ let proxy: FaultProxy;
 let closed: string;
 
 beforeAll(async () => {
-  const accounts = Object.fromEntries(
-    ["typescript", "java", "python", "go", "php"].map((language) => [language, scenario.flags]),
-  );
+  const cipherAccounts = Object.entries(scenario.cipherAccounts).filter(([name]) => name !== "about");
+  const accounts = Object.fromEntries([
+    ...["typescript", "java", "python", "go", "php"].map((language) => [language, scenario.flags]),
+    ...cipherAccounts,
+  ]);
   [drivers, worker] = await Promise.all([buildDrivers(), startWorker(accounts)]);
   proxy = await startFaultProxy(worker.base);
   closed = `http://127.0.0.1:${await freePort()}`;
@@ -55,8 +59,8 @@ afterAll(async () => {
 
 /** A step as a driver line for the account of `language`. */
 function line(language: string, { case: name, send }: Step): Case {
-  const account = worker.accounts[language]!;
-  const { identity, via = "pass", key = "account", token = "account", ...rest } = send;
+  const { identity, via = "pass", key = "account", token = "account", account: shared, ...rest } = send;
+  const account = worker.accounts[shared ?? language]!;
   const base = via === "closed" ? closed : via === "not-api" ? `${worker.base}/nowhere` : `${proxy.base}/${via}`;
   return {
     op: "verify",
@@ -76,6 +80,7 @@ function expected(step: Step, answers: Answer[]): Answer {
       if (v === "<orderNo>") return [k, expect.stringMatching(ORDER_NO)];
       if (v === "<uuid>") return [k, expect.stringMatching(UUID)];
       if (v === "<text>") return [k, expect.toBeOneOf([null, expect.any(String)])];
+      if (v === "<boolean>") return [k, expect.any(Boolean)];
       const same = typeof v === "string" && /^<same orderNo as (.+)>$/.exec(v);
       if (same) return [k, answers.find((a) => a.case === same[1])?.orderNo];
       return [k, v];
@@ -104,6 +109,13 @@ describe("every client against the running Worker (conformance.json)", () => {
         results.set(d.language, answers);
       }),
     );
+    // The cipher modes, each on an account all languages share.
+    await Promise.all(
+      drivers.map(async (d) => {
+        const answers = await d.run(scenario.cipherSteps.map((s) => line(d.language, s)));
+        results.get(d.language)!.push(...answers);
+      }),
+    );
     // Then the slow one, again all at once: ~10 s while the Worker waits out its upstream deadline.
     await Promise.all(
       drivers.map(async (d) => {
@@ -118,7 +130,7 @@ describe("every client against the running Worker (conformance.json)", () => {
     (language) => {
       const answers = results.get(language);
       if (!answers) return; // not installed here (and not CI): drivers.ts said so
-      const steps = [...scenario.steps, scenario.serverDeadline];
+      const steps = [...scenario.steps, ...scenario.cipherSteps, scenario.serverDeadline];
       expect(answers).toEqual(steps.map((s) => ({ case: s.case, ...expected(s, answers) })));
     },
   );
@@ -135,6 +147,13 @@ describe("every client against the running Worker (conformance.json)", () => {
         expect(new Set(attempts.map((a) => a.iv)).size, d.language).toBe(attempts.length);
       }
       expect(account.token).toMatch(/^vmt_/);
+    }
+  });
+
+  it("bills each cipher account once for the identity every language sent", async () => {
+    for (const name of Object.keys(scenario.cipherAccounts).filter((n) => n !== "about")) {
+      const { billable } = await usage(worker.accounts[name]!.accountId);
+      expect(billable, name).toBe(1);
     }
   });
 
