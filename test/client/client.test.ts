@@ -121,6 +121,17 @@ describe("results", () => {
     expect(result.result).toBe("consistent");
   });
 
+  it("encrypts with AES-GCM for an aes-gcm account", async () => {
+    const result = await clientFor(await createAccount({ cipher: "aes-gcm" }), { cipher: "aes-gcm" }).verify(ZHANG);
+    expect(result.result).toBe("consistent");
+  });
+
+  it("encrypts with SM4 and signs with HMAC-SM3 for an sm4-cbc account that requires the sign", async () => {
+    const account = await createAccount({ cipher: "sm4-cbc", requireSign: true });
+    const result = await clientFor(account, { cipher: "sm4-cbc", sign: true }).verify(ZHANG);
+    expect(result.result).toBe("consistent");
+  });
+
   it("returns a replay as duplicate and not billed (replay policy)", async () => {
     const wire = recording();
     const client = clientFor(await createAccount({ duplicatePolicy: "replay" }), { fetch: wire.fetch });
@@ -233,7 +244,10 @@ describe("errors by family", () => {
   });
 
   it("request: 306 names the malformed field", async () => {
-    const error = await failure(onceFor(await createAccount()).verify({ ...ZHANG, userName: "Z" }));
+    // Field-level detail on a plain CBC account is for accounts with diagnostics (docs/contract.md §2).
+    const error = await failure(
+      onceFor(await createAccount({ diagnostics: true })).verify({ ...ZHANG, userName: "Z" }),
+    );
     expect([error.family, error.code, error.detail]).toEqual(["request", "306", "请求参数userName为空或格式错误"]);
   });
 
