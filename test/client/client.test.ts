@@ -1,83 +1,22 @@
-// The caller's client (client/) against the running Worker: its fetch option routes every request
-// into the Worker's own fetch handler, with real accounts in KV and the built-in sandbox upstream.
-import { exports } from "cloudflare:workers";
+// The caller's client (client/) against the running Worker: results, the request it sends, errors
+// by family (retries: retries.test.ts).
 import { beforeEach, describe, expect, it } from "vitest";
-import {
-  backoff,
-  type ClientOptions,
-  createClient,
-  DEFAULT_DEADLINE_MS,
-  DEFAULT_RETRIES,
-  DEFAULT_TIMEOUT_MS,
-  type FetchLike,
-  type Identity,
-  VerifyMobileError,
-} from "../../client/index.ts";
-import { cbcDecrypt, importAesCbcKey } from "../../src/crypto/aes.ts";
-import { fromBase64, fromUtf8, utf8 } from "../../src/crypto/bytes.ts";
-import { SANDBOX_PEOPLE } from "../../src/sandbox/identities.ts";
+import { createClient, type FetchLike, type Identity, VerifyMobileError } from "../../client/index.ts";
 import { ERROR_CODES } from "../../src/wire/codes.ts";
-import { createAccount, freshIsolate, type TestAccount } from "../support/caller.ts";
-
-const BASE_URL = "http://gateway.test";
-const [zhang, li] = SANDBOX_PEOPLE;
-const ZHANG: Identity = { idCard: zhang.idCard, userName: zhang.name, loginphone: zhang.phone };
-const LI: Identity = { idCard: li.idCard, userName: li.name, loginphone: li.phone };
-const phone = (loginphone: string): Identity => ({ ...ZHANG, loginphone });
-
-const toWorker: FetchLike = (url, init) => exports.default.fetch(new Request(url, init));
-
-/** A fetch that records each request's form fields and each answer's X-Order-No. */
-function recording(inner: FetchLike = toWorker) {
-  const sent: URLSearchParams[] = [];
-  const orderNos: (string | null)[] = [];
-  const fetch: FetchLike = async (url, init) => {
-    sent.push(new URLSearchParams(String(init.body)));
-    const response = await inner(url, init);
-    orderNos.push(response.headers.get("X-Order-No"));
-    return response;
-  };
-  return { fetch, sent, orderNos };
-}
-
-const clientFor = (account: TestAccount, options: Partial<ClientOptions> = {}) =>
-  createClient({ baseUrl: BASE_URL, token: account.token, logonKey: account.logonKey, fetch: toWorker, ...options });
-/** Retries off: one request per call, for the tests of what a single answer becomes. */
-const onceFor = (account: TestAccount, options: Partial<ClientOptions> = {}) =>
-  clientFor(account, { retries: 0, ...options });
-
-/** The error a verify() ended with, as plain fields. */
-async function failure(promise: Promise<unknown>) {
-  try {
-    await promise;
-  } catch (error) {
-    if (!(error instanceof VerifyMobileError)) throw error;
-    const { family, code, detail, reason, orderNo, attempts } = error;
-    return { family, code, detail, reason, orderNo, attempts };
-  }
-  throw new Error("verify() resolved");
-}
-
-const envelope503 = () =>
-  new Response(
-    JSON.stringify({
-      errorCode: "503",
-      errorDetail: "接口未响应",
-      errorReason: null,
-      info: null,
-      returnCode: "0",
-      returnDesc: null,
-    }),
-    {
-      headers: { "Content-Type": "application/json; charset=utf-8", "X-Order-No": "VM20261126000000000aaaaaaaaaaaa" },
-    },
-  );
-
-async function decryptSent(account: TestAccount, fields: URLSearchParams): Promise<unknown> {
-  const key = await importAesCbcKey(utf8.encode(account.logonKey));
-  const plain = await cbcDecrypt(key, utf8.encode(fields.get("iv")!), fromBase64(fields.get("logon")!)!);
-  return JSON.parse(fromUtf8.decode(plain!));
-}
+import { createAccount, freshIsolate } from "../support/caller.ts";
+import {
+  BASE_URL,
+  clientFor,
+  decryptSent,
+  failure,
+  LI,
+  onceFor,
+  phone,
+  recording,
+  toWorker,
+  ZHANG,
+  zhang,
+} from "./helpers.ts";
 
 beforeEach(freshIsolate);
 
@@ -344,136 +283,5 @@ describe("errors by family", () => {
       "VerifyMobileError",
       "307 请求验签失败 (logon解密失败：请检查logonKey、iv与加密方式)",
     ]);
-  });
-});
-
-describe("retries", () => {
-  /** A fetch that loses the first answer after the Worker has given it (the connection dropped). */
-  const losingFirstAnswer = () => {
-    let calls = 0;
-    return recording(async (url, init) => {
-      const response = await toWorker(url, init);
-      await response.text();
-      if (calls++ === 0) throw new TypeError("connection reset");
-      return toWorker(url, init);
-    });
-  };
-
-  it("resends after a 503 envelope, with the same identity and requestId under a new iv", async () => {
-    const account = await createAccount();
-    let calls = 0;
-    const wire = recording((url, init) => (calls++ === 0 ? Promise.resolve(envelope503()) : toWorker(url, init)));
-    const result = await clientFor(account, { fetch: wire.fetch }).verify(ZHANG);
-    const [first, second] = wire.sent;
-    expect([wire.sent.length, result.result, result.attempts]).toEqual([2, "consistent", 2]);
-    expect(first!.get("iv")).not.toBe(second!.get("iv"));
-    expect([first!.get("token"), first!.get("requestId"), await decryptSent(account, first!)]).toEqual([
-      second!.get("token"),
-      second!.get("requestId"),
-      await decryptSent(account, second!),
-    ]);
-  });
-
-  it("retries by default: three requests in all, and throws the last upstream error with its order number", async () => {
-    const wire = recording();
-    const error = await failure(clientFor(await createAccount(), { fetch: wire.fetch }).verify(phone("13900010020")));
-    expect([wire.sent.length, error.code, error.orderNo, error.attempts]).toEqual([3, "503", wire.orderNos[2], 3]);
-    expect(new Set(wire.sent.map((f) => f.get("requestId"))).size).toBe(1);
-  });
-
-  it("resends after fetch throws, and the same requestId replays the answer the caller never saw, billed once", async () => {
-    const wire = losingFirstAnswer();
-    const result = await clientFor(await createAccount(), { fetch: wire.fetch }).verify(ZHANG);
-    expect(result).toEqual({
-      result: "consistent",
-      matchCode: "11",
-      carrier: "CMCC",
-      orderNo: wire.orderNos[0],
-      billable: false,
-      duplicate: true,
-      requestId: wire.sent[0]!.get("requestId"),
-      attempts: 2,
-    });
-    expect(wire.sent[0]!.get("iv")).not.toBe(wire.sent[1]!.get("iv"));
-  });
-
-  it("resends after a timeout", async () => {
-    let calls = 0;
-    const wire = recording((url, init) =>
-      calls++ === 0
-        ? new Promise((_, reject) => init.signal!.addEventListener("abort", () => reject(init.signal!.reason)))
-        : toWorker(url, init),
-    );
-    const result = await clientFor(await createAccount(), { fetch: wire.fetch, timeoutMs: 50 }).verify(ZHANG);
-    expect([result.result, result.attempts, wire.sent.length]).toEqual(["consistent", 2, 2]);
-  });
-
-  it("does not resend with retries 0", async () => {
-    const wire = recording();
-    await failure(onceFor(await createAccount(), { fetch: wire.fetch }).verify(phone("13900010020")));
-    expect(wire.sent.length).toBe(1);
-  });
-
-  it("stops at the call's deadline, whatever retries allows", async () => {
-    const wire = recording(() => Promise.resolve(envelope503()));
-    const error = await failure(
-      clientFor(await createAccount(), { fetch: wire.fetch, retries: 10, deadlineMs: 700 }).verify(ZHANG),
-    );
-    // Waits of 250–500 ms and then 500–1000 ms: the second wait would pass the deadline.
-    expect([error.code, wire.sent.length]).toEqual(["503", 2]);
-  });
-
-  it("never resends a 200 result", async () => {
-    const wire = recording();
-    await clientFor(await createAccount(), { fetch: wire.fetch, retries: 3 }).verify(ZHANG);
-    expect(wire.sent.length).toBe(1);
-  });
-
-  it("never resends a 309", async () => {
-    const wire = recording();
-    const client = clientFor(await createAccount(), { fetch: wire.fetch, retries: 3 });
-    await client.verify(ZHANG);
-    await failure(client.verify(ZHANG));
-    expect(wire.sent.length).toBe(2);
-  });
-
-  it("never resends a 105", async () => {
-    const wire = recording();
-    const account = await createAccount();
-    await failure(clientFor({ ...account, token: `vmt_${"x".repeat(32)}` }, { fetch: wire.fetch }).verify(ZHANG));
-    expect(wire.sent.length).toBe(1);
-  });
-
-  it("never resends a 500", async () => {
-    const wire = recording();
-    await failure(clientFor(await createAccount(), { fetch: wire.fetch, retries: 3 }).verify(phone("13900010001")));
-    expect(wire.sent.length).toBe(1);
-  });
-
-  it("never resends an answer that is not an envelope", async () => {
-    const wire = recording(async () => new Response("<html>404</html>", { status: 404 }));
-    await failure(clientFor(await createAccount(), { fetch: wire.fetch }).verify(ZHANG));
-    expect(wire.sent.length).toBe(1);
-  });
-});
-
-describe("backoff", () => {
-  it("doubles from 500 ms up to 5 s, scaled by 50–100 %", () => {
-    expect([1, 2, 3, 4, 5, 6].map((n) => backoff(n, null, 1))).toEqual([500, 1000, 2000, 4000, 5000, 5000]);
-    expect([1, 2, 3].map((n) => backoff(n, null, 0))).toEqual([250, 500, 1000]);
-  });
-
-  it("waits at least what Retry-After asks", () => {
-    expect(backoff(1, 3, 0.5)).toBe(3000);
-  });
-});
-
-describe("defaults", () => {
-  it("waits for each attempt longer than the service's UPSTREAM_DEADLINE_MS (docs/contract.md §9)", () => {
-    // The service answers 501 itself within its deadline, 10 000 ms by default (twice the 5 000 ms
-    // UPSTREAM_TIMEOUT_MS); the client must still be listening then.
-    expect(DEFAULT_TIMEOUT_MS).toBe(15_000);
-    expect(DEFAULT_TIMEOUT_MS).toBeGreaterThan(2 * 5_000);
-    expect(DEFAULT_DEADLINE_MS).toBeGreaterThanOrEqual((DEFAULT_RETRIES + 1) * DEFAULT_TIMEOUT_MS);
   });
 });
