@@ -5,7 +5,7 @@
 //   fail503       answers every attempt itself with a 503 envelope (no upstream is made to fail:
 //                 the Worker's circuit breaker stays out of the scenario);
 //   drop-once     forwards the first attempt, lets the Worker answer (and bill), then cuts the
-//                 connection so the caller never sees the answer; forwards the rest.
+//                 connection half a second later so the caller never sees the answer; forwards the rest.
 // It records what each attempt sent and the order number it was answered with.
 /// <reference types="node" />
 import { createServer, type Server } from "node:http";
@@ -78,6 +78,9 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
       attempt.orderNo = answer.headers.get("X-Order-No");
       if (mode === "drop-once" && first) {
         attempt.delivered = false;
+        // The Worker settles the billed answer off the response path (docs/contract.md §7): give it
+        // time, so the retry meets the stored answer rather than a request still in flight (309).
+        await new Promise((resolve) => setTimeout(resolve, 500));
         request.socket.destroy();
         return;
       }
