@@ -31,7 +31,7 @@ describe.skipIf(!browser)("/admin/console in headless Chromium", () => {
       { UPSTREAM_PRICES: JSON.stringify({ juhe3: { "*": 10 } }) },
     );
     const { token, logonKey } = worker.accounts.console!;
-    const client = createClient({ baseUrl: worker.base, token, logonKey });
+    const client = createClient({ baseUrl: worker.base, token, logonKey, retries: 0 });
     // Two billed answers (25 fen each), a 309 and a 503: three codes on today's bar.
     for (const identity of [
       ZHANG,

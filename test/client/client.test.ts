@@ -1,76 +1,22 @@
-// The caller's client (client/) against the running Worker: its fetch option routes every request
-// into the Worker's own fetch handler, with real accounts in KV and the built-in sandbox upstream.
-import { exports } from "cloudflare:workers";
+// The caller's client (client/) against the running Worker: results, the request it sends, errors
+// by family (retries: retries.test.ts).
 import { beforeEach, describe, expect, it } from "vitest";
-import {
-  type ClientOptions,
-  createClient,
-  type FetchLike,
-  type Identity,
-  VerifyMobileError,
-} from "../../client/index.ts";
-import { cbcDecrypt, importAesCbcKey } from "../../src/crypto/aes.ts";
-import { fromBase64, fromUtf8, utf8 } from "../../src/crypto/bytes.ts";
-import { SANDBOX_PEOPLE } from "../../src/sandbox/identities.ts";
+import { createClient, type FetchLike, type Identity, VerifyMobileError } from "../../client/index.ts";
 import { ERROR_CODES } from "../../src/wire/codes.ts";
-import { createAccount, freshIsolate, type TestAccount } from "../support/caller.ts";
-
-const BASE_URL = "http://gateway.test";
-const [zhang, li] = SANDBOX_PEOPLE;
-const ZHANG: Identity = { idCard: zhang.idCard, userName: zhang.name, loginphone: zhang.phone };
-const LI: Identity = { idCard: li.idCard, userName: li.name, loginphone: li.phone };
-const phone = (loginphone: string): Identity => ({ ...ZHANG, loginphone });
-
-const toWorker: FetchLike = (url, init) => exports.default.fetch(new Request(url, init));
-
-/** A fetch that records each request's form fields and each answer's X-Order-No. */
-function recording(inner: FetchLike = toWorker) {
-  const sent: URLSearchParams[] = [];
-  const orderNos: (string | null)[] = [];
-  const fetch: FetchLike = async (url, init) => {
-    sent.push(new URLSearchParams(String(init.body)));
-    const response = await inner(url, init);
-    orderNos.push(response.headers.get("X-Order-No"));
-    return response;
-  };
-  return { fetch, sent, orderNos };
-}
-
-const clientFor = (account: TestAccount, options: Partial<ClientOptions> = {}) =>
-  createClient({ baseUrl: BASE_URL, token: account.token, logonKey: account.logonKey, fetch: toWorker, ...options });
-
-/** The error a verify() ended with, as plain fields. */
-async function failure(promise: Promise<unknown>) {
-  try {
-    await promise;
-  } catch (error) {
-    if (!(error instanceof VerifyMobileError)) throw error;
-    const { family, code, detail, reason, orderNo } = error;
-    return { family, code, detail, reason, orderNo };
-  }
-  throw new Error("verify() resolved");
-}
-
-const envelope503 = () =>
-  new Response(
-    JSON.stringify({
-      errorCode: "503",
-      errorDetail: "接口未响应",
-      errorReason: null,
-      info: null,
-      returnCode: "0",
-      returnDesc: null,
-    }),
-    {
-      headers: { "Content-Type": "application/json; charset=utf-8", "X-Order-No": "VM20261126000000000aaaaaaaaaaaa" },
-    },
-  );
-
-async function decryptSent(account: TestAccount, fields: URLSearchParams): Promise<unknown> {
-  const key = await importAesCbcKey(utf8.encode(account.logonKey));
-  const plain = await cbcDecrypt(key, utf8.encode(fields.get("iv")!), fromBase64(fields.get("logon")!)!);
-  return JSON.parse(fromUtf8.decode(plain!));
-}
+import { createAccount, freshIsolate } from "../support/caller.ts";
+import {
+  BASE_URL,
+  clientFor,
+  decryptSent,
+  failure,
+  LI,
+  onceFor,
+  phone,
+  recording,
+  toWorker,
+  ZHANG,
+  zhang,
+} from "./helpers.ts";
 
 beforeEach(freshIsolate);
 
@@ -81,10 +27,22 @@ describe("results", () => {
     expect(result).toEqual({
       result: "consistent",
       matchCode: "11",
+      carrier: "CMCC",
       orderNo: wire.orderNos[0],
       billable: true,
       duplicate: false,
+      requestId: wire.sent[0]!.get("requestId"),
+      attempts: 1,
     });
+  });
+
+  it("types the carrier the service reports (a China Unicom number)", async () => {
+    const result = await clientFor(await createAccount()).verify({
+      idCard: "320102198805061230",
+      userName: "钱七",
+      loginphone: "18600186000",
+    });
+    expect(result.carrier).toBe("CUCC");
   });
 
   it("returns inconsistent with match code 21 when the name is wrong", async () => {
@@ -102,6 +60,17 @@ describe("results", () => {
     expect(result.result).toBe("consistent");
   });
 
+  it("encrypts with AES-GCM for an aes-gcm account", async () => {
+    const result = await clientFor(await createAccount({ cipher: "aes-gcm" }), { cipher: "aes-gcm" }).verify(ZHANG);
+    expect(result.result).toBe("consistent");
+  });
+
+  it("encrypts with SM4 and signs with HMAC-SM3 for an sm4-cbc account that requires the sign", async () => {
+    const account = await createAccount({ cipher: "sm4-cbc", requireSign: true });
+    const result = await clientFor(account, { cipher: "sm4-cbc", sign: true }).verify(ZHANG);
+    expect(result.result).toBe("consistent");
+  });
+
   it("returns a replay as duplicate and not billed (replay policy)", async () => {
     const wire = recording();
     const client = clientFor(await createAccount({ duplicatePolicy: "replay" }), { fetch: wire.fetch });
@@ -110,15 +79,18 @@ describe("results", () => {
     expect(again).toEqual({
       result: "consistent",
       matchCode: "11",
+      carrier: "CMCC",
       orderNo: wire.orderNos[1],
       billable: false,
       duplicate: true,
+      requestId: wire.sent[1]!.get("requestId"),
+      attempts: 1,
     });
   });
 });
 
 describe("the request it sends", () => {
-  it("POSTs a form of token, iv and logon to /api/personalInfo/verifyMobile", async () => {
+  it("POSTs a form of token, iv, logon and requestId to /api/personalInfo/verifyMobile", async () => {
     const account = await createAccount();
     const requests: Request[] = [];
     await clientFor(account, {
@@ -135,7 +107,34 @@ describe("the request it sends", () => {
       "http://gateway.test/api/personalInfo/verifyMobile",
       "application/x-www-form-urlencoded",
     ]);
-    expect([...fields.keys()]).toEqual(["token", "iv", "logon"]);
+    expect([...fields.keys()]).toEqual(["token", "iv", "logon", "requestId"]);
+  });
+
+  it("generates a new random requestId (a UUID) for every call", async () => {
+    const wire = recording();
+    const client = clientFor(await createAccount(), { fetch: wire.fetch });
+    await client.verify(ZHANG);
+    await client.verify(LI);
+    const [a, b] = wire.sent.map((f) => f.get("requestId")!);
+    expect(a).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    expect(a).not.toBe(b);
+  });
+
+  it("sends the caller's own requestId and returns it", async () => {
+    const wire = recording();
+    const result = await clientFor(await createAccount(), { fetch: wire.fetch }).verify(ZHANG, {
+      requestId: "order-42",
+    });
+    expect([wire.sent[0]!.get("requestId"), result.requestId]).toEqual(["order-42", "order-42"]);
+  });
+
+  it("refuses a requestId the service would refuse, before sending", async () => {
+    const wire = recording();
+    const client = clientFor(await createAccount(), { fetch: wire.fetch });
+    await expect(client.verify(ZHANG, { requestId: "x".repeat(65) })).rejects.toThrow(
+      new TypeError("requestId must be 1–64 printable ASCII characters"),
+    );
+    expect(wire.sent.length).toBe(0);
   });
 
   it("encrypts exactly the three fields as JSON under the logonKey and the sent iv", async () => {
@@ -171,7 +170,7 @@ describe("errors by family", () => {
     const account = await createAccount();
     const wire = recording();
     const error = await failure(
-      clientFor({ ...account, token: `vmt_${"x".repeat(32)}` }, { fetch: wire.fetch }).verify(ZHANG),
+      onceFor({ ...account, token: `vmt_${"x".repeat(32)}` }, { fetch: wire.fetch }).verify(ZHANG),
     );
     expect(error).toEqual({
       family: "token",
@@ -179,13 +178,14 @@ describe("errors by family", () => {
       detail: "无效token",
       reason: ERROR_CODES["105"].reason,
       orderNo: wire.orderNos[0],
+      attempts: 1,
     });
   });
 
   it("request: 306 names the malformed field", async () => {
-    // Diagnostics on: a plain CBC account answers a bad field with the one 307 (docs/contract.md §2).
+    // Field-level detail on a plain CBC account is for accounts with diagnostics (docs/contract.md §2).
     const error = await failure(
-      clientFor(await createAccount({ diagnostics: true })).verify({ ...ZHANG, userName: "Z" }),
+      onceFor(await createAccount({ diagnostics: true })).verify({ ...ZHANG, userName: "Z" }),
     );
     expect([error.family, error.code, error.detail]).toEqual(["request", "306", "请求参数userName为空或格式错误"]);
   });
@@ -193,7 +193,7 @@ describe("errors by family", () => {
   it("request: 307 with another account's logonKey, and the reason", async () => {
     const account = await createAccount();
     const other = await createAccount();
-    const error = await failure(clientFor({ ...account, logonKey: other.logonKey }).verify(ZHANG));
+    const error = await failure(onceFor({ ...account, logonKey: other.logonKey }).verify(ZHANG));
     expect([error.family, error.code, error.detail, error.reason]).toEqual([
       "request",
       "307",
@@ -203,12 +203,12 @@ describe("errors by family", () => {
   });
 
   it("request: 308 when the carrier has no record", async () => {
-    const error = await failure(clientFor(await createAccount()).verify(phone("13900227303")));
+    const error = await failure(onceFor(await createAccount()).verify(phone("13900227303")));
     expect([error.family, error.code, error.detail]).toEqual(["request", "308", "请求没有查询到结果"]);
   });
 
   it("request: 309 for the same identity again within the window", async () => {
-    const client = clientFor(await createAccount());
+    const client = onceFor(await createAccount());
     await client.verify(ZHANG);
     const error = await failure(client.verify(ZHANG));
     expect([error.family, error.code, error.detail]).toEqual(["request", "309", "请求重复的请求"]);
@@ -220,18 +220,18 @@ describe("errors by family", () => {
     ["503", "接口未响应", "13900010020"],
     ["504", "外部数据源异常", "13900227301"],
   ])("upstream: %s %s", async (code, detail, loginphone) => {
-    const error = await failure(clientFor(await createAccount()).verify(phone(loginphone)));
+    const error = await failure(onceFor(await createAccount()).verify(phone(loginphone)));
     expect([error.family, error.code, error.detail]).toEqual(["upstream", code, detail]);
   });
 
   it("server: 500 when the upstream refuses the service's own key (juhe 10001)", async () => {
-    const error = await failure(clientFor(await createAccount()).verify(phone("13900010001")));
+    const error = await failure(onceFor(await createAccount()).verify(phone("13900010001")));
     expect([error.family, error.code, error.detail]).toEqual(["server", "500", "系统错误，服务器异常"]);
   });
 
   it("transport: network when fetch throws", async () => {
     const error = await failure(
-      clientFor(await createAccount(), { fetch: () => Promise.reject(new TypeError("connection refused")) }).verify(
+      onceFor(await createAccount(), { fetch: () => Promise.reject(new TypeError("connection refused")) }).verify(
         ZHANG,
       ),
     );
@@ -241,38 +241,41 @@ describe("errors by family", () => {
       detail: "the request failed before an answer arrived",
       reason: "connection refused",
       orderNo: null,
+      attempts: 1,
     });
   });
 
   it("transport: timeout when no answer arrives within timeoutMs", async () => {
     const hang: FetchLike = (_url, init) =>
       new Promise((_, reject) => init.signal!.addEventListener("abort", () => reject(init.signal!.reason)));
-    const error = await failure(clientFor(await createAccount(), { fetch: hang, timeoutMs: 50 }).verify(ZHANG));
+    const error = await failure(onceFor(await createAccount(), { fetch: hang, timeoutMs: 50 }).verify(ZHANG));
     expect(error).toEqual({
       family: "transport",
       code: "timeout",
       detail: "no answer within 50 ms",
       reason: null,
       orderNo: null,
+      attempts: 1,
     });
   });
 
   it("transport: bad-response when the answer is not JSON", async () => {
     const html: FetchLike = async () => new Response("<html>502 Bad Gateway</html>", { status: 502 });
-    const error = await failure(clientFor(await createAccount(), { fetch: html }).verify(ZHANG));
+    const error = await failure(onceFor(await createAccount(), { fetch: html }).verify(ZHANG));
     expect(error).toEqual({
       family: "transport",
       code: "bad-response",
       detail: "HTTP 502: the answer is not JSON",
       reason: null,
       orderNo: null,
+      attempts: 1,
     });
   });
 
   it("throws a VerifyMobileError whose message carries code, detail and reason", async () => {
     const account = await createAccount();
     const other = await createAccount();
-    const error = await clientFor({ ...account, logonKey: other.logonKey })
+    const error = await onceFor({ ...account, logonKey: other.logonKey })
       .verify(ZHANG)
       .catch((e: unknown) => e);
     expect([error instanceof VerifyMobileError, (error as Error).name, (error as Error).message]).toEqual([
@@ -280,70 +283,5 @@ describe("errors by family", () => {
       "VerifyMobileError",
       "307 请求验签失败 (logon解密失败：请检查logonKey、iv与加密方式)",
     ]);
-  });
-});
-
-describe("retries", () => {
-  it("resends after a 503 envelope once, with the same identity under a new iv", async () => {
-    const account = await createAccount();
-    let calls = 0;
-    const wire = recording((url, init) => (calls++ === 0 ? Promise.resolve(envelope503()) : toWorker(url, init)));
-    const result = await clientFor(account, { fetch: wire.fetch, retries: 2 }).verify(ZHANG);
-    const [first, second] = wire.sent;
-    expect([wire.sent.length, result.result]).toEqual([2, "consistent"]);
-    expect(first!.get("iv")).not.toBe(second!.get("iv"));
-    expect([first!.get("token"), await decryptSent(account, first!)]).toEqual([
-      second!.get("token"),
-      await decryptSent(account, second!),
-    ]);
-  });
-
-  it("gives up after `retries` resends and throws the last upstream error", async () => {
-    const wire = recording();
-    const error = await failure(
-      clientFor(await createAccount(), { fetch: wire.fetch, retries: 2 }).verify(phone("13900010020")),
-    );
-    expect([wire.sent.length, error.code, error.orderNo]).toEqual([3, "503", wire.orderNos[2]]);
-  });
-
-  it("does not resend by default (retries 0)", async () => {
-    const wire = recording();
-    await failure(clientFor(await createAccount(), { fetch: wire.fetch }).verify(phone("13900010020")));
-    expect(wire.sent.length).toBe(1);
-  });
-
-  it("never resends a 200 result", async () => {
-    const wire = recording();
-    await clientFor(await createAccount(), { fetch: wire.fetch, retries: 3 }).verify(ZHANG);
-    expect(wire.sent.length).toBe(1);
-  });
-
-  it("never resends a 309", async () => {
-    const wire = recording();
-    const client = clientFor(await createAccount(), { fetch: wire.fetch, retries: 3 });
-    await client.verify(ZHANG);
-    await failure(client.verify(ZHANG));
-    expect(wire.sent.length).toBe(2);
-  });
-
-  it("never resends a 500", async () => {
-    const wire = recording();
-    await failure(clientFor(await createAccount(), { fetch: wire.fetch, retries: 3 }).verify(phone("13900010001")));
-    expect(wire.sent.length).toBe(1);
-  });
-
-  it("never resends after fetch throws (the request may have been billed)", async () => {
-    const wire = recording(() => Promise.reject(new TypeError("network connection lost")));
-    await failure(clientFor(await createAccount(), { fetch: wire.fetch, retries: 3 }).verify(ZHANG));
-    expect(wire.sent.length).toBe(1);
-  });
-
-  it("never resends after a timeout (the request may have been billed)", async () => {
-    const wire = recording(
-      (_url, init) =>
-        new Promise((_, reject) => init.signal!.addEventListener("abort", () => reject(init.signal!.reason))),
-    );
-    await failure(clientFor(await createAccount(), { fetch: wire.fetch, retries: 3, timeoutMs: 20 }).verify(ZHANG));
-    expect(wire.sent.length).toBe(1);
   });
 });

@@ -79,9 +79,10 @@ afterAll(() => new Promise<void>((resolve) => (server ? server.close(() => resol
 const script = (load: string) => `
   ${load}
   const client = createClient({ baseUrl: process.env.BASE_URL, token: "vmt_pack", logonKey: ${JSON.stringify(KEY)}, retries: 1 });
-  const out = [await client.verify(${JSON.stringify(IDENTITY)})];
+  const result = await client.verify(${JSON.stringify(IDENTITY)});
+  const out = [{ ...result, requestId: typeof result.requestId }];
   try { await client.verify(${JSON.stringify({ ...IDENTITY, loginphone: "13900010020" })}); }
-  catch (e) { out.push({ isError: e instanceof VerifyMobileError, family: e.family, code: e.code, retryable: e.retryable }); }
+  catch (e) { out.push({ isError: e instanceof VerifyMobileError, family: e.family, code: e.code, retryable: e.retryable, orderNo: e.orderNo, attempts: e.attempts }); }
   console.log(JSON.stringify(out));`;
 
 async function consumer(args: string[]): Promise<unknown> {
@@ -90,8 +91,17 @@ async function consumer(args: string[]): Promise<unknown> {
 }
 
 const EXPECTED = [
-  { result: "consistent", matchCode: "11", orderNo: ORDER_NO, billable: true, duplicate: false },
-  { isError: true, family: "upstream", code: "503", retryable: true },
+  {
+    result: "consistent",
+    matchCode: "11",
+    carrier: "CMCC",
+    orderNo: ORDER_NO,
+    billable: true,
+    duplicate: false,
+    requestId: "string",
+    attempts: 1,
+  },
+  { isError: true, family: "upstream", code: "503", retryable: true, orderNo: ORDER_NO, attempts: 2 },
 ];
 
 describe("the packed client, installed outside the repository", () => {
@@ -147,7 +157,7 @@ describe("the packed client, installed outside the repository", () => {
     expect(out).toEqual(["@verify-mobile/client/dist/cjs/index.js", "@verify-mobile/client/dist/esm/index.js"]);
   });
 
-  it("has types for both import (.mts) and require (.cts)", async () => {
+  it("has types for both import (.mts) and require (.cts)", { timeout: 60_000 }, async () => {
     writeFileSync(
       join(project, "uses-import.mts"),
       `import { createClient, VerifyMobileError, type VerifyResult } from "@verify-mobile/client";

@@ -1,6 +1,8 @@
 // The encryption recipes in docs/recipes/, run with their real toolchains (Node project, not
-// workerd): each recipe file must turn every vector's key, iv and JSON into the vector's logon.
-// A toolchain that is not installed skips its recipe and says so.
+// workerd): each recipe file must turn every vector's key, iv and JSON into the vector's logon, for
+// every cipher the recipe offers (the fourth argument; aes-cbc when absent).
+// A toolchain that is not installed skips its recipe and says so; in CI it fails the run
+// (test/support/toolchain.ts).
 /// <reference types="node" />
 import { execFile, spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
@@ -10,6 +12,7 @@ import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { makeVectors, render, type Vector } from "../../docs/recipes/make-vectors.ts";
+import { canRun } from "../support/toolchain.ts";
 
 const run = promisify(execFile);
 const recipes = (relative: string) => fileURLToPath(new URL(`../../docs/recipes/${relative}`, import.meta.url));
@@ -27,6 +30,8 @@ type Recipe = {
   language: string;
   file: string;
   fence: string;
+  /** The account ciphers it offers (docs/contract.md §1). */
+  modes: Vector["mode"][];
   /** Why the recipe cannot run here, or null when it can. */
   missing: string | null;
   /** Builds once into `dir`, when the toolchain needs it. */
@@ -38,6 +43,7 @@ type Recipe = {
 const RECIPES: Recipe[] = [
   {
     language: "java",
+    modes: ["aes-cbc", "aes-gcm"],
     file: "java/Logon.java",
     fence: "java",
     missing: has("javac") && has("java") ? null : "java/javac not installed",
@@ -46,6 +52,7 @@ const RECIPES: Recipe[] = [
   },
   {
     language: "python",
+    modes: ["aes-cbc", "aes-gcm", "sm4-cbc"],
     file: "python/logon.py",
     fence: "python",
     missing: !has("python3")
@@ -57,6 +64,7 @@ const RECIPES: Recipe[] = [
   },
   {
     language: "go",
+    modes: ["aes-cbc", "aes-gcm"],
     file: "go/logon.go",
     fence: "go",
     missing: has("go") ? null : "go not installed",
@@ -65,6 +73,7 @@ const RECIPES: Recipe[] = [
   },
   {
     language: "php",
+    modes: ["aes-cbc", "aes-gcm", "sm4-cbc"],
     file: "php/logon.php",
     fence: "php",
     missing: !has("php")
@@ -76,6 +85,7 @@ const RECIPES: Recipe[] = [
   },
   {
     language: "shell",
+    modes: ["aes-cbc", "sm4-cbc"],
     file: "shell/logon.sh",
     fence: "sh",
     missing: has("openssl") && has("od") ? null : "openssl not installed",
@@ -88,23 +98,23 @@ describe("vectors.json", () => {
     expect(read("vectors.json")).toBe(render(makeVectors()));
   });
 
-  it("covers AES-128 and AES-256, a Chinese name and a plaintext filling whole blocks", () => {
+  it("covers every cipher with both AES key lengths, a Chinese name and a plaintext filling whole blocks", () => {
     const ciphers = new Set(vectors.map((v) => v.cipher));
     const utf8Lengths = vectors.map((v) => Buffer.byteLength(v.json, "utf8"));
-    expect([...ciphers].sort()).toEqual(["aes-128-cbc", "aes-256-cbc"]);
+    expect([...ciphers].sort()).toEqual(["aes-128-cbc", "aes-128-gcm", "aes-256-cbc", "aes-256-gcm", "sm4-cbc"]);
     expect(vectors.some((v) => /[\u4e00-\u9fff]/.test(v.json))).toBe(true);
     expect(utf8Lengths.some((n) => n % 16 === 0)).toBe(true);
   });
 });
 
 for (const recipe of RECIPES) {
-  const { language, file, fence, missing } = recipe;
-  if (missing) console.warn(`recipes: ${missing}, skipping ${language} recipe`);
+  const { language, file, fence, missing, modes } = recipe;
+  const runs = canRun(`${language} recipe`, missing);
 
   describe(`${language} recipe (${file})`, () => {
     let dir = "";
     beforeAll(async () => {
-      if (missing) return;
+      if (!runs) return;
       dir = mkdtempSync(join(tmpdir(), `recipe-${language}-`));
       await recipe.build?.(dir);
     }, 120_000);
@@ -117,11 +127,12 @@ for (const recipe of RECIPES) {
       expect(read(`${language}.md`)).toContain(`${ticks}${fence}\n${read(file)}${ticks}\n`);
     });
 
-    it.skipIf(missing !== null).concurrent.for(vectors)(
+    it.skipIf(!runs).concurrent.for(vectors.filter((v) => modes.includes(v.mode)))(
       `prints the logon of: $name`,
       { timeout: 60_000 },
       async (vector, { expect }) => {
-        const [command, args] = recipe.command(dir, [vector.key, vector.iv, vector.json]);
+        const cipher = vector.mode === "aes-cbc" ? [] : [vector.mode];
+        const [command, args] = recipe.command(dir, [vector.key, vector.iv, vector.json, ...cipher]);
         const { stdout } = await run(command, args, { env: UTF8_LOCALE });
         expect(stdout).toBe(`${vector.logon}\n`);
       },

@@ -25,6 +25,17 @@ describe("toolchain", () => {
     expect(warn).toHaveBeenCalledWith("the browser test: skipped, no browser on PATH");
   });
 
+  it.each(["1", "True", "yes"])("fails in CI whatever true-ish value CI has (%s)", (value) => {
+    vi.stubEnv("CI", value);
+    expect(() => canRun("the Go client", "no Go toolchain")).toThrow("the Go client: no Go toolchain");
+  });
+
+  it.each(["", "0", "false"])("skips when CI is %j", (value) => {
+    vi.stubEnv("CI", value);
+    vi.spyOn(console, "warn").mockImplementation(() => undefined);
+    expect(canRun("the Go client", "no Go toolchain")).toBe(false);
+  });
+
   it("fails in CI", () => {
     vi.stubEnv("CI", "true");
     expect(() => canRun("the browser test", "no browser on PATH")).toThrow(

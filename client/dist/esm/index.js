@@ -1,41 +1,25 @@
 // A client for POST /api/personalInfo/verifyMobile (docs/contract.md). No dependencies and no `node:`
-// imports: fetch, WebCrypto, TextEncoder and AbortController only, so the same file runs on
-// Node ≥ 18, Cloudflare Workers, Deno and browsers.
-import { encryptLogon, importLogonKey, newIv } from "./crypto.js";
-export { encryptLogon, importLogonKey, newIv };
+// imports: fetch, WebCrypto, TextEncoder and AbortController only, so the same files run on
+// Node ≥ 18, Cloudflare Workers, Deno and browsers. Retries as Stripe's and Tencent Cloud's SDKs
+// do them: one requestId per call, bounded attempts, jittered exponential backoff, one deadline.
+import { CIPHERS, encryptLogon, importLogonKey, newIv, newRequestId, signRequest, } from "./crypto.js";
+import { readEnvelope, VerifyMobileError } from "./envelope.js";
+export { CIPHERS, encryptLogon, importLogonKey, newIv, newRequestId, signRequest, VerifyMobileError };
 export const PATH = "/api/personalInfo/verifyMobile";
-export const ORDER_HEADER = "X-Order-No";
-export class VerifyMobileError extends Error {
-    name = "VerifyMobileError";
-    family;
-    /** The envelope's errorCode ("105", "309", "503", …) or, for transport, `timeout` | `network` | `bad-response`. */
-    code;
-    /** The envelope's errorDetail (documented Chinese text), or what went wrong in transport. */
-    detail;
-    /** The envelope's errorReason: a short cause, e.g. which logon mistake made a 307. */
-    reason;
-    /** The service's order number (X-Order-No) when an answer arrived: quote it to support. */
-    orderNo;
-    constructor(family, code, detail, reason, orderNo, cause) {
-        super(`${code} ${detail}${reason ? ` (${reason})` : ""}`, cause === undefined ? undefined : { cause });
-        this.family = family;
-        this.code = code;
-        this.detail = detail;
-        this.reason = reason;
-        this.orderNo = orderNo;
-    }
-    /** Not billed and worth sending again at once (docs/contract.md §5): the upstream family only. */
-    get retryable() {
-        return this.family === "upstream";
-    }
-}
-const RESULTS = {
-    "10000": "consistent",
-    "10001": "inconsistent",
-    "10002": "unknown",
-};
+/**
+ * Per attempt: the service's UPSTREAM_DEADLINE_MS (10 000) plus 5 000 for the network, so the
+ * service's own 501 arrives before the client gives up (docs/contract.md §9, docs/clients.md).
+ */
+export const DEFAULT_TIMEOUT_MS = 15_000;
+/** Retries after the first attempt. */
+export const DEFAULT_RETRIES = 2;
+/** All attempts and the waits between them: three whole attempts fit. */
+export const DEFAULT_DEADLINE_MS = 60_000;
+/** Backoff before retry n (1, 2, …): min(cap, 500 ms × 2^(n−1)), scaled by a random 50–100 %. */
+export const RETRY_DELAY_MS = { initial: 500, max: 5_000 };
+const REQUEST_ID = /^[\x20-\x7e]{1,64}$/;
 export function createClient(options) {
-    const { token, timeoutMs = 10_000, retries = 0 } = options;
+    const { token, cipher = "aes-cbc", sign = false, timeoutMs = DEFAULT_TIMEOUT_MS, retries = DEFAULT_RETRIES, deadlineMs = DEFAULT_DEADLINE_MS, } = options;
     const found = options.crypto ?? globalThis.crypto;
     if (!found?.subtle)
         throw new TypeError("no WebCrypto here: pass { crypto: (await import('node:crypto')).webcrypto } on Node 18");
@@ -46,21 +30,20 @@ export function createClient(options) {
         throw new TypeError("token is required");
     if (!(timeoutMs > 0))
         throw new TypeError("timeoutMs must be a positive number");
+    if (!(deadlineMs > 0))
+        throw new TypeError("deadlineMs must be a positive number");
     if (!Number.isInteger(retries) || retries < 0)
         throw new TypeError("retries must be a whole number ≥ 0");
-    const key = importLogonKey(webCrypto, options.logonKey); // throws at once on a wrong key length
-    key.catch(() => undefined); // a rejection surfaces at verify(), not as an unhandled rejection
+    const key = importLogonKey(webCrypto, options.logonKey, cipher); // throws at once on a wrong key
     const send = options.fetch ?? ((input, init) => fetch(input, init));
-    async function once(identity) {
-        const iv = newIv(webCrypto); // a new iv for every request, retries included
-        const json = JSON.stringify({
-            idCard: identity.idCard,
-            userName: identity.userName,
-            loginphone: identity.loginphone,
-        });
-        const body = new URLSearchParams({ token, iv, logon: await encryptLogon(webCrypto, await key, iv, json) });
+    async function once(json, requestId, waitMs) {
+        const iv = newIv(webCrypto, cipher); // a fresh iv for every attempt (nonce reuse would break GCM)
+        const logon = await encryptLogon(webCrypto, key, iv, json);
+        const body = new URLSearchParams({ token, iv, logon, requestId });
+        if (sign)
+            body.set("sign", await signRequest(webCrypto, key, { token, iv, logon, requestId }));
         const controller = new AbortController();
-        const timer = setTimeout(() => controller.abort(), timeoutMs);
+        const timer = setTimeout(() => controller.abort(), waitMs);
         let response;
         let text;
         try {
@@ -73,71 +56,54 @@ export function createClient(options) {
             text = await response.text();
         }
         catch (error) {
-            const orderNo = response?.headers.get(ORDER_HEADER) ?? null;
+            const orderNo = response?.headers.get("X-Order-No") ?? null;
             if (controller.signal.aborted)
-                throw new VerifyMobileError("transport", "timeout", `no answer within ${timeoutMs} ms`, null, orderNo, error);
-            throw new VerifyMobileError("transport", "network", "the request failed before an answer arrived", errorText(error), orderNo, error);
+                throw new VerifyMobileError("transport", "timeout", `no answer within ${waitMs} ms`, null, orderNo, null, error);
+            const detail = "the request failed before an answer arrived";
+            throw new VerifyMobileError("transport", "network", detail, errorText(error), orderNo, null, error);
         }
         finally {
             clearTimeout(timer);
         }
-        return readEnvelope(text, response.status, response.headers.get(ORDER_HEADER));
+        return readEnvelope(text, response.status, response.headers);
     }
     return {
-        async verify(identity) {
-            for (let attempt = 0;; attempt++) {
+        async verify(identity, verifyOptions = {}) {
+            const requestId = verifyOptions.requestId ?? newRequestId(webCrypto);
+            if (!REQUEST_ID.test(requestId))
+                throw new TypeError("requestId must be 1–64 printable ASCII characters");
+            const json = JSON.stringify({
+                idCard: identity.idCard,
+                userName: identity.userName,
+                loginphone: identity.loginphone,
+            });
+            const deadline = Date.now() + deadlineMs;
+            for (let attempt = 1;; attempt++) {
                 try {
-                    return await once(identity);
+                    const answer = await once(json, requestId, Math.min(timeoutMs, deadline - Date.now()));
+                    return { ...answer, requestId, attempts: attempt };
                 }
                 catch (error) {
-                    // Resend only what the service says it did not bill: a 501–504 envelope (docs/contract.md §5,
-                    // "only 200 results are billable … everything else can be retried at once"; such answers
-                    // also leave no duplicate fingerprint, so the resend cannot meet a 309). A timeout or a
-                    // network error is never resent: fetch cannot tell "never sent" from "sent, answer lost",
-                    // and a request that reached the service may have been answered and billed. 1xx/3xx/500
-                    // would fail the same way again.
-                    if (attempt < retries && error instanceof VerifyMobileError && error.retryable)
-                        continue;
-                    throw error;
+                    if (!(error instanceof VerifyMobileError))
+                        throw error;
+                    error.requestId = requestId;
+                    error.attempts = attempt;
+                    // Retried: 501–504 (never billed) and transport failures, which may have reached the
+                    // service: the same requestId makes the retry replay a billed answer instead of billing
+                    // again (docs/contract.md §6). A 1xx, 3xx or 500 would fail the same way again.
+                    const wait = backoff(attempt, error.retryAfter);
+                    if (!error.retryable || attempt > retries || Date.now() + wait >= deadline)
+                        throw error;
+                    await new Promise((resolve) => setTimeout(resolve, wait));
                 }
             }
         },
     };
 }
-function readEnvelope(text, status, orderNo) {
-    let body;
-    try {
-        body = JSON.parse(text);
-    }
-    catch {
-        throw new VerifyMobileError("transport", "bad-response", `HTTP ${status}: the answer is not JSON`, null, orderNo);
-    }
-    const envelope = body;
-    const { errorCode, errorDetail, errorReason } = envelope ?? {};
-    if (typeof errorCode !== "string" ||
-        typeof errorDetail !== "string" ||
-        !(errorReason === null || typeof errorReason === "string")) {
-        throw new VerifyMobileError("transport", "bad-response", `HTTP ${status}: the answer is not a verifyMobile envelope`, null, orderNo);
-    }
-    if (errorCode !== "200")
-        throw new VerifyMobileError(familyOf(errorCode), errorCode, errorDetail, errorReason, orderNo);
-    const result = RESULTS[String(envelope.returnCode)];
-    const info = envelope.info;
-    if (!result ||
-        typeof info?.orderNo !== "string" ||
-        typeof info.billable !== "boolean" ||
-        typeof info.duplicate !== "boolean") {
-        throw new VerifyMobileError("transport", "bad-response", `HTTP ${status}: a 200 envelope without a result`, null, orderNo);
-    }
-    const matchCode = typeof info.matchCode === "string" ? info.matchCode : null;
-    return { result, matchCode, orderNo: info.orderNo, billable: info.billable, duplicate: info.duplicate };
-}
-function familyOf(code) {
-    if (code.startsWith("1"))
-        return "token";
-    if (/^50[1-4]$/.test(code))
-        return "upstream";
-    return code.startsWith("5") ? "server" : "request";
+/** The wait before retry `attempt`: jittered exponential, at least what Retry-After asked. */
+export function backoff(attempt, retryAfterSeconds, random = Math.random()) {
+    const exponential = Math.min(RETRY_DELAY_MS.max, RETRY_DELAY_MS.initial * 2 ** (attempt - 1));
+    return Math.max(Math.round(exponential * (0.5 + random / 2)), (retryAfterSeconds ?? 0) * 1000);
 }
 /** The error's message and its cause's (Node's fetch says only "fetch failed", the cause says why). */
 function errorText(error) {

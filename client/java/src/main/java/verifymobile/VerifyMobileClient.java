@@ -1,11 +1,11 @@
-// A Java client for POST /api/personalInfo/verifyMobile (docs/contract.md §1–§4), the same
-// behaviour as the TypeScript client (client/index.ts): a fresh iv per request, a typed result,
-// typed errors by family, resends only after 501–504. JDK 11+ only (java.net.http, javax.crypto):
-// copy this one file into your project, no library needed.
+// A Java client for POST /api/personalInfo/verifyMobile (docs/contract.md §1–§6), the same
+// behaviour as the TypeScript client (client/index.ts): a requestId per call, retries on transport
+// failures and 501–504 with that requestId and a fresh iv (jittered exponential backoff, one
+// deadline), typed results and errors by family. JDK 11+ only (java.net.http, javax.crypto): copy
+// the four files of this folder into your project, no library needed.
 package verifymobile;
 
 import java.io.IOException;
-import java.math.BigDecimal;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -13,25 +13,17 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
-import java.security.SecureRandom;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Base64;
-import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import javax.crypto.Cipher;
-import javax.crypto.spec.IvParameterSpec;
-import javax.crypto.spec.SecretKeySpec;
+import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * <pre>
- * VerifyMobileClient client = VerifyMobileClient.builder("https://verify.example.com", token, logonKey).retries(2).build();
+ * VerifyMobileClient client = VerifyMobileClient.builder("https://verify.example.com", token, logonKey).build();
  * try {
  *     VerifyMobileClient.Result r = client.verify("110101199003071233", "张三", "13800138000");
- *     // r.outcome(): CONSISTENT | INCONSISTENT | UNKNOWN; r.matchCode(), r.orderNo(), r.billable(), r.duplicate()
+ *     // r.outcome(): CONSISTENT | INCONSISTENT | UNKNOWN; r.matchCode(), r.carrier(), r.orderNo(), r.billable(), r.duplicate()
  * } catch (VerifyMobileClient.VerifyMobileException e) {
  *     // e.family(): TOKEN | REQUEST | UPSTREAM | SERVER | TRANSPORT; e.code(), e.detail(), e.reason(), e.orderNo()
  * }
@@ -40,13 +32,20 @@ import javax.crypto.spec.SecretKeySpec;
  */
 public final class VerifyMobileClient {
     public static final String PATH = "/api/personalInfo/verifyMobile";
-    public static final String ORDER_HEADER = "X-Order-No";
+    /** Per attempt: the service's UPSTREAM_DEADLINE_MS (10 s) plus 5 s, so its own 501 arrives first (docs/clients.md). */
+    public static final Duration DEFAULT_TIMEOUT = Duration.ofMillis(15_000);
+    public static final int DEFAULT_RETRIES = 2;
+    /** The whole call, retries and waits included: three whole attempts fit. */
+    public static final Duration DEFAULT_DEADLINE = Duration.ofMillis(60_000);
 
     /** The envelope's returnCode: 10000 consistent, 10001 inconsistent, 10002 unknown. */
     public enum Outcome { CONSISTENT, INCONSISTENT, UNKNOWN }
 
+    /** The network that answered for the number (docs/contract.md §5). */
+    public enum Carrier { CMCC, CUCC, CTCC, CBN }
+
     /**
-     * TOKEN: 1xx; REQUEST: 3xx; UPSTREAM: 501–504 (not billed, safe to send again); SERVER: 500;
+     * TOKEN: 1xx; REQUEST: 3xx; UPSTREAM: 501–504 (not billed, retried); SERVER: 500;
      * TRANSPORT: no envelope came back (code {@code timeout}, {@code network} or {@code bad-response}).
      */
     public enum Family { TOKEN, REQUEST, UPSTREAM, SERVER, TRANSPORT }
@@ -55,32 +54,39 @@ public final class VerifyMobileClient {
     public static final class Result {
         private final Outcome outcome;
         private final String matchCode;
+        private final Carrier carrier;
         private final String orderNo;
         private final boolean billable;
         private final boolean duplicate;
+        private final String requestId;
+        private final int attempts;
 
-        Result(Outcome outcome, String matchCode, String orderNo, boolean billable, boolean duplicate) {
+        Result(Outcome outcome, String matchCode, Carrier carrier, String orderNo, boolean billable, boolean duplicate, String requestId, int attempts) {
             this.outcome = outcome;
             this.matchCode = matchCode;
+            this.carrier = carrier;
             this.orderNo = orderNo;
             this.billable = billable;
             this.duplicate = duplicate;
+            this.requestId = requestId;
+            this.attempts = attempts;
         }
 
         public Outcome outcome() { return outcome; }
         /** 11 match, 21 name wrong, 22 ID wrong, 23 both wrong, 24 mismatch (which is unknown), or null. */
         public String matchCode() { return matchCode; }
-        /** The service's order number. */
+        /** The carrier, or null when unknown. */
+        public Carrier carrier() { return carrier; }
+        /** The service's order number; a replay carries the first answer's. */
         public String orderNo() { return orderNo; }
         /** Whether this answer was charged: the service bills only fresh 200 results. */
         public boolean billable() { return billable; }
-        /** A replay of a result given within the account's duplicate window (policy {@code replay}). */
+        /** A replay: of an earlier answer to this requestId, or within the duplicate window (policy replay). */
         public boolean duplicate() { return duplicate; }
-
-        @Override
-        public String toString() {
-            return "Result{outcome=" + outcome + ", matchCode=" + matchCode + ", orderNo=" + orderNo + ", billable=" + billable + ", duplicate=" + duplicate + "}";
-        }
+        /** The call's requestId, the same on every attempt. */
+        public String requestId() { return requestId; }
+        /** How many requests the call sent. */
+        public int attempts() { return attempts; }
     }
 
     /** Everything that is not a result. */
@@ -91,14 +97,18 @@ public final class VerifyMobileClient {
         private final String detail;
         private final String reason;
         private final String orderNo;
+        private final long retryAfterSeconds;
+        private String requestId;
+        private int attempts = 1;
 
-        VerifyMobileException(Family family, String code, String detail, String reason, String orderNo, Throwable cause) {
+        VerifyMobileException(Family family, String code, String detail, String reason, String orderNo, long retryAfterSeconds, Throwable cause) {
             super(code + " " + detail + (reason == null || reason.isEmpty() ? "" : " (" + reason + ")"), cause);
             this.family = family;
             this.code = code;
             this.detail = detail;
             this.reason = reason;
             this.orderNo = orderNo;
+            this.retryAfterSeconds = retryAfterSeconds;
         }
 
         public Family family() { return family; }
@@ -110,8 +120,14 @@ public final class VerifyMobileClient {
         public String reason() { return reason; }
         /** The service's order number (X-Order-No) when an answer arrived: quote it to support. */
         public String orderNo() { return orderNo; }
-        /** Not billed and worth sending again at once (docs/contract.md §4): the UPSTREAM family only. */
-        public boolean isRetryable() { return family == Family.UPSTREAM; }
+        /** The call's requestId. */
+        public String requestId() { return requestId; }
+        /** How many requests the call sent before giving up. */
+        public int attempts() { return attempts; }
+        /** Whether the client retries it: 501–504 and a timeout or network failure; never 1xx, 3xx, 500. */
+        public boolean isRetryable() {
+            return family == Family.UPSTREAM || (family == Family.TRANSPORT && !code.equals("bad-response"));
+        }
     }
 
     public static Builder builder(String baseUrl, String token, String logonKey) {
@@ -122,8 +138,11 @@ public final class VerifyMobileClient {
         private final String baseUrl;
         private final String token;
         private final String logonKey;
-        private Duration timeout = Duration.ofSeconds(10);
-        private int retries = 0;
+        private LogonCipher cipher = LogonCipher.AES_CBC;
+        private boolean sign;
+        private Duration timeout = DEFAULT_TIMEOUT;
+        private Duration deadline = DEFAULT_DEADLINE;
+        private int retries = DEFAULT_RETRIES;
         private HttpClient httpClient;
 
         private Builder(String baseUrl, String token, String logonKey) {
@@ -132,40 +151,29 @@ public final class VerifyMobileClient {
             this.logonKey = Objects.requireNonNull(logonKey, "logonKey");
         }
 
-        /**
-         * Deadline per attempt, default 10 s. Keep it above the service's UPSTREAM_TIMEOUT_MS (5 s by
-         * default), so the service answers 501 itself instead of the client giving up on a request
-         * that may still be billed.
-         */
-        public Builder timeout(Duration timeout) {
-            this.timeout = Objects.requireNonNull(timeout, "timeout");
-            return this;
-        }
-
-        /** How many times to resend after a 501–504 envelope, default 0. Nothing else is ever resent. */
-        public Builder retries(int retries) {
-            this.retries = retries;
-            return this;
-        }
-
+        /** The account's cipher, default AES_CBC. */
+        public Builder cipher(LogonCipher cipher) { this.cipher = Objects.requireNonNull(cipher, "cipher"); return this; }
+        /** Send the sign field (accounts with require-sign), default false. */
+        public Builder sign(boolean sign) { this.sign = sign; return this; }
+        /** Deadline per attempt, default DEFAULT_TIMEOUT (15 s). */
+        public Builder timeout(Duration timeout) { this.timeout = Objects.requireNonNull(timeout, "timeout"); return this; }
+        /** Deadline of the whole call, default DEFAULT_DEADLINE (60 s). */
+        public Builder deadline(Duration deadline) { this.deadline = Objects.requireNonNull(deadline, "deadline"); return this; }
+        /** Retries after a transport failure or a 501–504, default 2; 0 turns them off. */
+        public Builder retries(int retries) { this.retries = retries; return this; }
         /** Default: a client with the timeout as connect timeout. */
-        public Builder httpClient(HttpClient httpClient) {
-            this.httpClient = Objects.requireNonNull(httpClient, "httpClient");
-            return this;
-        }
+        public Builder httpClient(HttpClient httpClient) { this.httpClient = Objects.requireNonNull(httpClient, "httpClient"); return this; }
 
-        public VerifyMobileClient build() {
-            return new VerifyMobileClient(this);
-        }
+        public VerifyMobileClient build() { return new VerifyMobileClient(this); }
     }
-
-    private static final String ALPHANUMERIC = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
-    private static final SecureRandom RANDOM = new SecureRandom();
 
     private final URI uri;
     private final String token;
-    private final SecretKeySpec key;
+    private final LogonCipher cipher;
+    private final byte[] key;
+    private final boolean sign;
     private final Duration timeout;
+    private final Duration deadline;
     private final int retries;
     private final HttpClient http;
 
@@ -175,38 +183,63 @@ public final class VerifyMobileClient {
         if (!"http".equals(uri.getScheme()) && !"https".equals(uri.getScheme())) throw new IllegalArgumentException("baseUrl must be http:// or https://");
         if (b.token.isEmpty()) throw new IllegalArgumentException("token is required");
         if (b.timeout.isNegative() || b.timeout.isZero()) throw new IllegalArgumentException("timeout must be positive");
+        if (b.deadline.isNegative() || b.deadline.isZero()) throw new IllegalArgumentException("deadline must be positive");
         if (b.retries < 0) throw new IllegalArgumentException("retries must be a whole number ≥ 0");
-        byte[] raw = b.logonKey.getBytes(StandardCharsets.UTF_8);
-        if (raw.length != 16 && raw.length != 32) {
-            throw new IllegalArgumentException("logonKey must be 16 or 32 bytes in UTF-8 (AES-128/256), got " + raw.length);
-        }
+        this.key = b.cipher.keyBytes(b.logonKey);
         this.token = b.token;
-        this.key = new SecretKeySpec(raw, "AES");
+        this.cipher = b.cipher;
+        this.sign = b.sign;
         this.timeout = b.timeout;
+        this.deadline = b.deadline;
         this.retries = b.retries;
         this.http = b.httpClient != null ? b.httpClient : HttpClient.newBuilder().connectTimeout(b.timeout).build();
     }
 
+    /** One logical call with a new random requestId. */
     public Result verify(String idCard, String userName, String loginphone) throws VerifyMobileException {
-        String json = "{\"idCard\":" + quote(idCard) + ",\"userName\":" + quote(userName) + ",\"loginphone\":" + quote(loginphone) + "}";
-        for (int attempt = 0; ; attempt++) {
+        return verify(idCard, userName, loginphone, LogonCipher.newRequestId());
+    }
+
+    /** One logical call with your own requestId (1–64 printable ASCII), e.g. your order's id. */
+    public Result verify(String idCard, String userName, String loginphone, String requestId) throws VerifyMobileException {
+        if (requestId == null || !requestId.matches("[\\x20-\\x7e]{1,64}")) throw new IllegalArgumentException("requestId must be 1–64 printable ASCII characters");
+        String json = "{\"idCard\":" + Json.quote(idCard) + ",\"userName\":" + Json.quote(userName) + ",\"loginphone\":" + Json.quote(loginphone) + "}";
+        long end = System.nanoTime() + deadline.toNanos();
+        for (int attempt = 1; ; attempt++) {
             try {
-                return once(json);
+                Result r = once(json, requestId, Duration.ofNanos(Math.min(timeout.toNanos(), end - System.nanoTime())));
+                return new Result(r.outcome, r.matchCode, r.carrier, r.orderNo, r.billable, r.duplicate, requestId, attempt);
             } catch (VerifyMobileException e) {
-                // Resend only what the service says it did not bill: a 501–504 envelope (docs/contract.md
-                // §7: only 200 results are billable). A timeout or network error is never resent: the
-                // request may have reached the service and been answered and billed.
-                if (attempt < retries && e.isRetryable()) continue;
-                throw e;
+                e.requestId = requestId;
+                e.attempts = attempt;
+                // Retried: 501–504 (never billed) and transport failures, which may have reached the
+                // service: the same requestId replays a billed answer instead of billing again
+                // (docs/contract.md §6). A 1xx, 3xx or 500 would fail the same way again.
+                long wait = backoffMillis(attempt, e.retryAfterSeconds, ThreadLocalRandom.current().nextDouble());
+                if (!e.isRetryable() || attempt > retries || System.nanoTime() + wait * 1_000_000 >= end) throw e;
+                try {
+                    Thread.sleep(wait);
+                } catch (InterruptedException x) {
+                    Thread.currentThread().interrupt();
+                    throw e;
+                }
             }
         }
     }
 
-    private Result once(String json) throws VerifyMobileException {
-        String iv = newIv(); // a new iv for every request, retries included
-        String form = "token=" + formEncode(token) + "&iv=" + formEncode(iv) + "&logon=" + formEncode(encryptLogon(key, iv, json));
+    /** The wait before retry n: min(5 s, 500 ms × 2^(n−1)) scaled by a random 50–100 %, at least Retry-After. */
+    static long backoffMillis(int attempt, long retryAfterSeconds, double random) {
+        double exponential = Math.min(5_000, 500 * Math.pow(2, attempt - 1));
+        return Math.max(Math.round(exponential * (0.5 + random / 2)), Math.max(0, retryAfterSeconds) * 1000);
+    }
+
+    private Result once(String json, String requestId, Duration wait) throws VerifyMobileException {
+        String iv = cipher.newIv(); // a fresh iv for every attempt (nonce reuse would break GCM)
+        String logon = cipher.encrypt(key, iv, json);
+        String form = "token=" + formEncode(token) + "&iv=" + formEncode(iv) + "&logon=" + formEncode(logon) + "&requestId=" + formEncode(requestId);
+        if (sign) form += "&sign=" + cipher.sign(key, token, iv, logon, requestId);
         HttpRequest request = HttpRequest.newBuilder(uri)
-                .timeout(timeout)
+                .timeout(wait)
                 .header("Content-Type", "application/x-www-form-urlencoded")
                 .header("Accept", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(form, StandardCharsets.UTF_8))
@@ -215,42 +248,48 @@ public final class VerifyMobileClient {
         try {
             response = http.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
         } catch (HttpTimeoutException e) {
-            throw new VerifyMobileException(Family.TRANSPORT, "timeout", "no answer within " + timeout.toMillis() + " ms", null, null, e);
+            throw new VerifyMobileException(Family.TRANSPORT, "timeout", "no answer within " + wait.toMillis() + " ms", null, null, 0, e);
         } catch (IOException e) {
-            throw new VerifyMobileException(Family.TRANSPORT, "network", "the request failed before an answer arrived", String.valueOf(e.getMessage()), null, e);
+            throw new VerifyMobileException(Family.TRANSPORT, "network", "the request failed before an answer arrived", String.valueOf(e.getMessage()), null, 0, e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new VerifyMobileException(Family.TRANSPORT, "network", "the request failed before an answer arrived", "interrupted", null, e);
+            throw new VerifyMobileException(Family.TRANSPORT, "network", "the request failed before an answer arrived", "interrupted", null, 0, e);
         }
-        return readEnvelope(response.body(), response.statusCode(), response.headers().firstValue(ORDER_HEADER).orElse(null));
+        long retryAfter = response.headers().firstValue("Retry-After").filter(v -> v.matches("\\d{1,6}")).map(Long::parseLong).orElse(0L);
+        return readEnvelope(response.body(), response.statusCode(), response.headers().firstValue("X-Order-No").orElse(null), retryAfter);
     }
 
-    static Result readEnvelope(String text, int status, String orderNo) throws VerifyMobileException {
+    static Result readEnvelope(String text, int status, String orderNo, long retryAfter) throws VerifyMobileException {
         Object body;
         try {
             body = new Json(text).document();
         } catch (IllegalArgumentException e) {
-            throw new VerifyMobileException(Family.TRANSPORT, "bad-response", "HTTP " + status + ": the answer is not JSON", null, orderNo, e);
+            throw new VerifyMobileException(Family.TRANSPORT, "bad-response", "HTTP " + status + ": the answer is not JSON", null, orderNo, 0, e);
         }
         Map<?, ?> envelope = body instanceof Map ? (Map<?, ?>) body : Map.of();
         Object errorCode = envelope.get("errorCode");
         Object errorDetail = envelope.get("errorDetail");
         Object errorReason = envelope.get("errorReason");
         if (!(errorCode instanceof String) || !(errorDetail instanceof String) || !(errorReason == null || errorReason instanceof String)) {
-            throw new VerifyMobileException(Family.TRANSPORT, "bad-response", "HTTP " + status + ": the answer is not a verifyMobile envelope", null, orderNo, null);
+            throw new VerifyMobileException(Family.TRANSPORT, "bad-response", "HTTP " + status + ": the answer is not a verifyMobile envelope", null, orderNo, 0, null);
         }
         String code = (String) errorCode;
-        if (!code.equals("200")) throw new VerifyMobileException(familyOf(code), code, (String) errorDetail, (String) errorReason, orderNo, null);
+        if (!code.equals("200")) throw new VerifyMobileException(familyOf(code), code, (String) errorDetail, (String) errorReason, orderNo, retryAfter, null);
         Outcome outcome = outcomeOf(String.valueOf(envelope.get("returnCode")));
         Map<?, ?> info = envelope.get("info") instanceof Map ? (Map<?, ?>) envelope.get("info") : Map.of();
         Object infoOrderNo = info.get("orderNo");
         Object billable = info.get("billable");
         Object duplicate = info.get("duplicate");
         if (outcome == null || !(infoOrderNo instanceof String) || !(billable instanceof Boolean) || !(duplicate instanceof Boolean)) {
-            throw new VerifyMobileException(Family.TRANSPORT, "bad-response", "HTTP " + status + ": a 200 envelope without a result", null, orderNo, null);
+            throw new VerifyMobileException(Family.TRANSPORT, "bad-response", "HTTP " + status + ": a 200 envelope without a result", null, orderNo, 0, null);
         }
         Object matchCode = info.get("matchCode");
-        return new Result(outcome, matchCode instanceof String ? (String) matchCode : null, (String) infoOrderNo, (Boolean) billable, (Boolean) duplicate);
+        return new Result(outcome, matchCode instanceof String ? (String) matchCode : null, carrierOf(info.get("carrier")), (String) infoOrderNo, (Boolean) billable, (Boolean) duplicate, null, 1);
+    }
+
+    private static Carrier carrierOf(Object carrier) {
+        for (Carrier c : Carrier.values()) if (c.name().equals(carrier)) return c;
+        return null;
     }
 
     private static Outcome outcomeOf(String returnCode) {
@@ -268,172 +307,8 @@ public final class VerifyMobileClient {
         return code.startsWith("5") ? Family.SERVER : Family.REQUEST;
     }
 
-    /** A fresh 16-character alphanumeric iv: its UTF-8 bytes are the AES-CBC IV. */
-    static String newIv() {
-        StringBuilder iv = new StringBuilder(16);
-        for (int i = 0; i < 16; i++) iv.append(ALPHANUMERIC.charAt(RANDOM.nextInt(ALPHANUMERIC.length())));
-        return iv.toString();
-    }
-
-    /** base64(AES-CBC/PKCS#7(key, iv = UTF-8 bytes of iv, UTF-8 bytes of json)): the logon parameter. */
-    static String encryptLogon(SecretKeySpec key, String iv, String json) {
-        try {
-            // "PKCS5Padding" is Java's name for PKCS#7 with 16-byte AES blocks; the key length picks AES-128 or AES-256.
-            Cipher cipher = Cipher.getInstance("AES/CBC/PKCS5Padding");
-            cipher.init(Cipher.ENCRYPT_MODE, key, new IvParameterSpec(iv.getBytes(StandardCharsets.UTF_8)));
-            return Base64.getEncoder().encodeToString(cipher.doFinal(json.getBytes(StandardCharsets.UTF_8)));
-        } catch (GeneralSecurityException e) {
-            // Every JDK has AES/CBC/PKCS5Padding, and the key length was checked when the client was built.
-            throw new IllegalStateException(e);
-        }
-    }
-
     /** base64 contains + / =: unencoded, a + would arrive as a space. */
     private static String formEncode(String value) {
         return URLEncoder.encode(value, StandardCharsets.UTF_8);
-    }
-
-    /** A JSON string literal. */
-    static String quote(String value) {
-        Objects.requireNonNull(value);
-        StringBuilder out = new StringBuilder(value.length() + 2).append('"');
-        for (int i = 0; i < value.length(); i++) {
-            char c = value.charAt(i);
-            if (c == '"' || c == '\\') out.append('\\').append(c);
-            else if (c < 0x20) out.append(String.format("\\u%04x", (int) c));
-            else out.append(c);
-        }
-        return out.append('"').toString();
-    }
-
-    /** Just enough JSON for the envelope: objects, arrays, strings, numbers, true, false, null. */
-    private static final class Json {
-        private final String text;
-        private int at;
-
-        Json(String text) {
-            this.text = text;
-        }
-
-        Object document() {
-            Object value = value();
-            space();
-            if (at != text.length()) throw error();
-            return value;
-        }
-
-        private Object value() {
-            space();
-            if (at >= text.length()) throw error();
-            char c = text.charAt(at);
-            if (c == '{') return object();
-            if (c == '[') return array();
-            if (c == '"') return string();
-            if (text.startsWith("true", at)) { at += 4; return Boolean.TRUE; }
-            if (text.startsWith("false", at)) { at += 5; return Boolean.FALSE; }
-            if (text.startsWith("null", at)) { at += 4; return null; }
-            return number();
-        }
-
-        private Map<String, Object> object() {
-            Map<String, Object> out = new LinkedHashMap<>();
-            at++;
-            space();
-            if (peek('}')) return out;
-            do {
-                space();
-                if (!peekAt('"')) throw error();
-                String name = string();
-                space();
-                expect(':');
-                out.put(name, value());
-                space();
-            } while (peek(','));
-            expect('}');
-            return out;
-        }
-
-        private List<Object> array() {
-            List<Object> out = new ArrayList<>();
-            at++;
-            space();
-            if (peek(']')) return out;
-            do out.add(value()); while (skipSpaceThen(','));
-            expect(']');
-            return out;
-        }
-
-        private String string() {
-            StringBuilder out = new StringBuilder();
-            at++;
-            while (true) {
-                if (at >= text.length()) throw error();
-                char c = text.charAt(at++);
-                if (c == '"') return out.toString();
-                if (c < 0x20) throw error();
-                if (c != '\\') {
-                    out.append(c);
-                    continue;
-                }
-                if (at >= text.length()) throw error();
-                char e = text.charAt(at++);
-                switch (e) {
-                    case '"': case '\\': case '/': out.append(e); break;
-                    case 'b': out.append('\b'); break;
-                    case 'f': out.append('\f'); break;
-                    case 'n': out.append('\n'); break;
-                    case 'r': out.append('\r'); break;
-                    case 't': out.append('\t'); break;
-                    case 'u':
-                        if (at + 4 > text.length()) throw error();
-                        try {
-                            out.append((char) Integer.parseInt(text.substring(at, at + 4), 16));
-                        } catch (NumberFormatException x) {
-                            throw error();
-                        }
-                        at += 4;
-                        break;
-                    default: throw error();
-                }
-            }
-        }
-
-        private BigDecimal number() {
-            int start = at;
-            while (at < text.length() && "+-0123456789.eE".indexOf(text.charAt(at)) >= 0) at++;
-            try {
-                return new BigDecimal(text.substring(start, at));
-            } catch (NumberFormatException e) {
-                throw error();
-            }
-        }
-
-        private void space() {
-            while (at < text.length() && " \t\r\n".indexOf(text.charAt(at)) >= 0) at++;
-        }
-
-        private boolean peekAt(char c) {
-            return at < text.length() && text.charAt(at) == c;
-        }
-
-        private boolean peek(char c) {
-            if (!peekAt(c)) return false;
-            at++;
-            return true;
-        }
-
-        private boolean skipSpaceThen(char c) {
-            space();
-            return peek(c);
-        }
-
-        private void expect(char c) {
-            space();
-            if (!peek(c)) throw error();
-        }
-
-        private IllegalArgumentException error() {
-            return new IllegalArgumentException("not JSON at character " + at);
-        }
     }
 }

@@ -1,0 +1,3 @@
+module verifymobile
+
+go 1.19
