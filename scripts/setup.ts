@@ -2,7 +2,7 @@
 // a first deploy needs, in one go (docs/contract.md §9). Asks which vendors the operator holds keys
 // for (on a terminal; --upstreams answers it), writes that list into [vars] UPSTREAMS and says which
 // networks it answers, refusing one that leaves a network out unless --partial-coverage. Creates the KV namespaces whose ids in wrangler.toml are still the
-// placeholders and writes the new ids there, creates the R2 bucket, generates SERVICE_SECRET and
+// placeholders and writes the new ids there, creates the R2 bucket and the alert queues, generates SERVICE_SECRET and
 // ADMIN_TOKEN (or reuses the kept copy), keeps them in .secrets.deploy (owner-only), puts them into
 // the Worker and prints the next steps. Safe to run again: what exists is kept. --dry-run prints
 // every command and write it would make and does none of them. --placement and --object-hint write
@@ -36,6 +36,7 @@ import {
   isPlaceholder,
   kvNamespaces,
   PLACEHOLDER_IDS,
+  queueNames,
   r2Buckets,
   readConfig,
   withNamespaceId,
@@ -140,6 +141,17 @@ export async function setup(options: SetupOptions): Promise<void> {
     const created = await wrangler([...create, ...configArgs]);
     if (created.code !== 0 && !/already exists/i.test(created.output)) {
       throw failed(`wrangler r2 bucket create ${bucket}`, created.output);
+    }
+  }
+
+  // The alert queues (docs/operations.md): a deploy that binds a queue nobody created fails.
+  for (const queue of queueNames(toml)) {
+    const create = ["queues", "create", queue];
+    command(create);
+    if (dryRun) continue;
+    const created = await wrangler([...create, ...configArgs]);
+    if (created.code !== 0 && !/already (exists|taken)/i.test(created.output)) {
+      throw failed(`wrangler queues create ${queue}`, created.output);
     }
   }
 

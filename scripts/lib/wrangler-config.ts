@@ -43,6 +43,20 @@ export function r2Buckets(toml: string): Map<string, string> {
   return buckets;
 }
 
+/** Every queue the Worker produces to or consumes from, dead-letter queues included, each once. */
+export function queueNames(toml: string): string[] {
+  const names = new Set<string>();
+  for (const kind of ["queues\\.producers", "queues\\.consumers"]) {
+    for (const [, table = ""] of toml.matchAll(tables(kind))) {
+      for (const key of ["queue", "dead_letter_queue"]) {
+        const name = stringKey(table, key);
+        if (name) names.add(name);
+      }
+    }
+  }
+  return [...names];
+}
+
 /** The Worker's `name`, from the top-level keys before the first table. */
 export function workerName(toml: string): string {
   const name = stringKey(toml.split(/^\[/m)[0] ?? "", "name");

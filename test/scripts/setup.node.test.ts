@@ -38,6 +38,8 @@ const expectedCommands = (config: string) => [
   `$ npx wrangler kv namespace create verify-mobile-gateway-ACCOUNTS --config ${config}`,
   `$ npx wrangler kv namespace create verify-mobile-gateway-DEDUP --config ${config}`,
   `$ npx wrangler r2 bucket create verify-mobile-ledger-archive --config ${config}`,
+  `$ npx wrangler queues create verify-mobile-alerts --config ${config}`,
+  `$ npx wrangler queues create verify-mobile-alerts-dead --config ${config}`,
   `$ npx wrangler secret put SERVICE_SECRET --config ${config}    # the value on stdin, from ${join(config, "../.secrets.deploy")}`,
   `$ npx wrangler secret put ADMIN_TOKEN --config ${config}    # the value on stdin, from ${join(config, "../.secrets.deploy")}`,
 ];
@@ -108,7 +110,7 @@ describe("npm run setup", () => {
     expect(calls.map((c) => `$ npx wrangler ${c.args.join(" ")}`)).toEqual(
       expectedCommands(config).map((l) => l.replace(/ {4}#.*/, "")),
     );
-    expect(calls.slice(3).map((c) => c.input)).toEqual([secrets.SERVICE_SECRET, secrets.ADMIN_TOKEN]);
+    expect(calls.slice(5).map((c) => c.input)).toEqual([secrets.SERVICE_SECRET, secrets.ADMIN_TOKEN]);
     expect(printed.filter((l) => l.startsWith("$ "))).toEqual(expectedCommands(config));
   });
 
@@ -128,19 +130,26 @@ describe("npm run setup", () => {
     await expect(run("git", ["check-ignore", "-q", ".secrets.deploy"], { cwd: ROOT })).resolves.toBeDefined();
   });
 
-  it("run again, keeps what exists: the ids, the bucket and the secrets", async () => {
+  it("run again, keeps what exists: the ids, the bucket, the queues and the secrets", async () => {
     const config = configCopy();
     await setup({ configPath: config, dryRun: false, wrangler: fakeWrangler().wrangler, print: () => {} });
     const kept = readFileSync(join(config, "../.secrets.deploy"), "utf8");
     const again = fakeWrangler((args) =>
       args[0] === "r2"
         ? { code: 1, output: "✘ [ERROR] The bucket you tried to create already exists, and you own it. [code: 10004]" }
-        : undefined,
+        : args[0] === "queues"
+          ? {
+              code: 1,
+              output: "✘ [ERROR] A request to the Cloudflare API failed. Queue name already taken [code: 11009]",
+            }
+          : undefined,
     );
     await setup({ configPath: config, dryRun: false, wrangler: again.wrangler, print: () => {} });
     const secrets = parseDotenv(kept);
     expect(again.calls.map((c) => [c.args.slice(0, 3).join(" "), c.input])).toEqual([
       ["r2 bucket create", undefined],
+      ["queues create verify-mobile-alerts", undefined],
+      ["queues create verify-mobile-alerts-dead", undefined],
       ["secret put SERVICE_SECRET", secrets.SERVICE_SECRET],
       ["secret put ADMIN_TOKEN", secrets.ADMIN_TOKEN],
     ]);
