@@ -4,7 +4,7 @@
 import type { Identity } from "../identity/identity.ts";
 import { logEvent } from "../platform/log.ts";
 import type { Carrier } from "../wire/carrier.ts";
-import { type Failure, fail, type Outcome } from "../wire/outcome.ts";
+import { type Failure, fail, type Outcome, retryLater } from "../wire/outcome.ts";
 import { admit, type BreakerListener, record } from "./breaker.ts";
 import { carrierOfNumber } from "./carrier.ts";
 import { TRANSPORT_FAILURES } from "./transport.ts";
@@ -34,7 +34,8 @@ export type UpstreamCall = {
 /** Every eligible upstream skipped by its circuit: which one, and in how many seconds it is asked again. */
 export function circuitOpen(upstream: string, retryAt: number, now: number): Failure {
   const seconds = Math.max(1, Math.ceil((retryAt - now) / 1000));
-  return fail("503", `上游${upstream}故障率过高，暂停调用，${seconds}秒后再试`);
+  // The reason says it in words, Retry-After for clients that read headers (docs/contract.md §5).
+  return retryLater("503", `上游${upstream}故障率过高，暂停调用，${seconds}秒后再试`, seconds);
 }
 const OUT_OF_TIME = fail(TRANSPORT_FAILURES.timeout.code, TRANSPORT_FAILURES.timeout.reason);
 

@@ -148,7 +148,7 @@ describe("the circuit breaker", () => {
     expect([network.requests.length - before, call]).toEqual([
       0,
       {
-        outcome: { ok: false, code: "503", reason: "上游juhe3故障率过高，暂停调用，18秒后再试" },
+        outcome: { ok: false, code: "503", reason: "上游juhe3故障率过高，暂停调用，18秒后再试", retryAfterSeconds: 18 },
         attempts: [],
         upstreamCode: null,
         latencyMs: null,

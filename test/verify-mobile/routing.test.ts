@@ -298,6 +298,19 @@ describe("the circuit breaker through the Worker", () => {
     expect(envelope.errorReason).toMatch(/^上游juhe3故障率过高，暂停调用，(30|29)秒后再试$/);
   });
 
+  it("the open circuit's 503 carries Retry-After with the seconds its reason names", async () => {
+    quiet();
+    const account = await createAccount();
+    const only = { ...CONFIGURED, UPSTREAMS: "juhe3" };
+    mockUpstreams({ [JUHE3]: () => juheError(10014) });
+    for (let i = 0; i < OPENING; i++)
+      await post(account, someone(50 + i, `138000012${String(i).padStart(2, "0")}`), only);
+    const response = await sendSettled(JSON.stringify(await logonBody(account, someone(80, "13800000030"))), only);
+    const envelope = (await response.json()) as Envelope;
+    const seconds = /(\d+)秒后再试$/.exec(envelope.errorReason ?? "")?.[1];
+    expect([envelope.errorCode, response.headers.get("Retry-After")]).toEqual(["503", seconds]);
+  });
+
   // Issue 17 item 4: the attack replayed. One account sends five requests whose input Tencent
   // refuses (InvalidParameterValue), then five whose attempts fail outright; another account's
   // Unicom number must still be answered.
