@@ -1,0 +1,179 @@
+// Begin and settle inside the account's Durable Object (docs/contract.md §4, §6, §7): the one
+// round trip before the upstream answers what the account's memory can answer or reserves the
+// price and a count; the settlement commits a 200 or releases anything else, with its ledger row.
+import type { StoredResult } from "../duplicates/stored-result.ts";
+import type { Balances } from "./balances.ts";
+import type { Ledger } from "./ledger.ts";
+import type { Limits } from "./limits.ts";
+import { refusal } from "./terms.ts";
+import type { Begin, BeginRequest, Settlement } from "./types.ts";
+import type { Upkeep } from "./upkeep.ts";
+
+/** A reservation older than this was left by an isolate that died; the alarm releases it. */
+export const RESERVATION_TTL_MS = 5 * 60_000;
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS reservations (order_no TEXT PRIMARY KEY, service TEXT NOT NULL, fingerprint TEXT NOT NULL,
+  amount_fen INTEGER NOT NULL, dedup_ttl INTEGER NOT NULL, at INTEGER NOT NULL);
+CREATE INDEX IF NOT EXISTS reservations_fp ON reservations (fingerprint);
+CREATE TABLE IF NOT EXISTS dedup (fingerprint TEXT PRIMARY KEY, until INTEGER NOT NULL, stored TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS dedup_until ON dedup (until);
+`;
+
+/** Expired duplicate entries are ignored at once and deleted in bulk now and then. */
+const PURGE_EVERY_MS = 60_000;
+
+/** The parts of the object a reservation touches. */
+export type Books = {
+  readonly sql: SqlStorage;
+  readonly storage: DurableObjectStorage;
+  readonly balances: Balances;
+  readonly limits: Limits;
+  readonly ledger: Ledger;
+  readonly upkeep: Upkeep;
+};
+
+export class Reservations {
+  private purgedAt = 0;
+
+  constructor(private readonly books: Books) {
+    books.sql.exec(SCHEMA);
+  }
+
+  /**
+   * Reserve the price and one count for a request about to go upstream, unless it must not; the
+   * refusals in the order of docs/contract.md §4: 104 (as at the token check), the failure budget
+   * (307, the decrypt step), the request id and the duplicate window (the duplicate step), the
+   * rate limit (502), the per-person budgets (309), then 312 and 313.
+   */
+  begin(r: BeginRequest): Begin {
+    const { sql, balances, limits } = this.books;
+    balances.open(r.service, r.opening);
+    if (r.now - this.purgedAt >= PURGE_EVERY_MS) {
+      sql.exec("DELETE FROM dedup WHERE until <= ?", r.now);
+      limits.purge(r.now);
+      this.purgedAt = r.now;
+    }
+    const available = balances.available(r.service);
+    const balanceFen = available.balanceFen;
+    const code = refusal(available, r.priceFen);
+    if (code === "104") return { kind: "refused", code, balanceFen };
+    const blocked = limits.blockedUntil(r.tokenHash, r.now);
+    if (blocked !== null) return { kind: "blocked", until: blocked, balanceFen };
+    const earlier = r.requestKey === null ? null : limits.earlier(r.requestKey, r.fingerprint, r.now);
+    switch (earlier?.kind) {
+      case undefined:
+        break;
+      case "answered":
+        return { kind: "retried", stored: earlier.stored, balanceFen };
+      case "inFlight":
+        return { kind: "inFlight", orderNo: earlier.orderNo, balanceFen };
+      case "otherIdentity":
+        return { kind: "requestIdReused", balanceFen };
+      default:
+        return earlier satisfies never;
+    }
+    const seen = sql
+      .exec<{ stored: string | null; busy: string | null }>(
+        `SELECT (SELECT stored FROM dedup WHERE fingerprint = ?1 AND until > ?2) AS stored,
+           (SELECT order_no FROM reservations WHERE fingerprint = ?1 LIMIT 1) AS busy`,
+        r.fingerprint,
+        r.now,
+      )
+      .one();
+    if (seen.stored !== null) return { kind: "duplicate", stored: JSON.parse(seen.stored) as StoredResult, balanceFen };
+    if (seen.busy !== null) return { kind: "inFlight", orderNo: seen.busy, balanceFen };
+
+    const begun = this.books.storage.transactionSync((): Begin => {
+      const wait = limits.admit(r.limits.rateLimit, r.now);
+      if (wait !== null) return { kind: "tooFast", retryAfterMs: wait, balanceFen };
+      const subject = limits.overBudget(r.subjects, r.fingerprint, r.limits.subjectBudget, r.now);
+      if (subject !== null) return { kind: "overBudget", subject, balanceFen };
+      if (code) return { kind: "refused", code, balanceFen };
+      // The alarm follows the oldest reservation: set with the first, moved on by the alarm itself,
+      // so steady traffic cannot keep pushing it back.
+      const first = available.held === 0;
+      sql.exec(
+        "INSERT INTO reservations (order_no, service, fingerprint, amount_fen, dedup_ttl, at) VALUES (?, ?, ?, ?, ?, ?)",
+        r.orderNo,
+        r.service,
+        r.fingerprint,
+        r.priceFen,
+        r.dedupTtl,
+        r.now,
+      );
+      limits.hold(r.orderNo, r.subjects, r.fingerprint, r.requestKey, r.now);
+      if (first) this.books.upkeep.wakeBy(r.now + RESERVATION_TTL_MS);
+      return { kind: "reserved", balanceFen };
+    });
+    // A flood past the rate limit is counted in the rollups only: no detail row of its own (§8).
+    if (begun.kind === "tooFast") this.books.upkeep.tallyRefusal(r.service, "502", r.now);
+    return begun;
+  }
+
+  /** Commit a billable answer, release anything else; one ledger row either way. Idempotent. */
+  settle(s: Settlement): void {
+    const { sql, storage, balances, limits, ledger } = this.books;
+    storage.transactionSync(() => {
+      const held = sql
+        .exec<{ service: string; fingerprint: string; amount_fen: number; dedup_ttl: number }>(
+          "DELETE FROM reservations WHERE order_no = ? RETURNING service, fingerprint, amount_fen, dedup_ttl",
+          s.orderNo,
+        )
+        .toArray()[0];
+      if (!held) return;
+      const charged = s.stored ? held.amount_fen : 0;
+      if (s.stored) {
+        balances.charge(held.service, charged);
+        sql.exec(
+          "INSERT OR REPLACE INTO dedup (fingerprint, until, stored) VALUES (?, ?, ?)",
+          held.fingerprint,
+          s.at + held.dedup_ttl * 1000,
+          JSON.stringify(s.stored),
+        );
+      }
+      limits.settle(s.orderNo, s.stored, s.at);
+      ledger.insert({
+        ...s,
+        service: held.service,
+        chargedFen: charged,
+        duplicate: false,
+        fingerprintPrefix: held.fingerprint,
+      });
+    });
+  }
+
+  /**
+   * Withdraws a reservation whose request never went upstream (the Worker answered it from the
+   * duplicate cache, or found its account copy stale): nothing charged, nothing counted, no ledger
+   * row (the request's own row comes with its answer). Idempotent.
+   */
+  cancel(orderNo: string): void {
+    this.books.storage.transactionSync(() => {
+      this.books.sql.exec("DELETE FROM reservations WHERE order_no = ?", orderNo);
+      this.books.limits.cancel(orderNo);
+    });
+  }
+
+  /** Order numbers of reservations made at or before `now - RESERVATION_TTL_MS`: their isolate died. */
+  expired(now: number): string[] {
+    return this.books.sql
+      .exec<{ order_no: string }>("SELECT order_no FROM reservations WHERE at <= ?", now - RESERVATION_TTL_MS)
+      .toArray()
+      .map((r) => r.order_no);
+  }
+
+  /** When the oldest reservation expires, or null when none is held. */
+  nextExpiry(): number | null {
+    const { at } = this.books.sql.exec<{ at: number | null }>("SELECT min(at) AS at FROM reservations").one();
+    return at === null ? null : at + RESERVATION_TTL_MS;
+  }
+
+  counts(): { reservations: number; dedup: number } {
+    return this.books.sql
+      .exec<{ reservations: number; dedup: number }>(
+        "SELECT (SELECT count(*) FROM reservations) AS reservations, (SELECT count(*) FROM dedup) AS dedup",
+      )
+      .one();
+  }
+}
