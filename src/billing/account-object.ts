@@ -4,6 +4,7 @@
 // other. The work lives along the object's seams: begin and settle (reservations.ts), money and
 // counts (balances.ts), the ledger (ledger.ts), the alarm and retention (upkeep.ts).
 import { DurableObject } from "cloudflare:workers";
+import { readConfig } from "../platform/config.ts";
 import type { ErrorCode } from "../wire/codes.ts";
 import { Balances } from "./balances.ts";
 import { Ledger } from "./ledger.ts";
@@ -27,7 +28,8 @@ import type {
 } from "./types.ts";
 import { Upkeep } from "./upkeep.ts";
 
-export { RESERVATION_TTL_MS } from "./reservations.ts";
+/** The longest UPSTREAM_DEADLINE_MS may be set to (docs/contract.md §9). */
+const LONGEST_DEADLINE_MS = 120_000;
 
 export class AccountObject extends DurableObject<Env> {
   /** The object's clock for its alarm. The retention test replaces it to live through years in seconds. */
@@ -53,6 +55,12 @@ export class AccountObject extends DurableObject<Env> {
       limits: this.limits,
       ledger: this.ledgerBook,
       upkeep: this.upkeep,
+      deadlineMs: () => {
+        // A configuration that does not parse answers every request 500 before begin; the alarm
+        // then holds what is reserved for the longest deadline allowed.
+        const config = readConfig(env);
+        return config.ok ? config.config.UPSTREAM_DEADLINE_MS : LONGEST_DEADLINE_MS;
+      },
     });
     void ctx.blockConcurrencyWhile(async () => {
       // Rows kept from before retention existed wait for no alarm: plan one from what is stored.
@@ -133,19 +141,8 @@ export class AccountObject extends DurableObject<Env> {
     const accountId = this.ctx.id.name;
     for (const orderNo of this.reservations.expired(now)) {
       const deferred = accountId === undefined ? null : await deferredSettlement(this.env.ACCOUNTS, accountId, orderNo);
-      this.reservations.settle(
-        deferred ?? {
-          orderNo,
-          at: now,
-          errorCode: "500",
-          returnCode: "0",
-          upstreamOrderId: null,
-          upstreamCode: null,
-          upstreamMs: null,
-          attempts: [],
-          stored: null,
-        },
-      );
+      if (deferred) this.reservations.settle(deferred);
+      else this.reservations.release([orderNo], now);
       if (deferred && accountId !== undefined) await clearDeferred(this.env.ACCOUNTS, accountId, orderNo);
     }
     this.upkeep.plan(now, this.reservations.nextExpiry(), await this.upkeep.retireBatch(now));

@@ -3,18 +3,17 @@
 // price and a count; the settlement commits a 200 or releases anything else, with its ledger row.
 import type { StoredResult } from "../duplicates/stored-result.ts";
 import type { Balances } from "./balances.ts";
+import { reservationMs } from "./horizon.ts";
 import type { Ledger } from "./ledger.ts";
 import type { Limits } from "./limits.ts";
 import { refusal } from "./terms.ts";
 import type { Begin, BeginRequest, Settlement } from "./types.ts";
 import type { Upkeep } from "./upkeep.ts";
 
-/** A reservation older than this was left by an isolate that died; the alarm releases it. */
-export const RESERVATION_TTL_MS = 5 * 60_000;
-
+// `until`: when the reservation expires (`at` + reservationMs of the deadline in force at begin).
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS reservations (order_no TEXT PRIMARY KEY, service TEXT NOT NULL, fingerprint TEXT NOT NULL,
-  amount_fen INTEGER NOT NULL, dedup_ttl INTEGER NOT NULL, at INTEGER NOT NULL);
+  amount_fen INTEGER NOT NULL, dedup_ttl INTEGER NOT NULL, at INTEGER NOT NULL, until INTEGER NOT NULL);
 CREATE INDEX IF NOT EXISTS reservations_fp ON reservations (fingerprint);
 CREATE TABLE IF NOT EXISTS dedup (fingerprint TEXT PRIMARY KEY, until INTEGER NOT NULL, stored TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS dedup_until ON dedup (until);
@@ -31,13 +30,26 @@ export type Books = {
   readonly limits: Limits;
   readonly ledger: Ledger;
   readonly upkeep: Upkeep;
+  /** UPSTREAM_DEADLINE_MS as the object's configuration sets it. */
+  readonly deadlineMs: () => number;
 };
+
+/** Reservations held before expiry was per row were given five minutes. */
+const OLD_TTL_MS = 5 * 60_000;
 
 export class Reservations {
   private purgedAt = 0;
 
   constructor(private readonly books: Books) {
     books.sql.exec(SCHEMA);
+    const columns = books.sql
+      .exec<{ name: string }>("SELECT name FROM pragma_table_info('reservations')")
+      .toArray()
+      .map((c) => c.name);
+    if (!columns.includes("until")) {
+      books.sql.exec("ALTER TABLE reservations ADD COLUMN until INTEGER NOT NULL DEFAULT 0");
+      books.sql.exec("UPDATE reservations SET until = at + ?", OLD_TTL_MS);
+    }
   }
 
   /**
@@ -54,6 +66,9 @@ export class Reservations {
       limits.purge(r.now);
       this.purgedAt = r.now;
     }
+    // A dead request's reservation is released here, not left for the alarm: it must block neither
+    // the retry with its requestId nor an identical request, nor hold the balance (docs/contract.md §7).
+    this.release(this.expired(r.now), r.now);
     const available = balances.available(r.service);
     const balanceFen = available.balanceFen;
     const code = refusal(available, r.priceFen);
@@ -93,17 +108,19 @@ export class Reservations {
       // The alarm follows the oldest reservation: set with the first, moved on by the alarm itself,
       // so steady traffic cannot keep pushing it back.
       const first = available.held === 0;
+      const until = r.now + reservationMs(this.books.deadlineMs());
       sql.exec(
-        "INSERT INTO reservations (order_no, service, fingerprint, amount_fen, dedup_ttl, at) VALUES (?, ?, ?, ?, ?, ?)",
+        "INSERT INTO reservations (order_no, service, fingerprint, amount_fen, dedup_ttl, at, until) VALUES (?, ?, ?, ?, ?, ?, ?)",
         r.orderNo,
         r.service,
         r.fingerprint,
         r.priceFen,
         r.dedupTtl,
         r.now,
+        until,
       );
       limits.hold(r.orderNo, r.subjects, r.fingerprint, r.requestKey, r.now);
-      if (first) this.books.upkeep.wakeBy(r.now + RESERVATION_TTL_MS);
+      if (first) this.books.upkeep.wakeBy(until);
       return { kind: "reserved", balanceFen };
     });
     // A flood past the rate limit is counted in the rollups only: no detail row of its own (§8).
@@ -155,18 +172,33 @@ export class Reservations {
     });
   }
 
-  /** Order numbers of reservations made at or before `now - RESERVATION_TTL_MS`: their isolate died. */
+  /** Order numbers of reservations expired by `now`: their request died with its isolate. */
   expired(now: number): string[] {
     return this.books.sql
-      .exec<{ order_no: string }>("SELECT order_no FROM reservations WHERE at <= ?", now - RESERVATION_TTL_MS)
+      .exec<{ order_no: string }>("SELECT order_no FROM reservations WHERE until <= ?", now)
       .toArray()
       .map((r) => r.order_no);
   }
 
-  /** When the oldest reservation expires, or null when none is held. */
+  /** Releases expired reservations as `500`, uncharged: no caller saw an answer for them (docs/contract.md §7). */
+  release(orderNos: readonly string[], now: number): void {
+    for (const orderNo of orderNos)
+      this.settle({
+        orderNo,
+        at: now,
+        errorCode: "500",
+        returnCode: "0",
+        upstreamOrderId: null,
+        upstreamCode: null,
+        upstreamMs: null,
+        attempts: [],
+        stored: null,
+      });
+  }
+
+  /** When the first reservation expires, or null when none is held. */
   nextExpiry(): number | null {
-    const { at } = this.books.sql.exec<{ at: number | null }>("SELECT min(at) AS at FROM reservations").one();
-    return at === null ? null : at + RESERVATION_TTL_MS;
+    return this.books.sql.exec<{ until: number | null }>("SELECT min(until) AS until FROM reservations").one().until;
   }
 
   counts(): { reservations: number; dedup: number } {
