@@ -139,10 +139,11 @@ export class AccountObject extends DurableObject<Env> {
     this.upkeep.flushTally();
     // A reservation whose settlement the Worker could not deliver is settled from the outbox.
     const accountId = this.ctx.id.name;
-    for (const orderNo of this.reservations.expired(now)) {
+    for (const expired of this.reservations.expired(now)) {
+      const { orderNo } = expired;
       const deferred = accountId === undefined ? null : await deferredSettlement(this.env.ACCOUNTS, accountId, orderNo);
       if (deferred) this.reservations.settle(deferred);
-      else this.reservations.release([orderNo], now);
+      else this.reservations.release([expired], now);
       if (deferred && accountId !== undefined) await clearDeferred(this.env.ACCOUNTS, accountId, orderNo);
     }
     this.upkeep.plan(now, this.reservations.nextExpiry(), await this.upkeep.retireBatch(now));

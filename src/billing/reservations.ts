@@ -10,10 +10,11 @@ import { refusal } from "./terms.ts";
 import type { Begin, BeginRequest, Settlement } from "./types.ts";
 import type { Upkeep } from "./upkeep.ts";
 
-// `until`: when the reservation expires (`at` + reservationMs of the deadline in force at begin).
+// `until`: when the reservation expires (`at` + reservationMs of the deadline in force at begin);
+// `upstream`: the one its request asks first, named in the row if the request dies.
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS reservations (order_no TEXT PRIMARY KEY, service TEXT NOT NULL, fingerprint TEXT NOT NULL,
-  amount_fen INTEGER NOT NULL, dedup_ttl INTEGER NOT NULL, at INTEGER NOT NULL, until INTEGER NOT NULL);
+  amount_fen INTEGER NOT NULL, dedup_ttl INTEGER NOT NULL, at INTEGER NOT NULL, until INTEGER NOT NULL, upstream TEXT);
 CREATE INDEX IF NOT EXISTS reservations_fp ON reservations (fingerprint);
 CREATE TABLE IF NOT EXISTS dedup (fingerprint TEXT PRIMARY KEY, until INTEGER NOT NULL, stored TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS dedup_until ON dedup (until);
@@ -34,6 +35,9 @@ export type Books = {
   readonly deadlineMs: () => number;
 };
 
+/** A reservation whose request died: which upstream it asked first, if any, and how long it was held. */
+export type Expired = { readonly orderNo: string; readonly upstream: string | null; readonly heldMs: number };
+
 /** Reservations held before expiry was per row were given five minutes. */
 const OLD_TTL_MS = 5 * 60_000;
 
@@ -50,6 +54,7 @@ export class Reservations {
       books.sql.exec("ALTER TABLE reservations ADD COLUMN until INTEGER NOT NULL DEFAULT 0");
       books.sql.exec("UPDATE reservations SET until = at + ?", OLD_TTL_MS);
     }
+    if (!columns.includes("upstream")) books.sql.exec("ALTER TABLE reservations ADD COLUMN upstream TEXT");
   }
 
   /**
@@ -110,7 +115,7 @@ export class Reservations {
       const first = available.held === 0;
       const until = r.now + reservationMs(this.books.deadlineMs());
       sql.exec(
-        "INSERT INTO reservations (order_no, service, fingerprint, amount_fen, dedup_ttl, at, until) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO reservations (order_no, service, fingerprint, amount_fen, dedup_ttl, at, until, upstream) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
         r.orderNo,
         r.service,
         r.fingerprint,
@@ -118,6 +123,7 @@ export class Reservations {
         r.dedupTtl,
         r.now,
         until,
+        r.upstream ?? null,
       );
       limits.hold(r.orderNo, r.subjects, r.fingerprint, r.requestKey, r.now);
       if (first) this.books.upkeep.wakeBy(until);
@@ -172,17 +178,25 @@ export class Reservations {
     });
   }
 
-  /** Order numbers of reservations expired by `now`: their request died with its isolate. */
-  expired(now: number): string[] {
+  /** Reservations expired by `now`: their request died with its isolate. */
+  expired(now: number): Expired[] {
     return this.books.sql
-      .exec<{ order_no: string }>("SELECT order_no FROM reservations WHERE until <= ?", now)
+      .exec<{ order_no: string; upstream: string | null; held: number }>(
+        "SELECT order_no, upstream, until - at AS held FROM reservations WHERE until <= ?",
+        now,
+      )
       .toArray()
-      .map((r) => r.order_no);
+      .map((r) => ({ orderNo: r.order_no, upstream: r.upstream, heldMs: r.held }));
   }
 
-  /** Releases expired reservations as `500`, uncharged: no caller saw an answer for them (docs/contract.md §7). */
-  release(orderNos: readonly string[], now: number): void {
-    for (const orderNo of orderNos)
+  /**
+   * Releases expired reservations as `500`, uncharged: no caller saw an answer for them. The row
+   * names the upstream the request asked first as an attempt without a code or an order id, lasting
+   * as long as the reservation was held: that vendor may have answered, and may bill for it
+   * (docs/contract.md §7).
+   */
+  release(expired: readonly Expired[], now: number): void {
+    for (const { orderNo, upstream, heldMs } of expired)
       this.settle({
         orderNo,
         at: now,
@@ -191,7 +205,7 @@ export class Reservations {
         upstreamOrderId: null,
         upstreamCode: null,
         upstreamMs: null,
-        attempts: [],
+        attempts: upstream === null ? [] : [{ upstream, code: null, ms: heldMs, orderId: null }],
         stored: null,
       });
   }

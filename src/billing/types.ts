@@ -30,6 +30,11 @@ export type BeginRequest = {
   readonly subjects: Subjects;
   /** HMAC of the caller's requestId, when it sent one (docs/contract.md §6). */
   readonly requestKey: string | null;
+  /**
+   * The upstream this request asks first (the first of UPSTREAMS that accepts the number's
+   * carrier), or null when it asks none: named in the ledger if the request dies (docs/contract.md §7).
+   */
+  readonly upstream?: string | null;
   readonly now: number;
 };
 

@@ -24,6 +24,7 @@ const begin = (orderNo: string, patch: Partial<BeginRequest> = {}): BeginRequest
   limits: { rateLimit: null, subjectBudget: 10 },
   subjects: { phone: "phone-1", idCard: "id-1" },
   requestKey: "request-key-1",
+  upstream: "juhe",
   now: NOW,
   ...patch,
 });
@@ -106,5 +107,25 @@ describe("a reservation whose request died", () => {
       alarm: now + HELD_MS,
       reserved: 0,
     });
+  });
+
+  it("names in its ledger row the upstream its request asked first, as an attempt with no answer", async () => {
+    const o = object();
+    await o.begin(begin("dead"));
+    await o.begin(begin("retry", { now: NOW + HELD_MS }));
+    const [row] = await o.ledger(DAY, DAY, 1);
+    expect(row).toMatchObject({
+      orderNo: "dead",
+      errorCode: "500",
+      chargedFen: 0,
+      attempts: [{ upstream: "juhe", code: null, ms: HELD_MS, orderId: null }],
+    });
+  });
+
+  it("names no upstream when its request was to ask none", async () => {
+    const o = object();
+    await o.begin(begin("dead", { upstream: null }));
+    await o.begin(begin("retry", { now: NOW + HELD_MS }));
+    expect((await o.ledger(DAY, DAY, 1))[0]?.attempts).toEqual([]);
   });
 });
