@@ -6,7 +6,7 @@ import type { Balances } from "./balances.ts";
 import { reservationMs } from "./horizon.ts";
 import type { Ledger } from "./ledger.ts";
 import type { Limits } from "./limits.ts";
-import { refusal } from "./terms.ts";
+import { type Available, refusal } from "./terms.ts";
 import type { Begin, BeginRequest, Settlement } from "./types.ts";
 import type { Upkeep } from "./upkeep.ts";
 
@@ -59,9 +59,10 @@ export class Reservations {
 
   /**
    * Reserve the price and one count for a request about to go upstream, unless it must not; the
-   * refusals in the order of docs/contract.md §4: 104 (as at the token check), the failure budget
-   * (307, the decrypt step), the request id and the duplicate window (the duplicate step), the
-   * rate limit (502), the per-person budgets (309), then 312 and 313.
+   * refusals in the order of docs/contract.md §4: 104 (as at the token check), then the rate limit
+   * (502), drawn before anything the account's memory could tell (docs/contract.md §8); the failure
+   * budget (307, the decrypt step), the request id and the duplicate window (the duplicate step),
+   * the per-person budgets (309), then 312 and 313.
    */
   begin(r: BeginRequest): Begin {
     const { sql, balances, limits } = this.books;
@@ -75,9 +76,22 @@ export class Reservations {
     // the retry with its requestId nor an identical request, nor hold the balance (docs/contract.md §7).
     this.release(this.expired(r.now), r.now);
     const available = balances.available(r.service);
-    const balanceFen = available.balanceFen;
     const code = refusal(available, r.priceFen);
-    if (code === "104") return { kind: "refused", code, balanceFen };
+    const begun: Begin =
+      code === "104"
+        ? { kind: "refused", code, balanceFen: available.balanceFen }
+        : this.books.storage.transactionSync(() => this.decide(r, available, code));
+    // A flood past the rate limit is counted in the rollups only: no detail row of its own (§8).
+    if (begun.kind === "tooFast") this.books.upkeep.tallyRefusal(r.service, "502", r.now);
+    return begun;
+  }
+
+  /** Everything after 104, in one transaction: what the request draws and counts stays drawn and counted. */
+  private decide(r: BeginRequest, available: Available & { held: number }, code: "312" | "313" | null): Begin {
+    const { sql, limits } = this.books;
+    const { balanceFen } = available;
+    const wait = limits.admit(r.limits.rateLimit, r.now);
+    if (wait !== null) return { kind: "tooFast", retryAfterMs: wait, balanceFen };
     const blocked = limits.blockedUntil(r.tokenHash, r.now);
     if (blocked !== null) return { kind: "blocked", until: blocked, balanceFen };
     const earlier = r.requestKey === null ? null : limits.earlier(r.requestKey, r.fingerprint, r.now);
@@ -89,6 +103,8 @@ export class Reservations {
       case "inFlight":
         return { kind: "inFlight", orderNo: earlier.orderNo, balanceFen };
       case "otherIdentity":
+        // A guess at whose request this was: it spends the token's failure budget (docs/contract.md §8).
+        limits.countFailure(r.tokenHash, r.now);
         return { kind: "requestIdReused", balanceFen };
       default:
         return earlier satisfies never;
@@ -103,35 +119,30 @@ export class Reservations {
       .one();
     if (seen.stored !== null) return { kind: "duplicate", stored: JSON.parse(seen.stored) as StoredResult, balanceFen };
     if (seen.busy !== null) return { kind: "inFlight", orderNo: seen.busy, balanceFen };
-
-    const begun = this.books.storage.transactionSync((): Begin => {
-      const wait = limits.admit(r.limits.rateLimit, r.now);
-      if (wait !== null) return { kind: "tooFast", retryAfterMs: wait, balanceFen };
-      const subject = limits.overBudget(r.subjects, r.fingerprint, r.limits.subjectBudget, r.now);
-      if (subject !== null) return { kind: "overBudget", subject, balanceFen };
-      if (code) return { kind: "refused", code, balanceFen };
-      // The alarm follows the oldest reservation: set with the first, moved on by the alarm itself,
-      // so steady traffic cannot keep pushing it back.
-      const first = available.held === 0;
-      const until = r.now + reservationMs(this.books.deadlineMs());
-      sql.exec(
-        "INSERT INTO reservations (order_no, service, fingerprint, amount_fen, dedup_ttl, at, until, upstream) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-        r.orderNo,
-        r.service,
-        r.fingerprint,
-        r.priceFen,
-        r.dedupTtl,
-        r.now,
-        until,
-        r.upstream ?? null,
-      );
-      limits.hold(r.orderNo, r.subjects, r.fingerprint, r.requestKey, r.now);
-      if (first) this.books.upkeep.wakeBy(until);
-      return { kind: "reserved", balanceFen };
-    });
-    // A flood past the rate limit is counted in the rollups only: no detail row of its own (§8).
-    if (begun.kind === "tooFast") this.books.upkeep.tallyRefusal(r.service, "502", r.now);
-    return begun;
+    const subject = limits.overBudget(r.subjects, r.fingerprint, r.limits.subjectBudget, r.now);
+    if (subject !== null) {
+      // Telling a counted identity from a new one is the enumeration the budget stops: it spends the failure budget too.
+      limits.countFailure(r.tokenHash, r.now);
+      return { kind: "overBudget", subject, balanceFen };
+    }
+    if (code) return { kind: "refused", code, balanceFen };
+    // The alarm follows the oldest reservation: set with the first, moved on by the alarm itself,
+    // so steady traffic cannot keep pushing it back.
+    const until = r.now + reservationMs(this.books.deadlineMs());
+    sql.exec(
+      "INSERT INTO reservations (order_no, service, fingerprint, amount_fen, dedup_ttl, at, until, upstream) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+      r.orderNo,
+      r.service,
+      r.fingerprint,
+      r.priceFen,
+      r.dedupTtl,
+      r.now,
+      until,
+      r.upstream ?? null,
+    );
+    limits.hold(r.orderNo, r.subjects, r.fingerprint, r.requestKey, r.now);
+    if (available.held === 0) this.books.upkeep.wakeBy(until);
+    return { kind: "reserved", balanceFen };
   }
 
   /** Commit a billable answer, release anything else; one ledger row either way. Idempotent. */

@@ -23,7 +23,11 @@ it("loses the row of a refusal still in the batch, and keeps the request in its 
   const body = JSON.stringify({
     token: account.token,
     iv: IV,
-    logon: await encryptLogon(account.logonKey, { idCard: "110101199001010011", userName: "张三", loginphone: "13800138000" }),
+    logon: await encryptLogon(account.logonKey, {
+      idCard: "110101199001010011",
+      userName: "张三",
+      loginphone: "13800138000",
+    }),
   });
   const lines: string[] = [];
   const log = vi.spyOn(console, "log").mockImplementation((line: unknown) => void lines.push(String(line)));
