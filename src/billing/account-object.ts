@@ -87,11 +87,19 @@ export class AccountObject extends DurableObject<Env> {
     return { balanceFen, ...this.limits.countFailure(f.tokenHash, f.now) };
   }
 
-  /** Ledger rows for requests that never reserved (refused early, or answered from a cache). */
+  /**
+   * Ledger rows for requests that never reserved (refused early, or answered from a cache); those
+   * beyond what the account's rate limit admits are counted in the rollups only (docs/contract.md §8).
+   */
   recordMany(entries: LedgerEntry[]): void {
-    this.ctx.storage.transactionSync(() => {
-      for (const e of entries) this.ledgerBook.insert({ ...e, chargedFen: 0 });
-    });
+    const unlisted = this.ctx.storage.transactionSync(() =>
+      entries.filter((e) => {
+        if (!this.limits.admitRow(e.at)) return true;
+        this.ledgerBook.insert({ ...e, chargedFen: 0 });
+        return false;
+      }),
+    );
+    for (const e of unlisted) this.upkeep.tallyRefusal(e.service, e.errorCode, e.at);
   }
 
   credit(c: Credit): Credited {

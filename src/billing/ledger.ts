@@ -140,6 +140,17 @@ export class Ledger {
     return at === null ? null : chinaDay(at);
   }
 
+  /** How many detail rows China day `day` holds (an index range count). */
+  countDay(day: string): number {
+    return this.sql
+      .exec<{ n: number }>(
+        "SELECT count(*) AS n FROM ledger WHERE at >= ? AND at < ?",
+        chinaDayStart(day),
+        chinaDayStart(addDays(day, 1)),
+      )
+      .one().n;
+  }
+
   isArchived(day: string): boolean {
     return this.sql.exec("SELECT 1 FROM ledger_archives WHERE day = ?", day).toArray().length > 0;
   }
