@@ -6,9 +6,9 @@ import { docsResponse, openApiResponse } from "./openapi/index.ts";
 import { health } from "./platform/health.ts";
 import { logEvent } from "./platform/log.ts";
 import { securityHeaders } from "./platform/security-headers.ts";
+import { newOrderNo } from "./verify-mobile/order-number.ts";
 import { verifyMobile } from "./verify-mobile/route.ts";
 import { envelopeResponse, toEnvelope } from "./wire/envelope.ts";
-import { newOrderNo } from "./wire/order-number.ts";
 import { fail } from "./wire/outcome.ts";
 
 const app = new Hono<{ Bindings: Env }>();

@@ -30,6 +30,9 @@ export const ACCOUNT_CACHE_MS = 5_000;
 // Refusals live apart from accounts, so a spray of random tokens cannot evict live accounts.
 const accounts = new BoundedCache<string, Outcome<Account>>(1_000, ACCOUNT_CACHE_MS);
 const refusals = new BoundedCache<string, Outcome<Account>>(1_000, ACCOUNT_CACHE_MS);
+// Tokens whose entry is older than a record that names another token: dead for good (a rotation
+// never brings a token back), so their stale entry costs the account nothing more in this isolate.
+const disowned = new BoundedCache<string, true>(10_000);
 // Unsealed and imported once per isolate per sealed key, not each time the account cache refreshes.
 const keys = new BoundedCache<string, LogonKey>(1_000);
 
@@ -39,8 +42,8 @@ export async function lookupAccount(
   token: string,
   now: number,
 ): Promise<Outcome<Found>> {
-  // Tokens we issue have one shape; anything else cannot be in the store.
-  if (!TOKEN_SHAPE.test(token)) return fail("105");
+  // Tokens we issue have one shape; anything else cannot be in the store. A disowned one stays refused.
+  if (!TOKEN_SHAPE.test(token) || disowned.get(token, now)) return fail("105");
   const hit = accounts.get(token, now) ?? refusals.get(token, now);
   if (hit) return found(hit, null);
   const hash = await sha256Hex(token);
@@ -49,15 +52,17 @@ export async function lookupAccount(
   const pointer = TokenEntry.safeParse(entry);
   if (!pointer.success) return storeFault("token entry malformed");
   const { accountId } = pointer.data;
+  const copy = AccountRecord.safeParse(pointer.data.record);
+  const usable = copy.success && copy.data.id === accountId && copy.data.tokenHash === hash ? copy.data : null;
   const record = (): Promise<Outcome<Account>> =>
     loadRecord(kv, secret, accountId, hash, now).then(
-      (truth) => remember(token, truth, now),
+      (truth) =>
+        remember(token, truth.ok || !supersedes(truth.record, usable) ? truth.outcome : disown(token, now), now),
       () => storeFault("account record unreadable", accountId),
     );
-  const copy = AccountRecord.safeParse(pointer.data.record);
-  if (!copy.success || copy.data.id !== accountId || copy.data.tokenHash !== hash) return found(await record(), null);
+  if (!usable) return found(await record(), null);
   const confirmation = record();
-  const account = await open(secret, copy.data, now);
+  const account = await open(secret, usable, now);
   return account.ok ? found(account, confirmation) : confirmation.then((truth) => found(truth, null));
 }
 
@@ -74,20 +79,37 @@ function remember(token: string, outcome: Outcome<Account>, now: number): Outcom
   return outcome;
 }
 
+/** The record's verdict on a token; `record` is set when the record was read but names another token. */
+type Loaded =
+  | { ok: true; outcome: Outcome<Account> }
+  | { ok: false; outcome: Outcome<Account>; record: AccountRecord | null };
+
 async function loadRecord(
   kv: KVNamespace,
   secret: string,
   accountId: string,
   hash: string,
   now: number,
-): Promise<Outcome<Account>> {
+): Promise<Loaded> {
   const raw = await readJson(kv, accountKey(accountId));
-  if (raw === null) return fail("302");
+  if (raw === null) return { ok: false, outcome: fail("302"), record: null };
   const record = AccountRecord.safeParse(raw);
-  if (!record.success) return storeFault("account record malformed", accountId);
+  if (!record.success) return { ok: false, outcome: storeFault("account record malformed", accountId), record: null };
   // The record names its one live token: an entry a rotation left behind authenticates nothing.
-  if (record.data.tokenHash !== hash) return fail("105");
-  return open(secret, record.data, now);
+  if (record.data.tokenHash !== hash) return { ok: false, outcome: fail("105"), record: record.data };
+  return { ok: true, outcome: await open(secret, record.data, now) };
+}
+
+/**
+ * Whether a record that names another token was written after the token entry's copy: then the
+ * entry is one a rotation left behind. A copy newer than the record is a rotation still under way.
+ */
+const supersedes = (record: AccountRecord | null, copy: AccountRecord | null) =>
+  record !== null && copy !== null && Date.parse(record.updatedAt) >= Date.parse(copy.updatedAt);
+
+function disown(token: string, now: number): Outcome<Account> {
+  disowned.set(token, true, now);
+  return fail("105");
 }
 
 async function open(secret: string, record: AccountRecord, now: number): Promise<Outcome<Account>> {

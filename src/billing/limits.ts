@@ -2,8 +2,9 @@
 // limit, the per-person budgets, the decryption-failure budget and the request ids of idempotent
 // retries. Exact because the object sees every request that reaches `begin`; every key is an HMAC
 // made in the Worker, never a plain value; every row carries its own expiry and is purged in bulk.
+
+import type { Subjects } from "../duplicates/fingerprint.ts";
 import type { StoredResult } from "../duplicates/stored-result.ts";
-import type { Subjects } from "./types.ts";
 
 /** The rate limit is a rate averaged over this window: up to 10 × the limit may come at once. */
 export const RATE_WINDOW_MS = 10_000;

@@ -1,5 +1,6 @@
 // What the Worker and an account's Durable Object say to each other (plain, structured-clonable).
 
+import type { Subjects } from "../duplicates/fingerprint.ts";
 import type { StoredResult } from "../duplicates/stored-result.ts";
 import type { ErrorCode } from "../wire/codes.ts";
 
@@ -13,9 +14,6 @@ export type Limits = {
   /** Different identities one phone, or one ID number, may be checked against per 24 h. */
   readonly subjectBudget: number;
 };
-
-/** HMACs (under the service secret) of the request's phone and ID number: never the plain values. */
-export type Subjects = { readonly phone: string; readonly idCard: string };
 
 export type BeginRequest = {
   readonly orderNo: string;

@@ -1,4 +1,3 @@
-import type { Subjects } from "../billing/types.ts";
 import { hmacHex } from "../crypto/secrets.ts";
 import type { Identity } from "../identity/identity.ts";
 
@@ -12,6 +11,9 @@ export async function fingerprint(secret: string, accountId: string, identity: I
 }
 
 export const duplicateKey = (accountId: string, fp: string) => `dup:${accountId}:${fp}`;
+
+/** HMACs (under the service secret) of the request's phone and ID number: never the plain values. */
+export type Subjects = { readonly phone: string; readonly idCard: string };
 
 /**
  * The per-person budgets' keys (docs/contract.md §8): the phone and the ID number alone, each an

@@ -6,17 +6,19 @@
 import { type AccountRecord, SERVICE } from "../accounts/record.ts";
 import { accountObject, openingOf, rememberBalance, rememberBlocked } from "../billing/gateway.ts";
 import { deferSettlement } from "../billing/outbox.ts";
-import type { Begin, Settlement, Subjects } from "../billing/types.ts";
+import type { Begin, Settlement } from "../billing/types.ts";
 import { TOO_MANY_FAILURES_REASON } from "../crypto/logon.ts";
+import type { Subjects } from "../duplicates/fingerprint.ts";
 import { inFlight, requestIdReused } from "../duplicates/policy.ts";
 import { readDuplicate, rememberResult } from "../duplicates/store.ts";
 import type { StoredResult } from "../duplicates/stored-result.ts";
-import type { Identity } from "../identity/identity.ts";
-import type { Background } from "../platform/background.ts";
-import type { Config } from "../platform/config.ts";
 import { logEvent } from "../platform/log.ts";
 import { route, type UpstreamCall } from "../upstream/router.ts";
 import { type Failure, fail } from "../wire/outcome.ts";
+import type { IdentityKeys } from "./account-steps.ts";
+import type { AccountView, RequestContext } from "./context.ts";
+import { rememberTooFast, tooFast } from "./local-rate.ts";
+import { reachObject } from "./object-call.ts";
 import { limitsOf, upstreamsFor } from "./upstreams.ts";
 
 export type Answered = { kind: "answered"; call: UpstreamCall; stored: StoredResult | null };
@@ -26,85 +28,96 @@ export type Shared =
   | { kind: "duplicate"; stored: StoredResult }
   /** A retry of an answered requestId: the original answer. */
   | { kind: "retried"; stored: StoredResult }
-  /** `retryAfterSeconds` on the rate limit's 502 (the Retry-After header). */
-  | { kind: "refused"; failure: Failure; retryAfterSeconds?: number; duplicate?: boolean }
+  | {
+      kind: "refused";
+      failure: Failure;
+      /** The object counts this refusal in its rollups itself (the rate limit's, docs/contract.md §8): no row from the isolate. */
+      recordedByObject: boolean;
+      /** The refusal is about an earlier request (one still in flight). */
+      duplicate: boolean;
+    }
   /** The account copy the request was checked under is stale: nothing reserved, nothing asked. */
   | { kind: "stale" };
 
-export type Ask = {
-  env: Env;
-  ctx: Background;
-  config: Config;
-  record: AccountRecord;
-  identity: Identity;
-  fingerprint: string;
-  subjects: Subjects;
-  /** HMAC of the caller's requestId, or null. */
-  requestKey: string | null;
-  /** The duplicate cache key. */
-  key: string;
-  orderNo: string;
-  now: number;
-  /** Whether a duplicate-cache hit may answer before the object does (this isolate knows the balance is above 0: 104 comes first). */
-  cacheFirst: boolean;
-  /** False when the account copy the request was checked under turned out stale (lookup.ts): then no upstream call. */
-  ready: () => Promise<boolean>;
-};
+/** The request as the billable call needs it: the context, the account view, and the identity's keys. */
+type CallScope = { readonly ctx: RequestContext; readonly record: AccountRecord; readonly keys: IdentityKeys };
 
 const yuan = (fen: number) => (fen / 100).toFixed(2);
 const BELOW_PRICE = (balanceFen: number, priceFen: number) =>
   `账户余额${yuan(balanceFen)}元，扣除处理中请求的预留后低于单价${yuan(priceFen)}元：请联系运营方充值`;
-const TOO_FAST = (limit: number, seconds: number) => `请求过快：超过每秒${limit}次的限额，请于${seconds}秒后重试`;
 const OVER_BUDGET: Record<keyof Subjects, string> = {
   phone: "该手机号24小时内已与过多不同身份核验，请求被拒绝",
   idCard: "该身份证号24小时内已与过多不同身份核验，请求被拒绝",
 };
 
-export async function billableCall(a: Ask): Promise<Shared> {
-  const { record } = a;
-  const begun = accountObject(a.env, record.id).begin({
-    orderNo: a.orderNo,
+/**
+ * `cacheFirst`: a duplicate-cache hit may answer before the object does (this isolate knows the
+ * balance is above 0: 104 comes first).
+ */
+export async function billableCall(
+  ctx: RequestContext,
+  view: AccountView,
+  keys: IdentityKeys,
+  cacheFirst: boolean,
+): Promise<Shared> {
+  const { record } = view.account;
+  const scope: CallScope = { ctx, record, keys };
+  const begun: Promise<Begin> = accountObject(ctx.env, record.id).begin({
+    orderNo: ctx.orderNo,
     service: SERVICE,
     priceFen: record.services[SERVICE]!.priceFen,
     opening: openingOf(record, SERVICE),
-    fingerprint: a.fingerprint,
+    fingerprint: keys.fingerprint,
     dedupTtl: record.dedupTtl,
     tokenHash: record.tokenHash,
     limits: { rateLimit: record.rateLimit, subjectBudget: record.subjectBudget },
-    subjects: a.subjects,
-    requestKey: a.requestKey,
-    now: a.now,
+    subjects: keys.subjects,
+    requestKey: keys.requestKey,
+    now: ctx.now,
   });
+  const reached = reachObject(begun, "begin", ctx.orderNo);
   // The shared duplicate cache races the object: a hit answers at once, a miss costs no extra hop.
   // A requestId is the object's to answer (docs/contract.md §6).
-  const cached = a.requestKey === null && a.cacheFirst ? readDuplicate(a.env.DEDUP, a.key) : null;
-  const first = cached ? await Promise.race([cached, begun.then(() => null)]) : null;
+  const cached = keys.requestKey === null && cacheFirst ? readDuplicate(ctx.env.DEDUP, keys.duplicateKey) : null;
+  const first = cached ? await Promise.race([cached, reached.then(() => null)]) : null;
   if (first) {
-    a.ctx.waitUntil(withdraw(a, begun));
+    ctx.background.waitUntil(withdraw(scope, begun));
     return { kind: "duplicate", stored: first };
   }
-  const answer = await begun;
-  rememberBalance(record.id, answer.balanceFen, a.now);
-  if (answer.kind !== "reserved") return refused(a, answer);
-  if (!(await a.ready())) {
-    await accountObject(a.env, record.id).cancel(a.orderNo);
+  const begin = await reached;
+  if (!begin.ok) {
+    // begin may have reserved before its answer was lost: withdrawn once it has settled (§7).
+    ctx.background.waitUntil(
+      withdraw(
+        scope,
+        begun.catch(() => null),
+      ),
+    );
+    return refusal(begin);
+  }
+  const answer = begin.value;
+  rememberBalance(record.id, answer.balanceFen, ctx.now);
+  if (answer.kind !== "reserved") return refused(scope, answer);
+  if (!(await view.confirmed)) {
+    // Left to the object's alarm if it cannot be reached now: released unbilled.
+    await withdraw(scope, begun);
     return { kind: "stale" };
   }
-  const call = await askUpstream(a);
+  const call = await askUpstream(scope);
   const match = call.outcome.ok ? call.outcome.value : null;
   const stored: StoredResult | null = match
     ? {
         returnCode: match.returnCode,
         matchCode: match.matchCode,
         carrier: match.carrier,
-        orderNo: a.orderNo,
-        at: a.now,
+        orderNo: ctx.orderNo,
+        at: ctx.now,
       }
     : null;
-  a.ctx.waitUntil(
-    settle(a, {
-      orderNo: a.orderNo,
-      at: a.now,
+  ctx.background.waitUntil(
+    settle(scope, {
+      orderNo: ctx.orderNo,
+      at: ctx.now,
       errorCode: call.outcome.ok ? "200" : call.outcome.code,
       returnCode: match ? match.returnCode : "0",
       upstreamOrderId: match?.upstreamOrderId ?? null,
@@ -114,66 +127,76 @@ export async function billableCall(a: Ask): Promise<Shared> {
       stored,
     }),
   );
-  if (stored) a.ctx.waitUntil(rememberResult(a.env.DEDUP, a.key, stored, record.dedupTtl));
+  if (stored) ctx.background.waitUntil(rememberResult(ctx.env.DEDUP, keys.duplicateKey, stored, record.dedupTtl));
   return { kind: "answered", call, stored };
 }
 
 /** What the object's answer means for the caller, when it did not reserve. */
-function refused(a: Ask, answer: Exclude<Begin, { kind: "reserved" }>): Shared {
+function refused({ ctx, record }: CallScope, answer: Exclude<Begin, { kind: "reserved" }>): Shared {
   switch (answer.kind) {
     case "refused":
-      return {
-        kind: "refused",
-        failure:
-          answer.code === "312"
-            ? fail("312", BELOW_PRICE(answer.balanceFen ?? 0, a.record.services[SERVICE]!.priceFen))
-            : fail(answer.code),
-      };
+      return refusal(
+        answer.code === "312"
+          ? fail("312", BELOW_PRICE(answer.balanceFen ?? 0, record.services[SERVICE]!.priceFen))
+          : fail(answer.code),
+      );
     case "blocked":
-      rememberBlocked(a.record.tokenHash, answer.until, a.now);
-      return { kind: "refused", failure: fail("307", TOO_MANY_FAILURES_REASON) };
+      rememberBlocked(record.tokenHash, answer.until, ctx.now);
+      return refusal(fail("307", TOO_MANY_FAILURES_REASON));
     case "retried":
       return { kind: "retried", stored: answer.stored };
     case "requestIdReused":
-      return { kind: "refused", failure: requestIdReused() };
+      return refusal(requestIdReused());
     case "duplicate":
       return { kind: "duplicate", stored: answer.stored };
     case "inFlight":
-      return { kind: "refused", failure: inFlight(answer.orderNo), duplicate: true };
+      return refusal(inFlight(answer.orderNo), { duplicate: true });
     case "tooFast": {
-      const seconds = Math.max(1, Math.ceil(answer.retryAfterMs / 1000));
-      return {
-        kind: "refused",
-        failure: fail("502", TOO_FAST(a.record.rateLimit ?? 0, seconds)),
-        retryAfterSeconds: seconds,
-      };
+      rememberTooFast(record, answer.retryAfterMs, ctx.now);
+      // The object tallies it in its rollups (docs/contract.md §8).
+      return refusal(tooFast(record, answer.retryAfterMs), { recordedByObject: true });
     }
     case "overBudget":
-      return { kind: "refused", failure: fail("309", OVER_BUDGET[answer.subject]) };
+      return refusal(fail("309", OVER_BUDGET[answer.subject]));
     default:
       return answer satisfies never;
   }
 }
 
-/** The duplicate cache answered first: a reservation the object made meanwhile is withdrawn, in the background. */
-async function withdraw(a: Ask, begun: Promise<Begin>): Promise<void> {
+const refusal = (
+  failure: Failure,
+  facts: Partial<Pick<Extract<Shared, { kind: "refused" }>, "recordedByObject" | "duplicate">> = {},
+): Shared => ({
+  kind: "refused",
+  failure,
+  recordedByObject: false,
+  duplicate: false,
+  ...facts,
+});
+
+/**
+ * A reservation begin made for a request that will not go upstream (the duplicate cache answered
+ * first, the account copy was stale, or begin's answer never came) is withdrawn. `begun` is null
+ * when begin failed: it may have reserved all the same, so the withdrawal is sent anyway.
+ */
+async function withdraw({ ctx, record }: CallScope, begun: Promise<Begin | null>): Promise<void> {
   try {
     const answer = await begun;
-    rememberBalance(a.record.id, answer.balanceFen, a.now);
-    if (answer.kind === "reserved") await accountObject(a.env, a.record.id).cancel(a.orderNo);
+    if (answer) rememberBalance(record.id, answer.balanceFen, ctx.now);
+    if (answer === null || answer.kind === "reserved") await accountObject(ctx.env, record.id).cancel(ctx.orderNo);
   } catch {
     // Left to the object's alarm, which releases it unbilled.
-    logEvent("warn", "withdraw_failed", { orderNo: a.orderNo });
+    logEvent("warn", "withdraw_failed", { orderNo: ctx.orderNo });
   }
 }
 
 /** The router maps every upstream failure to an outcome; anything it throws is ours (500), and still settled. */
-async function askUpstream(a: Ask): Promise<UpstreamCall> {
+async function askUpstream({ ctx, keys }: CallScope): Promise<UpstreamCall> {
   try {
-    return await route(upstreamsFor(a.config), a.identity, limitsOf(a.config));
+    return await route(upstreamsFor(ctx.config), keys.identity, limitsOf(ctx.config));
   } catch (error) {
     logEvent("error", "upstream_threw", {
-      orderNo: a.orderNo,
+      orderNo: ctx.orderNo,
       error: error instanceof Error ? error.name : typeof error,
     });
     return { outcome: fail("500"), attempts: [], upstreamCode: null, latencyMs: null };
@@ -187,18 +210,18 @@ async function askUpstream(a: Ask): Promise<UpstreamCall> {
  */
 const SETTLE_RETRY_MS = [100, 200, 400, 800, 1_600, 3_200, 6_400];
 
-async function settle(a: Ask, settlement: Settlement): Promise<void> {
+async function settle({ ctx, record }: CallScope, settlement: Settlement): Promise<void> {
   for (const wait of [...SETTLE_RETRY_MS, null]) {
     try {
-      return await accountObject(a.env, a.record.id).settle(settlement);
+      return await accountObject(ctx.env, record.id).settle(settlement);
     } catch {
       if (wait !== null) await new Promise((resolve) => setTimeout(resolve, wait));
     }
   }
-  const deferred = await deferSettlement(a.env.ACCOUNTS, a.record.id, settlement);
+  const deferred = await deferSettlement(ctx.env.ACCOUNTS, record.id, settlement);
   const facts = {
-    orderNo: a.orderNo,
-    accountId: a.record.id,
+    orderNo: ctx.orderNo,
+    accountId: record.id,
     errorCode: settlement.errorCode,
     billable: settlement.stored !== null,
   };

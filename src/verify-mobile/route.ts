@@ -3,12 +3,12 @@
 import { SERVICE } from "../accounts/record.ts";
 import { queueLedgerRow } from "../billing/ledger-buffer.ts";
 import type { Background } from "../platform/background.ts";
-import { logEvent, logRequest, type RequestLog } from "../platform/log.ts";
+import { logRequest, type RequestLog } from "../platform/log.ts";
 import { writeMetrics } from "../platform/metrics.ts";
 import { envelopeResponse, toEnvelope } from "../wire/envelope.ts";
-import { newOrderNo } from "../wire/order-number.ts";
-import { fail } from "../wire/outcome.ts";
-import { run, type Trace } from "./pipeline.ts";
+import { unhandled } from "./context.ts";
+import { newOrderNo } from "./order-number.ts";
+import { run } from "./pipeline.ts";
 
 export function verifyMobile(request: Request, env: Env, ctx: Background): Promise<Response> {
   const handled = handle(request, env, ctx);
@@ -25,38 +25,29 @@ export function verifyMobile(request: Request, env: Env, ctx: Background): Promi
 async function handle(request: Request, env: Env, ctx: Background): Promise<Response> {
   const started = Date.now();
   const orderNo = newOrderNo(started);
-  const trace: Trace = {
-    accountId: null,
-    fingerprint: null,
-    upstream: null,
-    recordedByObject: false,
-    duplicate: false,
-    retryAfterSeconds: null,
-  };
-  const outcome = await run(request, env, ctx, orderNo, started, trace).catch((error: unknown) => {
-    // The name only: an error message may quote input.
-    logEvent("error", "unhandled", { orderNo, error: error instanceof Error ? error.name : typeof error });
-    return fail("500");
-  });
+  // Anything thrown before the account is known is ours (the pipeline catches what comes after).
+  const { outcome, facts } = await run(request, env, ctx, orderNo, started).catch((error: unknown) =>
+    unhandled(orderNo, error),
+  );
   const envelope = toEnvelope(outcome);
   const entry: RequestLog = {
     orderNo,
-    accountId: trace.accountId,
+    accountId: facts.accountId,
     errorCode: envelope.errorCode,
     returnCode: envelope.returnCode,
     reason: envelope.errorReason,
-    upstreamCode: trace.upstream?.upstreamCode ?? null,
-    upstreamMs: trace.upstream?.latencyMs ?? null,
+    upstreamCode: facts.upstream?.upstreamCode ?? null,
+    upstreamMs: facts.upstream?.latencyMs ?? null,
     totalMs: Date.now() - started,
-    duplicate: envelope.info?.duplicate ?? trace.duplicate,
+    duplicate: envelope.info?.duplicate ?? facts.duplicate,
     billable: envelope.info?.billable ?? false,
   };
   logRequest(entry);
   writeMetrics(env.METRICS, entry);
-  if (trace.accountId !== null && !trace.recordedByObject) {
+  if (facts.accountId !== null && !facts.recordedByObject) {
     // Every request of a known account gets a ledger row, off the response path; the request
     // that starts a batch carries its flush (ledger-buffer.ts).
-    const flush = queueLedgerRow(env, trace.accountId, {
+    const flush = queueLedgerRow(env, facts.accountId, {
       orderNo,
       at: started,
       service: SERVICE,
@@ -67,14 +58,15 @@ async function handle(request: Request, env: Env, ctx: Background): Promise<Resp
       upstreamOrderId: null,
       upstreamCode: entry.upstreamCode,
       upstreamMs: entry.upstreamMs,
-      fingerprintPrefix: trace.fingerprint,
+      fingerprintPrefix: facts.fingerprint,
       attempts: [],
     });
     if (flush) ctx.waitUntil(flush);
   }
   // A retry with a requestId is the original answer, under the original order number (docs/contract.md §6).
   const response = envelopeResponse(envelope, envelope.info?.orderNo ?? orderNo);
-  // The rate limit's 502 says when to come back (docs/contract.md §8).
-  if (trace.retryAfterSeconds !== null) response.headers.set("Retry-After", String(trace.retryAfterSeconds));
+  // The rate limit's 502 and an unavailable account's 503 say when to come back (docs/contract.md §7, §8).
+  if (!outcome.ok && outcome.retryAfterSeconds !== undefined)
+    response.headers.set("Retry-After", String(outcome.retryAfterSeconds));
   return response;
 }

@@ -7,6 +7,8 @@ export type Failure = {
   readonly reason?: string;
   /** For `306`: which parameter was missing or malformed. */
   readonly param?: ParamName;
+  /** When the caller may try again, for the `Retry-After` header (the rate limit's `502`, an unavailable account's `503`). */
+  readonly retryAfterSeconds?: number;
 };
 
 export type Outcome<T> = { readonly ok: true; readonly value: T } | Failure;
@@ -19,4 +21,9 @@ export function fail(code: FailureCode, reason?: string): Failure {
 
 export function badParam(param: ParamName, reason?: string): Failure {
   return { ...fail("306", reason), param };
+}
+
+/** A refusal that says when to come back (whole seconds, at least 1). */
+export function retryLater(code: FailureCode, reason: string, seconds: number): Failure {
+  return { ...fail(code, reason), retryAfterSeconds: Math.max(1, Math.ceil(seconds)) };
 }

@@ -127,6 +127,29 @@ describe("lookupAccount", () => {
     expect((await settled(await lookup(rotated))).ok).toBe(true);
   });
 
+  it("keeps refusing an old token after the cache expires, without reading KV again", async () => {
+    const account = await createAccount();
+    await writeAccount({ ...account.record, tokenHash: await sha256Hex(newToken()) });
+    await settled(await lookup(account.token));
+    const get = vi.spyOn(env.ACCOUNTS, "get");
+    onTestFinished(() => get.mockRestore());
+    expect([await lookup(account.token, NOW + 10 * ACCOUNT_CACHE_MS), get.mock.calls.length]).toEqual([
+      { ok: false, code: "105" },
+      0,
+    ]);
+  });
+
+  it("lets a new token whose entry is newer than the record (a rotation under way) in once the record is written", async () => {
+    const account = await createAccount();
+    const rotated = newToken();
+    const next = { ...account.record, tokenHash: await sha256Hex(rotated), updatedAt: new Date(NOW + 1).toISOString() };
+    await env.ACCOUNTS.put(tokenKey(next.tokenHash), JSON.stringify({ accountId: next.id, record: next }));
+    const early = await settled(await lookup(rotated));
+    await env.ACCOUNTS.put(accountKey(next.id), JSON.stringify(next));
+    const later = await settled(await lookup(rotated, NOW + ACCOUNT_CACHE_MS));
+    expect([early, later.ok]).toEqual([{ ok: false, code: "105" }, true]);
+  });
+
   it("keeps a live account cached through a spray of unknown tokens", async () => {
     const account = await createAccount();
     await settled(await lookup(account.token));
