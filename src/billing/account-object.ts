@@ -80,11 +80,18 @@ export class AccountObject extends DurableObject<Env> {
     this.reservations.cancel(orderNo);
   }
 
-  /** Counts a decryption failure of the token (docs/contract.md §2) and reports the balance for the 104 check. */
+  /**
+   * Counts a decryption failure of the token (docs/contract.md §2) and reports the balance for the
+   * 104 check. The rate limit is drawn first: the verdict depends on the token's history
+   * (docs/contract.md §8), and a request past the limit learns only when to come back.
+   */
   decryptionFailed(f: DecryptionFailure): FailureVerdict {
     this.balances.open(f.service, f.opening);
     const { balanceFen } = this.balances.available(f.service);
-    return { balanceFen, ...this.limits.countFailure(f.tokenHash, f.now) };
+    // Past the limit the 502's row comes from the isolate like any unreserved answer's (recordMany).
+    const retryAfterMs = this.ctx.storage.transactionSync(() => this.limits.admit(f.rateLimit, f.now));
+    if (retryAfterMs !== null) return { balanceFen, retryAfterMs, overBudget: false, blockedUntil: null };
+    return { balanceFen, retryAfterMs, ...this.limits.countFailure(f.tokenHash, f.now) };
   }
 
   /**

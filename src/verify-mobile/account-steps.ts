@@ -21,6 +21,7 @@ import { parseLogonFields } from "../identity/logon-fields.ts";
 import { chinaDay } from "../platform/time.ts";
 import { type Failure, fail, type Outcome } from "../wire/outcome.ts";
 import type { RequestContext } from "./context.ts";
+import { rememberTooFast, tooFast } from "./local-rate.ts";
 import { reachObject } from "./object-call.ts";
 import type { Params } from "./request/params.ts";
 
@@ -63,6 +64,7 @@ export async function readIdentity(ctx: RequestContext, account: Account): Promi
       service: SERVICE,
       opening: openingOf(record, SERVICE),
       tokenHash: record.tokenHash,
+      rateLimit: record.rateLimit,
       now: ctx.now,
     }),
     "decryptionFailed",
@@ -71,6 +73,11 @@ export async function readIdentity(ctx: RequestContext, account: Account): Promi
   if (!counted.ok) return counted;
   const verdict = counted.value;
   rememberBalance(record.id, verdict.balanceFen, ctx.now);
+  // Past the rate limit the object counted nothing and says only when to come back (docs/contract.md §8).
+  if (verdict.retryAfterMs !== null) {
+    rememberTooFast(record, verdict.retryAfterMs, ctx.now);
+    return refuse(ctx, record, tooFast(record, verdict.retryAfterMs), verdict.balanceFen);
+  }
   if (verdict.blockedUntil !== null) rememberBlocked(record.tokenHash, verdict.blockedUntil, ctx.now);
   return refuse(ctx, record, verdict.overBudget ? fail("307", TOO_MANY_FAILURES_REASON) : identity, verdict.balanceFen);
 }

@@ -24,6 +24,7 @@ const begin = (orderNo: string, patch: Partial<BeginRequest> = {}): BeginRequest
   limits: { rateLimit: null, subjectBudget: 10 },
   subjects: { phone: `phone-${orderNo}`, idCard: `id-${orderNo}` },
   requestKey: null,
+  upstream: null,
   now: NOW,
   ...patch,
 });

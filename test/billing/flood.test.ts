@@ -23,6 +23,7 @@ const begin = (rateLimit: number | null): BeginRequest => ({
   limits: { rateLimit, subjectBudget: 10 },
   subjects: { phone: "p", idCard: "i" },
   requestKey: null,
+  upstream: null,
   now: NOW,
 });
 const flood = (count: number, at: number) =>

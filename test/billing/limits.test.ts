@@ -21,6 +21,7 @@ const begin = (orderNo: string, patch: Partial<BeginRequest> = {}): BeginRequest
   limits: { rateLimit: null, subjectBudget: 10 },
   subjects: { phone: `phone-${orderNo}`, idCard: `id-${orderNo}` },
   requestKey: null,
+  upstream: null,
   now: NOW,
   ...patch,
 });
@@ -39,6 +40,7 @@ const failure = (now = NOW): DecryptionFailure => ({
   service: "verifyMobile",
   opening: { balanceFen: null, remaining: null },
   tokenHash: TOKEN,
+  rateLimit: null,
   now,
 });
 const kinds = (answers: { kind: string }[]) => {
@@ -165,7 +167,7 @@ describe("the decryption-failure budget", () => {
     }).toEqual({
       overBudget: 5,
       blockedFrom: FAILURE_BUDGET - 1,
-      last: { balanceFen: null, overBudget: true, blockedUntil: until },
+      last: { balanceFen: null, retryAfterMs: null, overBudget: true, blockedUntil: until },
     });
   });
 
@@ -185,7 +187,7 @@ describe("the decryption-failure budget", () => {
     for (let i = 0; i < FAILURE_BUDGET - 1; i++) await o.decryptionFailed(failure());
     const next = await o.decryptionFailed(failure(NOW + FAILURE_WINDOW_MS));
     expect([next, (await o.begin(begin("valid", { now: NOW + FAILURE_WINDOW_MS }))).kind]).toEqual([
-      { balanceFen: null, overBudget: false, blockedUntil: null },
+      { balanceFen: null, retryAfterMs: null, overBudget: false, blockedUntil: null },
       "reserved",
     ]);
   });
@@ -193,6 +195,7 @@ describe("the decryption-failure budget", () => {
   it("reports the balance, for the 104 that comes first", async () => {
     expect(await object().decryptionFailed({ ...failure(), opening: { balanceFen: 0, remaining: null } })).toEqual({
       balanceFen: 0,
+      retryAfterMs: null,
       overBudget: false,
       blockedUntil: null,
     });

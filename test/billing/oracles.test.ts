@@ -21,6 +21,7 @@ const begin = (orderNo: string, patch: Partial<BeginRequest> = {}): BeginRequest
   limits: { rateLimit: null, subjectBudget: 10 },
   subjects: { phone: `phone-${orderNo}`, idCard: `id-${orderNo}` },
   requestKey: null,
+  upstream: null,
   now: NOW,
   ...patch,
 });
@@ -92,5 +93,25 @@ describe("the order of refusals (docs/contract.md §4)", () => {
     const after = [];
     for (let i = 0; i < 11; i++) after.push(await o.begin(begin(`o${i}`, { limits })));
     expect(kinds(after)).toEqual({ blocked: 10, tooFast: 1 });
+  });
+
+  it("the rate limit before a decryption failure's verdict: past it, nothing is counted", async () => {
+    const o = object();
+    const failure = {
+      service: "verifyMobile",
+      opening: { balanceFen: null, remaining: null },
+      tokenHash: "t".repeat(64),
+    };
+    const verdicts = [];
+    for (let i = 0; i < 12; i++) verdicts.push(await o.decryptionFailed({ ...failure, rateLimit: 1, now: NOW }));
+    expect({
+      counted: verdicts.filter((v) => v.retryAfterMs === null).length,
+      last: verdicts.at(-1),
+      budgetLeft: (await o.begin(begin("valid", { now: NOW + 10_000 }))).kind,
+    }).toEqual({
+      counted: 10,
+      last: { balanceFen: null, retryAfterMs: 1_000, overBudget: false, blockedUntil: null },
+      budgetLeft: "reserved",
+    });
   });
 });
