@@ -2,6 +2,7 @@
 // round trip before the upstream answers what the account's memory can answer or reserves the
 // price and a count; the settlement commits a 200 or releases anything else, with its ledger row.
 import type { StoredResult } from "../duplicates/stored-result.ts";
+import { logEvent } from "../platform/log.ts";
 import type { Balances } from "./balances.ts";
 import { reservationMs } from "./horizon.ts";
 import type { Ledger } from "./ledger.ts";
@@ -155,7 +156,12 @@ export class Reservations {
           s.orderNo,
         )
         .toArray()[0];
-      if (!held) return;
+      if (!held) {
+        // Already settled (a retry), or released by expiry: a 200 arriving then stays unbilled
+        // (a retry may have been billed meanwhile), and the operator hears of it (docs/contract.md §7).
+        if (s.stored && ledger.isExpiryRow(s.orderNo)) logEvent("warn", "settle_after_expiry", { orderNo: s.orderNo });
+        return;
+      }
       const charged = s.stored ? held.amount_fen : 0;
       if (s.stored) {
         balances.charge(held.service, charged);

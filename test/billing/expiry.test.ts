@@ -3,7 +3,7 @@
 // abandons the work after begin, as a killed process does, and shows the object's state afterwards.
 import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import type { AccountObject } from "../../src/billing/account-object.ts";
 import type { BeginRequest, Opening, Settlement } from "../../src/billing/types.ts";
 import { HELD_MS } from "../fixtures/reservation.ts";
@@ -83,8 +83,12 @@ describe("a reservation whose request died", () => {
     await o.begin(begin("retry", { now: NOW + HELD_MS }));
     await o.settle(billable("retry", NOW + HELD_MS));
     // The dead request's settlement arriving after all (a process that was only stalled): billed at most once.
+    const warnings = vi.spyOn(console, "warn").mockImplementation(() => {});
     await o.settle(billable("dead", NOW + HELD_MS + 1));
-    expect({ ledger: await ledgerOf(o), state: await o.state("verifyMobile", opening) }).toEqual({
+    const warned = warnings.mock.calls.map(([line]) => (JSON.parse(String(line)) as { event: string }).event);
+    warnings.mockRestore();
+    expect({ warned, ledger: await ledgerOf(o), state: await o.state("verifyMobile", opening) }).toEqual({
+      warned: ["settle_after_expiry"],
       ledger: [
         ["dead", "500", 0],
         ["retry", "200", 50],
