@@ -83,9 +83,10 @@ export async function writeArchive(
   });
   try {
     const gzip = new CompressionStream("gzip");
+    const busy: Busy = { uploading: null };
     const [written, uploaded] = await Promise.all([
-      compress(gzip.writable, source),
-      uploadParts(gzip.readable, upload),
+      compress(gzip.writable, source, busy),
+      uploadParts(gzip.readable, upload, busy),
     ]);
     if (written !== rows) throw new Error(`archive ${key}: ${written} rows read, ${rows} counted`);
     await upload.complete(uploaded.parts);
@@ -99,14 +100,27 @@ export async function writeArchive(
   }
 }
 
-/** Feeds the rows to the compressor as NDJSON, page by page (the writer waits while parts upload). */
-async function compress(sink: WritableStream<BufferSource>, source: Iterable<readonly LedgerEntry[]>): Promise<number> {
+/** The part upload in progress, if any: the compressor waits for it, so output never piles up behind it. */
+type Busy = { uploading: Promise<R2UploadedPart> | null };
+
+/**
+ * Feeds the rows to the compressor as NDJSON, page by page. A stream's write resolves before its
+ * output is read, so the pace is set here: each page waits for the part upload in progress and
+ * then lets the compressor's output be read before the next.
+ */
+async function compress(
+  sink: WritableStream<BufferSource>,
+  source: Iterable<readonly LedgerEntry[]>,
+  busy: Busy,
+): Promise<number> {
   const writer = sink.getWriter();
   let rows = 0;
   try {
     for (const page of source) {
+      if (busy.uploading) await busy.uploading;
       await writer.write(utf8.encode(page.map((row) => `${JSON.stringify(row)}\n`).join("")));
       rows += page.length;
+      await new Promise((resolve) => setTimeout(resolve, 0));
     }
     await writer.close();
   } catch (error) {
@@ -120,6 +134,7 @@ async function compress(sink: WritableStream<BufferSource>, source: Iterable<rea
 async function uploadParts(
   compressed: ReadableStream<Uint8Array>,
   upload: R2MultipartUpload,
+  busy: Busy,
 ): Promise<{ parts: R2UploadedPart[]; bytes: number }> {
   const parts: R2UploadedPart[] = [];
   const part = new Uint8Array(PART_BYTES);
@@ -132,7 +147,9 @@ async function uploadParts(
       filled += taken;
       used += taken;
       if (filled === PART_BYTES) {
-        parts.push(await upload.uploadPart(parts.length + 1, part.slice()));
+        busy.uploading = upload.uploadPart(parts.length + 1, part.slice());
+        parts.push(await busy.uploading);
+        busy.uploading = null;
         bytes += filled;
         filled = 0;
       }
