@@ -50,6 +50,7 @@ export type Latency = {
   serialP50Ms: number;
   /** …and of what the added latency holds beyond them: CPU, loopback, waking up. */
   localP50Ms: number;
+  localP99Ms: number;
   /** How late the worker's timers fire, as the model learnt it (it schedules that much earlier). */
   timerLateMs: number;
   /** Median count of serial binding calls before the upstream call. */
@@ -173,13 +174,15 @@ function summarise(samples: Sample[]): Latency {
   const answered = samples.filter((s) => s.upstreamMs !== null);
   const sorted = (xs: number[]) => xs.sort((a, b) => a - b);
   const added = sorted(answered.map((s) => s.ms - s.upstreamMs!));
+  const local = sorted(answered.map((s) => s.ms - s.upstreamMs! - s.serialMs));
   return {
     addedP50Ms: round(quantile(added, 0.5), 2),
     addedP99Ms: round(quantile(added, 0.99), 2),
     endToEndP50Ms: round(quantile(sorted(samples.map((s) => s.ms)), 0.5), 2),
     upstreamP50Ms: round(quantile(sorted(answered.map((s) => s.upstreamMs!)), 0.5), 2),
     serialP50Ms: round(quantile(sorted(answered.map((s) => s.serialMs)), 0.5), 2),
-    localP50Ms: round(quantile(sorted(answered.map((s) => s.ms - s.upstreamMs! - s.serialMs)), 0.5), 2),
+    localP50Ms: round(quantile(local, 0.5), 2),
+    localP99Ms: round(quantile(local, 0.99), 2),
     timerLateMs: round(quantile(sorted(samples.map((s) => s.timerLateMs)), 0.5), 2),
     hops: quantile(sorted(samples.map((s) => s.hops)), 0.5),
     chain: Object.entries(chains).sort((a, b) => b[1] - a[1])[0]?.[0] ?? "(none)",

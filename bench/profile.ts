@@ -2,7 +2,7 @@
 // built worker under the bench's load with V8's sampling profiler attached through workerd's
 // inspector, maps each sample through the bundle's source map and charges it to a pipeline step:
 // the nearest frame in a step file, so src/crypto/aes.ts called from src/crypto/logon.ts counts as
-// "decrypt logon" and from src/upstream/juhe-crypto.ts as "juhe ECB encryption"; libraries (zod,
+// "decrypt logon" and from src/upstream/juhe/crypto.ts as "juhe ECB encryption"; libraries (zod,
 // hono) and runtime calls (Request, SQL exec, console.log) count for their caller. "(program)" is
 // the runtime outside JavaScript: HTTP, the local KV and Durable Object storage, other isolates.
 // Caveat: with an inspector attached, console.log costs several times what it does without.

@@ -1,8 +1,8 @@
 // Renders /docs in headless Chromium: screenshots to look at, and the rendered page checked for
 // what it promises (every code of the table, every request field, no load error, no script
-// error), in English and, after pressing the language switch, in Chinese. workerd has no DOM, so
-// test/openapi/docs-page.test.ts can only check the page statically; docs-browser.node.test.ts
-// runs this check.
+// error), in English and, after pressing the language switch, in Chinese, its prose included.
+// workerd has no DOM, so test/openapi/docs-page.test.ts can only check the page statically;
+// docs-browser.node.test.ts runs this check.
 //
 //   npx node docs/check-docs-page.ts [--url http://127.0.0.1:8787] [--out /tmp/docs.png]
 //
@@ -12,18 +12,20 @@
 
 import { writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
+import { BROWSER_NAMES, findBrowser, openPage } from "../scripts/lib/browser.ts";
+import { startWorker } from "../scripts/lib/local-worker.ts";
+import { inkOf } from "../scripts/lib/png.ts";
 import { RequestFields } from "../src/verify-mobile/request/params.ts";
 import { ERROR_CODES } from "../src/wire/codes.ts";
-import { BROWSER_NAMES, openPage } from "../test/support/browser.ts";
-import { startWorker } from "../test/support/local-worker.ts";
-import { inkOf } from "../test/support/png.ts";
-import { findCommand } from "../test/support/toolchain.ts";
 
 /** One table row per field of the request schema the OpenAPI document is made from. */
 const FIELDS = Object.keys(RequestFields.shape).length;
 
+/** Chinese text has at least one CJK ideograph: in Chinese, every sentence from the document is. */
+const CJK = /[\u4e00-\u9fff]/;
+
 const HEADINGS = {
-  en: ["Endpoint", "Request fields", "Response envelope", "Codes", "Try it"],
+  en: ["Endpoint", "Request fields", "Response body", "Codes", "Try it"],
   zh: ["接口", "请求参数", "返回结构", "返回码", "在线调试"],
 };
 
@@ -46,12 +48,14 @@ export async function checkDocsPage(browser: string, base: string, out: string):
         fields: number;
         headings: string[];
         cells: string[];
+        prose: string[];
       }>(`({
         lang: document.documentElement.lang,
         error: document.getElementById("error").textContent,
         fields: document.querySelectorAll("#fields tr").length,
         headings: [...document.querySelectorAll("h2")].map((h) => h.textContent),
         cells: [...document.querySelectorAll("#codes tr")].map((tr) => [...tr.cells].slice(0, 2).map((c) => c.textContent).join(" ")),
+        prose: [...document.querySelectorAll("#intro p, #summary, #body-note, #response-note, #fields td:last-child, #envelope td:last-child, #codes td:last-child")].map((e) => e.textContent),
       })`);
       const png = await page.screenshot();
       writeFileSync(screenshot, png);
@@ -65,6 +69,9 @@ export async function checkDocsPage(browser: string, base: string, out: string):
             ? ""
             : `${lang}: headings are ${JSON.stringify(seen.headings)}`,
           ink.inked > 0.03 && ink.colours > 50 ? "" : `${lang}: the screenshot looks blank (${JSON.stringify(ink)})`,
+          ...(lang === "zh"
+            ? seen.prose.filter((text) => !CJK.test(text)).map((text) => `zh: not Chinese: ${text}`)
+            : []),
           ...Object.entries(ERROR_CODES).map(([code, { text }]) =>
             seen.cells.includes(`${code} ${text}`) ? "" : `${lang}: code ${code} is not shown`,
           ),
@@ -85,7 +92,7 @@ export async function checkDocsPage(browser: string, base: string, out: string):
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const arg = (name: string) => process.argv.find((_, i) => process.argv[i - 1] === name);
-  const browser = findCommand(...BROWSER_NAMES);
+  const browser = findBrowser();
   if (!browser) {
     console.log(
       `skipped: no browser on PATH (${BROWSER_NAMES.join(", ")}; apt-get install -y chromium fonts-noto-cjk)`,

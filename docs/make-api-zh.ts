@@ -1,25 +1,21 @@
 // `npm run docs:zh`: rewrites the generated parts of docs/api.zh-CN.md (the caller's guide in
 // Chinese) from the code itself: the code table from src/wire/codes.ts with each code's cause and
-// advice below, the business results, and the sandbox identities from src/sandbox/identities.ts.
+// advice below, the business results, the account ciphers from src/crypto/cipher.ts, and the sandbox
+// table, with docs/sandbox.md's in English, from what the running sandbox answered
+// (docs/sandbox-answers.json; `-- --ask-sandbox` asks again).
 // Everything between a BEGIN and its END marker is replaced; the prose around them is kept.
 // test/docs/api-zh.node.test.ts fails when the file is not what this script would write.
 /// <reference types="node" />
 import { readFileSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { RESERVATION_MARGIN_MS } from "../src/billing/horizon.ts";
-import {
-  SANDBOX_ERROR_PHONE,
-  SANDBOX_FIXED_ANSWERS,
-  SANDBOX_PEOPLE,
-  SANDBOX_PORTED,
-  SANDBOX_PRODUCT_FAULTS,
-  SANDBOX_TRANSPORT_FAILURES,
-} from "../src/sandbox/identities.ts";
-import { carrierOfNumber } from "../src/upstream/carrier.ts";
-import { juheErrorRow } from "../src/upstream/juhe/codes.ts";
+import { CIPHERS, type Cipher, DEFAULT_CIPHER, IV_BYTES, KEY_LENGTHS } from "../src/crypto/cipher.ts";
 import { ERROR_CODES, type ErrorCode, RETURN_CODES } from "../src/wire/codes.ts";
+import { readAnswers, recordAnswers } from "./sandbox-answers.ts";
+import { sandboxTables } from "./sandbox-table.ts";
 
 export const GUIDE_PATH = fileURLToPath(new URL("api.zh-CN.md", import.meta.url));
+export const SANDBOX_PAGE_PATH = fileURLToPath(new URL("sandbox.md", import.meta.url));
 
 type Guide = { readonly 原因: string; readonly 处理建议: string };
 
@@ -42,17 +38,17 @@ export const CODE_GUIDE = {
   "302": { 原因: "token 对应的账户已不存在", 处理建议: "联系运营方" },
   "304": { 原因: "账户已被冻结", 处理建议: "联系运营方解冻" },
   "305": {
-    原因: "账户未开通本接口，或请求的 `/api/` 路径不存在",
-    处理建议: "核对路径 `/api/personalInfo/verifyMobile`；需要开通请联系运营方",
+    原因: "账户未开通本接口，或请求的 `/api/` 路径不存在，或请求来源 IP 不在账户的 IP 白名单内（`errorReason` 说明是哪一种）",
+    处理建议: "核对路径 `/api/personalInfo/verifyMobile`；需要开通或登记服务器出口 IP 请联系运营方",
   },
   "306": {
-    原因: "`{name}` 所指的参数缺失或格式不符：请求体的 token、iv、logon、requestId，或 logon 里的 idCard、userName、loginphone；`errorReason` 说明违反的规则",
-    处理建议: "按本文“请求参数”“logon 里的字段”两节修正；iv 须恰为 16 个字节",
+    原因: "`{name}` 所指的参数缺失或格式不符：请求体的 token、iv、logon、requestId、sign，或 logon 里的 idCard、userName、loginphone（后者仅对 aes-gcm、要求签名或开启诊断的账户单独指出，见第 3 节）；`errorReason` 说明违反的规则",
+    处理建议: "按本文“请求参数”“logon 里的字段”两节修正；iv 须恰为 16 个字节（aes-gcm 账户 12 个）",
   },
   "307": {
-    原因: "logon 无法用账户的 logonKey 和本次的 iv 解密，或解密结果不是 JSON 对象",
+    原因: "logon 无法用账户的 logonKey 和本次的 iv 解密，或解密结果不是 JSON 对象；签名 sign 不对；未签名的 CBC 账户（未开诊断）的 logon 字段不合格也答此码（防止篡改探测，见第 3 节）",
     处理建议:
-      "按 `errorReason` 的提示检查：logonKey、加密与发送用同一个 iv、base64（不是十六进制，不要编码两次）、AES/CBC/PKCS5Padding；先用 `docs/recipes/vectors.json` 的向量自测",
+      "按 `errorReason` 的提示检查：logonKey、加密与发送用同一个 iv、base64（不是十六进制，不要编码两次）、AES/CBC/PKCS5Padding；先用 `docs/recipes/vectors.json` 的向量自测；iv 不对、密钥长度不对等提示需要运营方为账户打开诊断（见第 6 节“解密诊断”）",
   },
   "308": { 原因: "运营商库中没有这个号码的记录", 处理建议: "请用户核对手机号；不计费" },
   "309": {
@@ -74,14 +70,18 @@ export const CODE_GUIDE = {
       "用 POST，`Content-Type` 为 `application/x-www-form-urlencoded`、`multipart/form-data` 或 `application/json`",
   },
   "500": { 原因: "服务端故障（包括上游密钥配置错误）", 处理建议: "不计费；记下 `X-Order-No` 联系运营方，稍后再试" },
-  "501": { 原因: "上游在时限内（默认 5 秒）没有应答", 处理建议: "不计费，可立即重试（每次换新 iv）" },
+  "501": {
+    原因: "上游在时限内没有响应：每个上游最多等 `UPSTREAM_TIMEOUT_MS`（默认 5 秒），全部上游合计不超过 `UPSTREAM_DEADLINE_MS`（默认 10 秒）",
+    处理建议: "不计费，可立即重试（每次换新 iv，带同一个 `requestId`）；客户端超时请设得比 10 秒长",
+  },
   "502": {
     原因: "上游 HTTP 错误、响应异常或上游限流；或本账户超过每秒请求上限（此时带 `Retry-After` 头）",
     处理建议: "不计费，可重试；有 `Retry-After` 时等待相应秒数后再发",
   },
   "503": {
-    原因: "上游无法连接、维护中或已停用，或全部上游暂被熔断；或账户服务暂时繁忙（此时带 `Retry-After` 头）",
-    处理建议: "不计费，可重试；有 `Retry-After` 时等待相应秒数后再发；持续出现请联系运营方",
+    原因: "上游无法连接、维护中或已停用；或可用的上游近期故障率过高而暂停调用（熔断），此时 `errorReason` 写明是哪个上游、几秒后再试；或账户服务暂时繁忙（此时带 `Retry-After` 头）",
+    处理建议:
+      "不计费，可重试；熔断时按 `errorReason` 给出的秒数等待，有 `Retry-After` 时等待相应秒数后再发；持续出现请联系运营方",
   },
   "504": { 原因: "上游网络异常、内部错误或返回了未知错误码", 处理建议: "不计费，可立即重试（每次换新 iv）" },
 } as const satisfies Record<ErrorCode, Guide>;
@@ -127,65 +127,46 @@ function codesSection(): string {
   ].join("\n");
 }
 
-// Example 13900XXXXXX phones: juhe's error code in the number, our code from the juhe table.
-const ERROR_PHONE_EXAMPLES = [227303, 227304, 10001, 10012, 10020, 227301];
-
-const TRANSPORT_TEXT = {
-  hang: "上游一直不应答，`UPSTREAM_TIMEOUT_MS` 后答 `501`",
-  http500: "上游返回 HTTP 500 → `502`",
-  notJson: "上游返回非 JSON → `502`",
-  networkError: "上游网络不通 → `503`",
-} as const satisfies Record<(typeof SANDBOX_TRANSPORT_FAILURES)[keyof typeof SANDBOX_TRANSPORT_FAILURES], string>;
-
-const carrierOf = (phone: string) => SANDBOX_PORTED[phone] ?? carrierOfNumber(phone)?.carrier ?? "null";
-
-/** Which upstream of the sandbox chain (juhe:CTCC → juhe3 → tencent) answers, where it is not the first that accepts the number. */
-function routeNote(phone: string): string {
-  if (SANDBOX_PORTED[phone]) return "（携号转网：juhe 答 227304 非电信号码，由 juhe3 回答）";
-  const faults = SANDBOX_PRODUCT_FAULTS[phone];
-  if (faults?.telecomCmcc) return `（juhe 故障 ${faults.telecomCmcc}，由 juhe3 回答）`;
-  if (faults?.telecom) return `（juhe3 维护 ${faults.telecom}，由腾讯云回答）`;
-  return "";
+/** Text between `begin` and the section's END marker replaced by `made`; throws when a marker is missing. */
+function replaceSection(path: string, current: string, name: string, begin: string, made: string): string {
+  const end = `<!-- END ${name} -->`;
+  const from = current.indexOf(begin);
+  const to = current.indexOf(end);
+  if (from === -1 || to < from) throw new Error(`${path} lacks the markers ${begin} … ${end}`);
+  return `${current.slice(0, from + begin.length)}\n${made}\n${current.slice(to)}`;
 }
 
-function sandboxSection(): string {
-  const examplePhone = (juhe: number) => `13900${String(juhe).padStart(6, "0")}`;
-  if (
-    !ERROR_PHONE_EXAMPLES.every(
-      (juhe) => SANDBOX_ERROR_PHONE.exec(examplePhone(juhe))?.[1] === String(juhe).padStart(6, "0"),
-    )
-  ) {
-    throw new Error("the sandbox's error phones changed shape: update ERROR_PHONE_EXAMPLES");
-  }
-  const rows = [
-    ...SANDBOX_PEOPLE.map((p) => [
-      p.phone,
-      p.name,
-      p.idCard,
-      `\`10000\` 一致，matchCode \`11\`，carrier \`${carrierOf(p.phone)}\`${routeNote(p.phone)}`,
+/** Why and when each cipher, in the caller's words (docs/contract.md §1, §2). */
+const CIPHER_GUIDE = {
+  "aes-cbc": {
+    logon: "base64(AES-CBC-PKCS7(明文))",
+    防篡改: "否（可加签名 sign）",
+    建议: "驭信兼容的默认方式；新接入请改用 aes-gcm，或开启签名",
+  },
+  "aes-gcm": {
+    logon: "base64(密文 ‖ 16 字节认证标签)，无附加数据",
+    防篡改: "是",
+    建议: "**推荐**：密文被改动一个比特都会被拒绝，无需另算签名",
+  },
+  "sm4-cbc": {
+    logon: "base64(SM4-CBC-PKCS7(明文))",
+    防篡改: "否（可加签名 sign，HMAC-SM3）",
+    建议: "需要国密算法时使用，并开启签名",
+  },
+} as const satisfies Record<Cipher, { logon: string; 防篡改: string; 建议: string }>;
+
+function ciphersSection(): string {
+  return table(
+    ["加密方式 `cipher`", "iv 长度", "logonKey 长度", "logon", "防篡改", "建议"],
+    CIPHERS.map((cipher) => [
+      `\`${cipher}\`${cipher === DEFAULT_CIPHER ? "（默认）" : ""}`,
+      `${IV_BYTES[cipher]} 个字符`,
+      `${KEY_LENGTHS[cipher].join(" 或 ")} 个字符`,
+      CIPHER_GUIDE[cipher].logon,
+      CIPHER_GUIDE[cipher].防篡改,
+      CIPHER_GUIDE[cipher].建议,
     ]),
-    ["以上号码之一", "姓名错 / 身份证错 / 都错", "", "`10001` 不一致，matchCode `21` / `22` / `23`"],
-    ...Object.entries(SANDBOX_FIXED_ANSWERS).map(([phone, answer]) => [
-      phone,
-      "任意合法",
-      "任意合法",
-      answer.res === 2 ? `\`10001\` 不一致，matchCode \`${answer.rescode}\`` : "`10002` 未知",
-    ]),
-    ...Object.entries(SANDBOX_TRANSPORT_FAILURES).map(([phone, kind]) => [
-      phone,
-      "任意合法",
-      "任意合法",
-      TRANSPORT_TEXT[kind],
-    ]),
-    ...ERROR_PHONE_EXAMPLES.map((juhe) => [
-      examplePhone(juhe),
-      "任意合法",
-      "任意合法",
-      `聚合错误码 ${juhe} → \`${juheErrorRow(juhe, "telecomCmcc").code}\``,
-    ]),
-    ["其他号码", "任意合法", "任意合法", "库中无此记录 → `308`"],
-  ];
-  return table(["loginphone", "userName", "idCard", "沙箱的回答"], rows);
+  );
 }
 
 /** What a dead request holds and for how long, and what a caller without requestId risks (docs/contract.md §6, §7). */
@@ -195,38 +176,45 @@ function retriesSection(): string {
     `- **处理中的请求最多持续 \`UPSTREAM_DEADLINE_MS\` + ${margin} 秒。** 服务端处理一个请求（包括所有上游尝试）`,
     `  最长 \`UPSTREAM_DEADLINE_MS\`（运营方设置，默认 10 秒），另留 ${margin} 秒结算。过了这个时限仍未结束的请求`,
     "  视为已中断（例如服务进程崩溃），不计费；之后用同一个 `requestId` 重发会重新处理（至多计费一次），",
-    "  同一身份的普通重发也不再答 `309`（`相同请求正在处理中`）。时限之内重发仍答这个 `309`：稍候再用同一个",
+    "  同一身份的普通重发也不再返回 `309`（`相同请求正在处理中`）。时限之内重发仍返回这个 `309`：稍候再用同一个",
     "  `requestId` 重发即可。",
     "- **不带 `requestId` 的风险：已计费却未送达。** 一个 `200` 在计费之后、送达之前，可能因连接中断或",
     "  服务进程崩溃而丢失。带 `requestId` 的调用方用同一个 `requestId` 重发即可取回原结果，不再计费；",
-    "  不带 `requestId` 的调用方无法取回，重发是一次新的查询（重复窗口内答 `309`），丢失的那次已计费，",
+    "  不带 `requestId` 的调用方无法取回，重发是一次新的查询（重复窗口内返回 `309`），丢失的那次已计费，",
     "  只能按订单号与运营方对账。官方客户端默认为每次逻辑调用生成一个 `requestId`，自己实现的客户端也应如此。",
   ].join("\n");
 }
 
-const SECTIONS: Record<string, () => string> = {
-  codes: codesSection,
-  sandbox: sandboxSection,
-  retries: retriesSection,
-};
-
-/** The guide with every generated section rewritten; throws when a marker is missing. */
+/** The guide with every generated section rewritten. */
 export function renderGuide(current: string): string {
-  let out = current;
-  for (const [name, make] of Object.entries(SECTIONS)) {
-    const begin = `<!-- BEGIN ${name}: npm run docs:zh 生成，请勿手改 -->`;
-    const end = `<!-- END ${name} -->`;
-    const from = out.indexOf(begin);
-    const to = out.indexOf(end);
-    if (from === -1 || to < from) throw new Error(`${GUIDE_PATH} lacks the markers ${begin} … ${end}`);
-    out = `${out.slice(0, from + begin.length)}\n${make()}\n${out.slice(to)}`;
-  }
-  return out;
+  const sections = {
+    codes: codesSection(),
+    ciphers: ciphersSection(),
+    sandbox: sandboxTables(readAnswers(), "zh"),
+    retries: retriesSection(),
+  };
+  return Object.entries(sections).reduce(
+    (out, [name, made]) =>
+      replaceSection(GUIDE_PATH, out, name, `<!-- BEGIN ${name}: npm run docs:zh 生成，请勿手改 -->`, made),
+    current,
+  );
+}
+
+/** docs/sandbox.md with its table rewritten, in English, from the same recording. */
+export function renderSandboxPage(current: string): string {
+  const begin = "<!-- BEGIN sandbox: made by npm run docs:zh from the recorded answers, do not edit -->";
+  return replaceSection(SANDBOX_PAGE_PATH, current, "sandbox", begin, sandboxTables(readAnswers(), "en"));
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  const current = readFileSync(GUIDE_PATH, "utf8");
-  const next = renderGuide(current);
-  if (next !== current) writeFileSync(GUIDE_PATH, next);
-  console.log(next === current ? `${GUIDE_PATH} is up to date` : `${GUIDE_PATH} rewritten`);
+  if (process.argv.includes("--ask-sandbox")) await recordAnswers();
+  for (const [path, render] of [
+    [GUIDE_PATH, renderGuide],
+    [SANDBOX_PAGE_PATH, renderSandboxPage],
+  ] as const) {
+    const current = readFileSync(path, "utf8");
+    const next = render(current);
+    if (next !== current) writeFileSync(path, next);
+    console.log(next === current ? `${path} is up to date` : `${path} rewritten`);
+  }
 }

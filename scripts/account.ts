@@ -4,6 +4,8 @@
 import { callAdmin } from "./account/admin-api.ts";
 import { parseCommand, USAGE } from "./account/args.ts";
 import { execute } from "./account/commands.ts";
+import { callOverview } from "./account/overview.ts";
+import { callSpend } from "./account/spend.ts";
 import { openKv } from "./lib/accounts-kv.ts";
 import { CliError } from "./lib/errors.ts";
 
@@ -17,6 +19,14 @@ async function run(argv: string[]): Promise<object | string> {
     case "usage":
     case "ledger":
       return callAdmin(command);
+    case "spend":
+    case "reconcile":
+      return callSpend(command);
+    case "list":
+    case "refusals":
+    case "upstreams":
+    case "alert-test":
+      return callOverview(command);
     default: {
       const kv = await openKv(command.target);
       try {

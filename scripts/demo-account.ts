@@ -5,7 +5,7 @@ import { sha256Hex, unseal } from "../src/crypto/secrets.ts";
 import { buildAccount, parseRecord } from "./account/records.ts";
 import { ensureDevVars } from "./dev-vars.ts";
 import { type KvStore, openLocalKv } from "./lib/accounts-kv.ts";
-import { flagValue } from "./lib/wrangler-run.ts";
+import { devStateOf } from "./lib/local-dev.ts";
 
 export const DEMO = {
   accountId: "acc_00000000000000de",
@@ -23,7 +23,7 @@ if (!TOKEN_SHAPE.test(DEMO.token) || DEMO.logonKey.length !== 16)
  * SERVICE_SECRET; also restores its token entry unless it was disabled. Returns what it did.
  */
 export async function ensureDemoAccount(devArgs: readonly string[]): Promise<"present" | "created" | "repaired"> {
-  const kv = await openLocalKv(flagValue(devArgs, "--persist-to"));
+  const kv = await openLocalKv(devStateOf(devArgs));
   try {
     return await ensureIn(kv);
   } finally {

@@ -2,6 +2,7 @@
 // project root. Whichever runs first creates it; both read the same SERVICE_SECRET afterwards.
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { VENDOR_SETTINGS } from "../src/config/config.ts";
 import { randomBase64Url } from "../src/crypto/bytes.ts";
 import { CliError } from "./lib/errors.ts";
 import { ROOT } from "./lib/paths.ts";
@@ -14,11 +15,11 @@ const HEADER = `# Local secrets for \`npm run dev\` (wrangler dev) and \`npm run
 #   change it and every local account needs \`account -- rotate-key\` (the demo account is re-seeded).
 # ADMIN_TOKEN guards the local /admin API the account command's credit, state, usage and ledger use.
 # UPSTREAMS=sandbox -> the built-in sandbox twins answer, offline. For real upstreams name them
-#   (e.g. UPSTREAMS=juhe:CTCC,juhe3,tencent) and fill in their secrets below; README "Upstreams".
+#   (e.g. UPSTREAMS=juhe:CTCC,juhe3,tencent) and fill in their secrets below; docs/upstreams.md.
 `;
 
-/** Upstream secrets: declared (empty) so wrangler sees every secret the Worker reads. */
-const UPSTREAM_SECRETS = ["JUHE_KEY", "JUHE_OPENID", "JUHE3_KEY", "TENCENT_SECRET_ID", "TENCENT_SECRET_KEY"] as const;
+/** Every vendor's secrets (src/upstream/vendors.ts): declared (empty) so wrangler sees every secret the Worker reads. */
+export const UPSTREAM_SECRETS = [...VENDOR_SETTINGS].filter(([, s]) => s.secret).map(([name]) => name);
 
 /** dotenv-style lines: KEY=VALUE, optional `export `, quotes, `#` comments. */
 export function parseDotenv(text: string): Record<string, string> {

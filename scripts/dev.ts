@@ -4,13 +4,15 @@
 import { spawn } from "node:child_process";
 import { DEMO, ensureDemoAccount } from "./demo-account.ts";
 import { ensureDevVars } from "./dev-vars.ts";
+import { devServerOf, recordDevServer } from "./lib/local-dev.ts";
 import { ROOT, WRANGLER } from "./lib/paths.ts";
 
 const args = process.argv.slice(2);
+const local = !args.some((a) => a === "--remote" || a === "-r" || a === "--help" || a === "-h");
 
 try {
   ensureDevVars();
-  if (!args.some((a) => a === "--remote" || a === "-r" || a === "--help" || a === "-h")) {
+  if (local) {
     await ensureDemoAccount(args);
     const port = args.find((a, i) => args[i - 1] === "--port" || a.startsWith("--port="))?.replace(/^--port=/, "");
     const url = port && port !== "8787" ? ` -- --url http://127.0.0.1:${port}` : "";
@@ -37,6 +39,9 @@ const child = spawn(process.execPath, [WRANGLER, "dev", ...args], {
   env: { ...QUIET_ENV, ...process.env },
 });
 
+// The account command's --local finds this server's state and URL through this record.
+const forget = local && child.pid ? recordDevServer(devServerOf(args, child.pid)) : () => {};
+
 const forward = (signal: NodeJS.Signals) => () => {
   if (child.exitCode === null && child.signalCode === null) child.kill(signal);
 };
@@ -47,6 +52,7 @@ child.on("error", (e) => {
   process.exit(1);
 });
 child.on("exit", (code, signal) => {
+  forget();
   if (signal) {
     process.removeAllListeners(signal);
     process.kill(process.pid, signal);

@@ -1,11 +1,15 @@
-// `npm run setup [-- --dry-run] [--config FILE]`: everything a first deploy needs, in one go
-// (docs/contract.md §9). Creates the KV namespaces whose ids in wrangler.toml are still the
+// `npm run setup [-- --dry-run] [--config FILE] [--upstreams LIST] [--partial-coverage]`: everything
+// a first deploy needs, in one go (docs/contract.md §9). Asks which vendors the operator holds keys
+// for (on a terminal; --upstreams answers it), writes that list into [vars] UPSTREAMS and says which
+// networks it answers, refusing one that leaves a network out unless --partial-coverage. Creates the KV namespaces whose ids in wrangler.toml are still the
 // placeholders and writes the new ids there, creates the R2 bucket, generates SERVICE_SECRET and
 // ADMIN_TOKEN (or reuses the kept copy), keeps them in .secrets.deploy (owner-only), puts them into
 // the Worker and prints the next steps. Safe to run again: what exists is kept. --dry-run prints
-// every command and write it would make and does none of them.
+// every command and write it would make and does none of them. --placement and --object-hint write
+// where the Worker and new account objects run (scripts/lib/placement.ts, docs/benchmark.md).
 import { existsSync } from "node:fs";
 import { relative, resolve } from "node:path";
+import { createInterface } from "node:readline/promises";
 import { parseArgs } from "node:util";
 import { randomBase64Url } from "../src/crypto/bytes.ts";
 import {
@@ -17,6 +21,16 @@ import {
 } from "./lib/deploy-secrets.ts";
 import { CliError } from "./lib/errors.ts";
 import { ROOT } from "./lib/paths.ts";
+import {
+  describePlacement,
+  type ObjectHint,
+  type Placement,
+  parseObjectHint,
+  parsePlacement,
+  withObjectHint,
+  withPlacement,
+} from "./lib/placement.ts";
+import { chooseUpstreams, upstreamsVar, withUpstreamsVar } from "./lib/upstream-choice.ts";
 import {
   CONFIG_PATH,
   isPlaceholder,
@@ -35,6 +49,14 @@ export type SetupOptions = {
   dryRun: boolean;
   wrangler: (args: readonly string[], input?: string) => Promise<WranglerResult>;
   print: (line: string) => void;
+  /** Given only when asked for on the command line: otherwise wrangler.toml's placement is kept. */
+  placement?: { worker?: Placement; objectHint?: ObjectHint };
+  /** The vendors' list (--upstreams); without it `ask` is asked, else wrangler.toml's is kept. */
+  upstreams?: string;
+  /** Deploy a list that leaves a network out (--partial-coverage). */
+  partialCoverage?: boolean;
+  /** Asks the operator on a terminal; absent when there is none. */
+  ask?: (question: string) => Promise<string>;
 };
 
 const NAMESPACE_ID = /\bid\s*=\s*"([0-9a-f]{32})"/;
@@ -48,7 +70,32 @@ function failed(what: string, output: string): CliError {
 /** Paths inside the project relative to it, others as they are. */
 const shownPath = (path: string) => (path.startsWith(ROOT) ? relative(ROOT, path) : path);
 
-export async function setup({ configPath, dryRun, wrangler, print }: SetupOptions): Promise<void> {
+// ---- placement (docs/benchmark.md "Placement") -----------------------------------------------------
+/** Writes the asked-for placement into the config; a hint only places objects created from now on. */
+function placementStep(
+  configPath: string,
+  asked: NonNullable<SetupOptions["placement"]>,
+  dryRun: boolean,
+  print: (line: string) => void,
+) {
+  let toml = readConfig(configPath);
+  const shown = shownPath(configPath);
+  if (asked.worker) {
+    toml = withPlacement(toml, asked.worker);
+    print(`# write ${shown}: the Worker runs at ${describePlacement(asked.worker)}`);
+  }
+  if (asked.objectHint) {
+    toml = withObjectHint(toml, asked.objectHint);
+    const where = asked.objectHint === "none" ? "near its first request" : `in ${asked.objectHint}`;
+    print(
+      `# write ${shown}: OBJECT_LOCATION_HINT: a new account's object is created ${where}; existing objects stay where they are`,
+    );
+  }
+  if (!dryRun) writeConfig(toml, configPath);
+}
+
+export async function setup(options: SetupOptions): Promise<void> {
+  const { configPath, dryRun, wrangler, print, placement } = options;
   const shown = shownPath(configPath);
   const configArgs = configPath === CONFIG_PATH ? [] : ["--config", configPath];
   const command = (args: readonly string[], note = "") =>
@@ -59,9 +106,12 @@ export async function setup({ configPath, dryRun, wrangler, print }: SetupOption
     return result.output;
   };
   if (dryRun) print("dry run: nothing below is created, written or put");
+  if (placement) placementStep(configPath, placement, dryRun, print);
 
   let toml = readConfig(configPath);
   const name = workerName(toml);
+  const upstreamSecrets = await upstreamsStep(options, toml);
+  toml = readConfig(configPath);
   for (const binding of Object.keys(PLACEHOLDER_IDS)) {
     const current = kvNamespaces(toml).get(binding);
     if (current === undefined) throw new CliError(`${shown} binds no KV namespace ${binding}`);
@@ -114,15 +164,32 @@ export async function setup({ configPath, dryRun, wrangler, print }: SetupOption
     if (!dryRun) await run(["secret", "put", secret], secrets[secret]);
   }
 
+  const puts = upstreamSecrets.map(
+    (secret) => `       npx wrangler secret put ${secret}${configArgs.map((a) => ` ${a}`).join("")}`,
+  );
   print(`
 Next steps:
-  1. Name the upstreams in ${shown} [vars] UPSTREAMS (docs/contract.md §5) and put each one's secrets:
-       npx wrangler secret put JUHE_KEY    (juhe; JUHE_OPENID in encrypted mode, JUHE3_KEY for juhe3,
-                                            TENCENT_SECRET_ID and TENCENT_SECRET_KEY for tencent)
+  1. Put the chosen vendors' secrets (docs/upstreams.md; JUHE_OPENID only in encrypted mode):
+${puts.join("\n") || "       (none: the sandbox needs no secrets)"}
   2. npm run deploy
   3. Create an account in the deployed namespace (keep the printed token and logonKey):
        CLOUDFLARE_API_TOKEN=… CLOUDFLARE_ACCOUNT_ID=… npm run --silent account -- create --remote --name "Customer"
      SERVICE_SECRET and ADMIN_TOKEN for --remote come from ${secretsShown}; keep that file safe.`);
+}
+
+/** The UPSTREAMS step: choose, say what it covers, write it into the config; the secrets it needs. */
+async function upstreamsStep(options: SetupOptions, toml: string): Promise<readonly string[]> {
+  const { configPath, dryRun, print } = options;
+  const current = upstreamsVar(toml);
+  const choice = await chooseUpstreams(current, options.upstreams, options.partialCoverage ?? false, options.ask);
+  print(`# ${choice.covered}`);
+  if (choice.upstreams === current) {
+    print(`# ${shownPath(configPath)} already names it in [vars] UPSTREAMS; kept`);
+  } else {
+    print(`# write UPSTREAMS = "${choice.upstreams}" into ${shownPath(configPath)} [vars]`);
+    if (!dryRun) writeConfig(withUpstreamsVar(toml, choice.upstreams), configPath);
+  }
+  return choice.secrets;
 }
 
 /** A namespace of that title from an earlier, interrupted setup: found by `kv namespace list`. */
@@ -140,11 +207,29 @@ async function existingNamespace(
   return namespaces.find((n) => n.title === title)?.id;
 }
 
+async function askOnTerminal(question: string): Promise<string> {
+  const terminal = createInterface({ input: process.stdin, output: process.stdout });
+  try {
+    return await terminal.question(question);
+  } finally {
+    terminal.close();
+  }
+}
+
 async function main(): Promise<number> {
   try {
     const { values } = parseArgs({
-      options: { "dry-run": { type: "boolean", default: false }, config: { type: "string", short: "c" } },
+      options: {
+        "dry-run": { type: "boolean", default: false },
+        config: { type: "string", short: "c" },
+        placement: { type: "string" },
+        "object-hint": { type: "string" },
+        upstreams: { type: "string" },
+        "partial-coverage": { type: "boolean", default: false },
+      },
     });
+    const worker = values.placement === undefined ? undefined : parsePlacement(values.placement);
+    const objectHint = values["object-hint"] === undefined ? undefined : parseObjectHint(values["object-hint"]);
     const configPath = values.config === undefined ? CONFIG_PATH : resolve(values.config);
     if (!existsSync(configPath)) throw new CliError(`no ${configPath}`, 2);
     await setup({
@@ -152,6 +237,12 @@ async function main(): Promise<number> {
       dryRun: values["dry-run"],
       wrangler: runWrangler,
       print: (line) => process.stdout.write(`${line}\n`),
+      ...(worker || objectHint
+        ? { placement: { ...(worker ? { worker } : {}), ...(objectHint ? { objectHint } : {}) } }
+        : {}),
+      upstreams: values.upstreams,
+      partialCoverage: values["partial-coverage"],
+      ask: process.stdin.isTTY ? askOnTerminal : undefined,
     });
     return 0;
   } catch (e) {

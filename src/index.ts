@@ -2,8 +2,10 @@ import { Hono } from "hono";
 import { HTTPException } from "hono/http-exception";
 import { consoleResponse } from "./admin/console.ts";
 import { admin } from "./admin/routes.ts";
+import { ALERT_DEAD_QUEUE, deadAlerts, deliverAlerts } from "./alerts/deliver.ts";
+import { scanExpiring } from "./alerts/expiring.ts";
+import { health } from "./config/health.ts";
 import { docsResponse, openApiResponse } from "./openapi/index.ts";
-import { health } from "./platform/health.ts";
 import { logEvent } from "./platform/log.ts";
 import { securityHeaders } from "./platform/security-headers.ts";
 import { newOrderNo } from "./verify-mobile/order-number.ts";
@@ -44,5 +46,12 @@ function refuse(code: "305" | "315" | "500", reason?: string): Response {
   return envelopeResponse(toEnvelope(fail(code, reason)), newOrderNo(Date.now()));
 }
 
-export default app;
+export default {
+  fetch: app.fetch,
+  // Alerts (docs/operations.md): the alert queue's deliveries and its dead letters.
+  queue: (batch, env) =>
+    batch.queue === ALERT_DEAD_QUEUE ? Promise.resolve(deadAlerts(batch)) : deliverAlerts(batch, env),
+  scheduled: (controller, env, ctx) => ctx.waitUntil(scanExpiring(env, controller.scheduledTime)),
+} satisfies ExportedHandler<Env>;
+export { AlertDesk } from "./alerts/desk.ts";
 export { AccountObject } from "./billing/account-object.ts";

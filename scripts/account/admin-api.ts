@@ -5,12 +5,11 @@ import { chinaDay } from "../../src/platform/time.ts";
 import { ensureDevVars } from "../dev-vars.ts";
 import { DEPLOY_SECRETS_PATH, deploySecret } from "../lib/deploy-secrets.ts";
 import { CliError } from "../lib/errors.ts";
+import { findLocal } from "../lib/local-dev.ts";
 import type { Command } from "./args.ts";
 import { ledgerCsv } from "./ledger-csv.ts";
 
 export type AdminCommand = Extract<Command, { verb: "credit" | "state" | "usage" | "ledger" }>;
-
-const LOCAL_URL = "http://127.0.0.1:8787";
 
 /** One page of a report: `next` is the cursor of the following page, null (or absent) on the last. */
 const Page = z.object({
@@ -22,18 +21,23 @@ const Page = z.object({
 });
 type Report = Omit<z.output<typeof Page>, "next">;
 
-type Api = {
+export type Api = {
   origin: string;
-  local: boolean;
+  /** For --local: where the Worker was looked for. */
+  found: string | null;
   call(path: string, init?: { method: "POST"; body: string }): Promise<Response>;
 };
 
-function api(command: AdminCommand, fetcher: typeof fetch): Api {
-  const local = command.target.mode === "local";
+export function api(
+  command: { readonly verb: string; readonly target: AdminCommand["target"]; readonly url: string | null },
+  fetcher: typeof fetch,
+): Api {
+  const { target } = command;
   let base: string;
   let token: string;
-  if (local) {
-    base = command.url ?? LOCAL_URL;
+  let found: string | null = null;
+  if (target.mode === "local") {
+    ({ url: base, found } = findLocal({ persistTo: target.persistTo, url: command.url }));
     token = ensureDevVars().ADMIN_TOKEN!;
   } else {
     if (!command.url) throw new CliError(`${command.verb} --remote needs --url https://<your worker>`, 2);
@@ -48,7 +52,7 @@ function api(command: AdminCommand, fetcher: typeof fetch): Api {
   const origin = new URL(base).origin;
   return {
     origin,
-    local,
+    found,
     async call(path, init) {
       const url = new URL(path, base);
       try {
@@ -59,7 +63,7 @@ function api(command: AdminCommand, fetcher: typeof fetch): Api {
         });
       } catch {
         throw new CliError(
-          `no Worker answers at ${origin}: ${local ? "start `npm run dev` first, or give --url" : "check --url"}`,
+          `no Worker answers at ${origin}: ${found ? `start \`npm run dev\` first, or give --url (${found})` : "check --url"}`,
         );
       }
     },
@@ -67,10 +71,10 @@ function api(command: AdminCommand, fetcher: typeof fetch): Api {
 }
 
 /** The body of a successful answer; the Worker's complaint otherwise. */
-async function text(api: Api, response: Response): Promise<string> {
+export async function text(api: Api, response: Response): Promise<string> {
   if (response.status === 401) {
     throw new CliError(
-      `the Worker at ${api.origin} refused ADMIN_TOKEN${api.local ? " (restart npm run dev after changing .dev.vars)" : ""}`,
+      `the Worker at ${api.origin} refused ADMIN_TOKEN${api.found ? " (restart npm run dev after changing .dev.vars)" : ""}`,
     );
   }
   const body = await response.text();
@@ -82,7 +86,7 @@ async function text(api: Api, response: Response): Promise<string> {
   return body;
 }
 
-function json(body: string): Record<string, unknown> | null {
+export function json(body: string): Record<string, unknown> | null {
   try {
     return JSON.parse(body) as Record<string, unknown>;
   } catch {

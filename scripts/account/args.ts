@@ -5,14 +5,24 @@ import { type ParseArgsOptionsConfig, parseArgs } from "node:util";
 import { z } from "zod";
 import {
   ACCOUNT_ID,
+  ALERT_THRESHOLD_MAX,
   DEDUP_TTL_MAX,
   DEDUP_TTL_MIN,
   DUPLICATE_POLICIES,
   STATUSES,
   TOKEN_SHAPE,
 } from "../../src/accounts/record.ts";
+import type { Cipher } from "../../src/crypto/cipher.ts";
 import type { KvTarget } from "../lib/accounts-kv.ts";
 import { usageError } from "../lib/errors.ts";
+import {
+  CREDENTIAL_SETTINGS,
+  CREDENTIAL_SHOWN,
+  CREDENTIAL_SWITCHES,
+  CREDENTIAL_VALUES,
+  credentialSettings,
+  keyLengthFor,
+} from "./credential-flags.ts";
 
 /** Where the ACCOUNTS namespace is: local (optionally persisted elsewhere) or the deployed one. */
 export type Target = KvTarget;
@@ -28,6 +38,17 @@ const wholeNumber = (flag: string, min: number, max = Number.MAX_SAFE_INTEGER) =
 const orNone = <T extends z.ZodType>(schema: T) => z.union([z.literal("none").transform(() => null), schema]);
 const oneOf = <T extends readonly [string, ...string[]]>(flag: string, values: T) =>
   z.enum(values, `--${flag} must be one of ${values.join(", ")}`);
+/** An alert threshold or `none`, each refusal naming the flag (a plain union would say "Invalid input"). */
+const thresholdOrNone = (flag: string) => {
+  const number = wholeNumber(flag, 0, ALERT_THRESHOLD_MAX);
+  return z.string().transform((text, ctx): number | null => {
+    if (text === "none") return null;
+    const parsed = number.safeParse(text);
+    if (parsed.success) return parsed.data;
+    for (const issue of parsed.error.issues) ctx.addIssue({ code: "custom", message: issue.message });
+    return z.NEVER;
+  });
+};
 const day = (flag: string) => z.iso.date(`--${flag} must be a real date YYYY-MM-DD`);
 const SERVICE_NAME = /^[A-Za-z][A-Za-z0-9_.-]{0,63}$/;
 
@@ -71,13 +92,18 @@ const VALUES = z
     to: day("to"),
     format: z.enum(["json", "csv"], "--format must be json or csv"),
     limit: wholeNumber("limit", 1, 10_000),
+    search: z.string().max(100, "--search must be at most 100 characters"),
+    code: z.string().regex(/^\d{3,5}$/, "--code must be a code such as 307"),
+    "alert-balance": thresholdOrNone("alert-balance"),
+    "alert-quota": thresholdOrNone("alert-quota"),
+    ...CREDENTIAL_VALUES,
   })
   .partial();
 
 type Flag = keyof typeof VALUES.shape;
 
 /** parseArgs reads each flag as a string, except these switches; -h is --help. */
-const SWITCHES: readonly Flag[] = ["local", "remote", "diagnostics", "start"];
+const SWITCHES: readonly Flag[] = ["local", "remote", "diagnostics", "start", ...CREDENTIAL_SWITCHES];
 const OPTIONS: ParseArgsOptionsConfig = {
   help: { type: "boolean", short: "h" },
   ...Object.fromEntries(
@@ -106,6 +132,11 @@ export type Settings = {
   rateLimit?: number | null;
   subjectBudget?: number;
   diagnostics?: boolean;
+  alertBalanceFen?: number | null;
+  alertQuota?: number | null;
+  cipher?: Cipher;
+  requireSign?: boolean;
+  allowIps?: string[] | null;
 };
 
 export type Command =
@@ -113,8 +144,8 @@ export type Command =
   | { verb: "create"; target: Target; settings: Settings; keyLength: KeyLength }
   | { verb: "show"; target: Target; id: string | null; token: string | null }
   | { verb: "update"; target: Target; id: string; settings: Settings }
-  | { verb: "rotate-token"; target: Target; id: string }
-  | { verb: "rotate-key"; target: Target; id: string; keyLength: KeyLength | null }
+  | { verb: "rotate-token"; target: Target; id: string; graceSeconds: number }
+  | { verb: "rotate-key"; target: Target; id: string; keyLength: KeyLength | null; graceSeconds: number }
   | { verb: "disable"; target: Target; id: string }
   | {
       verb: "credit";
@@ -135,12 +166,36 @@ export type Command =
       to: string | null;
       format: "json" | "csv";
       limit: number | null;
-    };
+    }
+  | {
+      verb: "spend";
+      target: Target;
+      id: string | null;
+      url: string | null;
+      from: string | null;
+      to: string | null;
+      format: "json" | "csv";
+    }
+  | { verb: "reconcile"; target: Target; url: string | null; vendor: string; csvPath: string }
+  | { verb: "list"; target: Target; url: string | null; search: string }
+  | {
+      verb: "refusals";
+      target: Target;
+      url: string | null;
+      id: string;
+      code: string | null;
+      from: string | null;
+      to: string | null;
+    }
+  | { verb: "upstreams"; target: Target; url: string | null; from: string | null; to: string | null }
+  | { verb: "alert-test"; target: Target; url: string | null };
 
 export type Verb = Exclude<Command["verb"], "help">;
 
 /** How each flag's value reads in the usage text. */
-const SHOWN: Record<Exclude<Flag, "local" | "remote" | "persist-to" | "diagnostics" | "start">, string> = {
+type Switch = "local" | "remote" | "persist-to" | "diagnostics" | "start" | (typeof CREDENTIAL_SWITCHES)[number];
+const SHOWN: Record<Exclude<Flag, Switch>, string> = {
+  ...CREDENTIAL_SHOWN,
   id: "ACC",
   token: "TOKEN",
   name: "NAME",
@@ -160,6 +215,10 @@ const SHOWN: Record<Exclude<Flag, "local" | "remote" | "persist-to" | "diagnosti
   to: "YYYY-MM-DD",
   format: "json|csv",
   limit: "N",
+  "alert-balance": "FEN|none",
+  "alert-quota": "N|none",
+  search: "TEXT",
+  code: "CODE",
 };
 
 /** Settings update may change; quota and balance belong to the account's object once it exists. */
@@ -173,6 +232,9 @@ const SETTINGS = [
   "rate-limit",
   "subject-budget",
   "diagnostics",
+  "alert-balance",
+  "alert-quota",
+  ...CREDENTIAL_SETTINGS,
 ] as const;
 
 type Spec = { required: readonly Flag[]; optional: readonly Flag[]; about: string };
@@ -189,8 +251,16 @@ const VERBS: Record<Verb, Spec> = {
     optional: ["name", ...SETTINGS],
     about: "change settings (quota and balance: use credit)",
   },
-  "rotate-token": { required: ["id"], optional: [], about: "new token; the old one stops working" },
-  "rotate-key": { required: ["id"], optional: ["key-length"], about: "new logonKey" },
+  "rotate-token": {
+    required: ["id"],
+    optional: ["grace"],
+    about: "new token; the old one stops working at once, or when the grace ends (at most 7d)",
+  },
+  "rotate-key": {
+    required: ["id"],
+    optional: ["key-length", "grace"],
+    about: "new logonKey; the old one stops working at once, or when the grace ends (at most 7d)",
+  },
   disable: { required: ["id"], optional: [], about: "offline, and the token entry deleted" },
   credit: {
     required: ["id"],
@@ -200,12 +270,27 @@ const VERBS: Record<Verb, Spec> = {
   state: { required: ["id"], optional: ["url"], about: "balance, counts left, reservations in flight" },
   usage: { required: ["id"], optional: ["from", "to", "format", "url"], about: "per day and code" },
   ledger: { required: ["id"], optional: ["from", "to", "format", "limit", "url"], about: "every row of the range" },
+  spend: {
+    required: [],
+    optional: ["id", "from", "to", "format", "url"],
+    about: "calls, vendor cost, revenue, margin per day × account × vendor (every account, or the one given)",
+  },
+  reconcile: {
+    required: [],
+    optional: ["url"],
+    about: "<vendor> <file.csv>: the vendor's day,calls lines against ours; prints the days that differ",
+  },
+  list: { required: [], optional: ["search", "url"], about: "accounts whose id, name or status contains the text" },
+  refusals: { required: ["id"], optional: ["code", "from", "to", "url"], about: "the newest refusals, of one code" },
+  upstreams: { required: [], optional: ["from", "to", "url"], about: "each upstream's attempts, faults and codes" },
+  "alert-test": { required: [], optional: ["url"], about: "queue an alert.test to ALERT_WEBHOOK_URL" },
 };
 
 const TARGET_FLAGS: readonly Flag[] = ["local", "remote", "persist-to"];
 
 function flagText(flag: Flag): string {
   if (flag === "diagnostics") return "--diagnostics|--no-diagnostics";
+  if (flag === "require-sign") return "--require-sign|--no-require-sign";
   return flag === "local" || flag === "remote" || flag === "persist-to" || flag === "start"
     ? `--${flag}`
     : `--${flag} ${SHOWN[flag]}`;
@@ -213,10 +298,11 @@ function flagText(flag: Flag): string {
 
 function verbLine(verb: Verb): string {
   const { required, optional, about } = VERBS[verb];
-  const flags =
-    verb === "show"
-      ? ["(--id ACC | --token TOKEN)"]
-      : [...required.map(flagText), ...optional.map((f) => `[${flagText(f)}]`)];
+  const flags = [
+    ...(verb === "show" ? ["(--id ACC | --token TOKEN)"] : required.map(flagText)),
+    ...(verb === "reconcile" ? ["VENDOR", "FILE.csv"] : []),
+    ...(verb === "show" ? [] : optional.map((f) => `[${flagText(f)}]`)),
+  ];
   const lines = [`  ${verb}`];
   for (const flag of flags) {
     if (lines.at(-1)!.length + flag.length + 1 > 100) lines.push(" ".repeat(verb.length + 3) + flag);
@@ -227,12 +313,14 @@ function verbLine(verb: Verb): string {
 
 export const USAGE = `usage: npm run --silent account -- <verb> (--local [--persist-to DIR] | --remote) ...
 ${(Object.keys(VERBS) as Verb[]).map(verbLine).join("\n")}
-create, show, update, rotate-token, rotate-key and disable change the ACCOUNTS namespace: --local the state
-\`npm run dev\` uses (.wrangler/state, or --persist-to DIR as given to it); --remote the deployed one
+--local finds the running \`npm run dev\` (it records its state and URL in .wrangler/dev-server.json), else
+its defaults (.wrangler/state, http://127.0.0.1:8787); --persist-to DIR and --url win; errors say where it looked.
+create, show, update, rotate-token, rotate-key and disable change the ACCOUNTS namespace: --local that state;
+--remote the deployed one
 through the Cloudflare API, with the env vars CLOUDFLARE_API_TOKEN and CLOUDFLARE_ACCOUNT_ID, and for
 create and rotate-key SERVICE_SECRET (the env var, else the copy \`npm run setup\` kept in .secrets.deploy).
-credit, state, usage and ledger talk to the running Worker's /admin API: --local uses
-http://127.0.0.1:8787 (npm run dev must be running; --url to change it) and ADMIN_TOKEN from .dev.vars;
+credit, state, usage, ledger, spend, reconcile, list, refusals, upstreams and alert-test talk to the
+running Worker's /admin API: --local that URL (npm run dev must be running) and ADMIN_TOKEN from .dev.vars;
 --remote needs --url https://… and ADMIN_TOKEN (the env var, else .secrets.deploy).
 --quota and --balance on create are the opening terms (default none: unmetered, not prepaid);
 afterwards the account's object keeps them exactly: use credit.
@@ -269,9 +357,15 @@ function parse(argv: readonly string[]) {
 }
 
 /** The verb and the flags given, each at most once. */
-function readArgs(argv: readonly string[]): { verb: string | undefined; given: Map<Flag, string | boolean> } {
+function readArgs(argv: readonly string[]): {
+  verb: string | undefined;
+  rest: string[];
+  given: Map<Flag, string | boolean>;
+} {
   const { positionals, tokens } = parse(argv);
-  const [verb, extra] = positionals;
+  const [verb, ...rest] = positionals;
+  // Only reconcile takes arguments of its own (the vendor and the CSV file).
+  const extra = verb === "reconcile" ? rest[2] : rest[0];
   if (extra !== undefined) throw usageError(`unexpected argument "${extra}"`);
   const given = new Map<Flag, string | boolean>();
   for (const token of tokens) {
@@ -280,14 +374,14 @@ function readArgs(argv: readonly string[]): { verb: string | undefined; given: M
     if (given.has(name)) throw usageError(`--${name} given twice`);
     given.set(name, token.value ?? !token.rawName.startsWith("--no-"));
   }
-  return { verb, given };
+  return { verb, rest, given };
 }
 
 const isVerb = (verb: string): verb is Verb => Object.hasOwn(VERBS, verb);
 
 export function parseCommand(argv: readonly string[]): Command {
   if (argv.includes("--help") || argv.includes("-h")) return { verb: "help" };
-  const { verb, given } = readArgs(argv);
+  const { verb, rest, given } = readArgs(argv);
   if (verb === "help") return { verb: "help" };
   const verbs = Object.keys(VERBS).join(", ");
   if (verb === undefined) throw usageError(`missing verb: one of ${verbs}`);
@@ -311,7 +405,7 @@ export function parseCommand(argv: readonly string[]): Command {
   switch (verb) {
     case "create": {
       const settings = settingsOf(values);
-      return { verb, target, settings, keyLength: values["key-length"] ?? 16 };
+      return { verb, target, settings, keyLength: keyLengthFor(values.cipher, values["key-length"]) };
     }
     case "show": {
       const id = values.id ?? null;
@@ -325,8 +419,9 @@ export function parseCommand(argv: readonly string[]): Command {
       return { verb, target, id: values.id!, settings };
     }
     case "rotate-key":
-      return { verb, target, id: values.id!, keyLength: values["key-length"] ?? null };
+      return { verb, target, id: values.id!, keyLength: values["key-length"] ?? null, graceSeconds: values.grace ?? 0 };
     case "rotate-token":
+      return { verb, target, id: values.id!, graceSeconds: values.grace ?? 0 };
     case "disable":
       return { verb, target, id: values.id! };
     case "credit": {
@@ -353,7 +448,52 @@ export function parseCommand(argv: readonly string[]): Command {
         limit: values.limit ?? null,
       };
     }
+    case "spend":
+    case "reconcile":
+      return spendCommand(verb, target, values, rest);
+    case "list":
+    case "refusals":
+    case "upstreams":
+    case "alert-test":
+      return overviewCommand(verb, target, values);
   }
+}
+
+/** The console's lists and the alert test, as verbs (docs/contract.md §10). */
+function overviewCommand(
+  verb: "list" | "refusals" | "upstreams" | "alert-test",
+  target: Target,
+  values: Values,
+): Command {
+  const url = values.url ?? null;
+  const from = values.from ?? null;
+  const to = values.to ?? null;
+  if (from !== null && to !== null && from > to) throw usageError("--from must not be after --to");
+  switch (verb) {
+    case "list":
+      return { verb, target, url, search: values.search ?? "" };
+    case "refusals":
+      return { verb, target, url, id: values.id!, code: values.code ?? null, from, to };
+    case "upstreams":
+      return { verb, target, url, from, to };
+    case "alert-test":
+      return { verb, target, url };
+  }
+}
+
+/** The spend and reconcile verbs (docs/contract.md §12). */
+function spendCommand(verb: "spend" | "reconcile", target: Target, values: Values, rest: string[]): Command {
+  const url = values.url ?? null;
+  if (verb === "reconcile") {
+    const [vendor, csvPath] = rest;
+    if (vendor === undefined || csvPath === undefined) throw usageError("reconcile needs <vendor> <file.csv>");
+    if (!/^[a-z][a-z0-9]{0,31}$/.test(vendor)) throw usageError(`"${vendor}" is not an upstream name`);
+    return { verb, target, url, vendor, csvPath };
+  }
+  const from = values.from ?? null;
+  const to = values.to ?? null;
+  if (from !== null && to !== null && from > to) throw usageError("--from must not be after --to");
+  return { verb, target, id: values.id ?? null, url, from, to, format: values.format ?? "json" };
 }
 
 function parseTarget(values: Values): Target {
@@ -380,6 +520,9 @@ function settingsOf(values: Values): Settings {
     rateLimit: values["rate-limit"],
     subjectBudget: values["subject-budget"],
     diagnostics: values.diagnostics,
+    alertBalanceFen: values["alert-balance"],
+    alertQuota: values["alert-quota"],
+    ...credentialSettings(values),
   };
   // Absent flags leave no key: update changes only what was given.
   const settings = Object.fromEntries(Object.entries(all).filter(([, v]) => v !== undefined)) as Settings;

@@ -1,21 +1,16 @@
 // The account verbs (docs/contract.md §9): settings against the ACCOUNTS namespace, money and the
 // ledger through the Worker's /admin API. Each returns the one JSON object (or CSV text) to print.
 import { type AccountRecord, accountKey, tokenEntry, tokenKey } from "../../src/accounts/record.ts";
+import { type Rotated, rotateKey, rotateToken, saveRecord } from "../../src/accounts/rotate.ts";
+import { KEY_LENGTHS } from "../../src/crypto/cipher.ts";
 import { sha256Hex, unseal } from "../../src/crypto/secrets.ts";
 import { ensureDevVars } from "../dev-vars.ts";
 import type { KvStore } from "../lib/accounts-kv.ts";
 import { DEPLOY_SECRETS_PATH, deploySecret } from "../lib/deploy-secrets.ts";
 import { CliError } from "../lib/errors.ts";
+import { findLocal } from "../lib/local-dev.ts";
 import type { Command, KeyLength, Target } from "./args.ts";
-import {
-  applySettings,
-  buildAccount,
-  parseRecord,
-  parseTokenEntry,
-  summary,
-  withNewLogonKey,
-  withNewToken,
-} from "./records.ts";
+import { applySettings, buildAccount, parseRecord, parseTokenEntry, summary } from "./records.ts";
 
 /** The service secret that seals logon keys where `target` is served. */
 export function serviceSecret(target: Target): string {
@@ -42,16 +37,13 @@ export type KvCommand = Extract<
 // `account:<id>` stays the source of truth (docs/contract.md §9).
 const tokenEntryText = (record: AccountRecord) => JSON.stringify(tokenEntry(record));
 
-/** Writes the record, then refreshes the copy in its token entry unless the token was revoked. */
-async function save(kv: KvStore, record: AccountRecord): Promise<void> {
-  await kv.put(accountKey(record.id), JSON.stringify(record));
-  if (await tokenLive(kv, record)) await kv.put(tokenKey(record.tokenHash), tokenEntryText(record));
-}
-
 async function load(kv: KvStore, target: Target, id: string): Promise<AccountRecord> {
   const key = accountKey(id);
   const text = await kv.get(key);
-  if (text == null) throw new CliError(`no account ${id} in the ${target.mode} ACCOUNTS namespace`);
+  if (text == null) {
+    const where = target.mode === "local" ? ` (${findLocal({ persistTo: target.persistTo }).found})` : "";
+    throw new CliError(`no account ${id} in the ${target.mode} ACCOUNTS namespace${where}`);
+  }
   return parseRecord(text, key, id);
 }
 
@@ -68,6 +60,28 @@ async function logonKeyLength(target: Target, record: AccountRecord): Promise<nu
   if (!secret) return null;
   const key = await unseal(secret, record.id, record.sealedLogonKey);
   return key === null ? "unsealable" : key.length;
+}
+
+function rotated<T>(rotation: Rotated<T>): T {
+  if (!rotation.ok) throw new CliError(rotation.error, 2);
+  return rotation.value;
+}
+
+/** A cipher change must fit the logonKey the account has (sm4-cbc: 16 characters, docs/contract.md §1). */
+async function checkKeyFits(target: Target, before: AccountRecord, after: AccountRecord): Promise<void> {
+  if (after.cipher === before.cipher) return;
+  const length = await logonKeyLength(target, before);
+  if (typeof length !== "number")
+    throw new CliError(
+      `--cipher needs SERVICE_SECRET to check the logonKey's length (the env var, else ${DEPLOY_SECRETS_PATH})`,
+      2,
+    );
+  const fits: readonly number[] = KEY_LENGTHS[after.cipher];
+  if (!fits.includes(length))
+    throw new CliError(
+      `${after.cipher} takes a logonKey of ${fits.join(" or ")} characters; this one has ${length}: run rotate-key --key-length ${fits[0]} first`,
+      2,
+    );
 }
 
 export async function execute(command: KvCommand, kv: KvStore, now = new Date()): Promise<object> {
@@ -110,7 +124,8 @@ export async function execute(command: KvCommand, kv: KvStore, now = new Date())
     case "update": {
       const before = await load(kv, target, command.id);
       const record = applySettings(before, command.settings, now);
-      await save(kv, record);
+      await checkKeyFits(target, before, record);
+      await saveRecord(kv, record, now);
       if (before.status === "offline" && record.status !== "offline" && !(await tokenLive(kv, record))) {
         return {
           ...summary(record),
@@ -122,30 +137,38 @@ export async function execute(command: KvCommand, kv: KvStore, now = new Date())
     }
     case "rotate-token": {
       const before = await load(kv, target, command.id);
-      const { record, token } = await withNewToken(before, now);
-      // New entry, then the record naming it, then the old entry goes: the Worker honours a token
-      // only while the record names its hash, so the old token stops at the second write and an
-      // old entry left by a failed delete authenticates nothing (docs/contract.md §9).
-      await kv.put(tokenKey(record.tokenHash), tokenEntryText(record));
-      await kv.put(accountKey(record.id), JSON.stringify(record));
-      await kv.delete(tokenKey(before.tokenHash));
-      return { accountId: record.id, token };
+      const { record, token } = rotated(await rotateToken(kv, before, command.graceSeconds, now));
+      return {
+        accountId: record.id,
+        token,
+        ...(record.previousToken && { previousTokenUntil: record.previousToken.until }),
+      };
     }
     case "rotate-key": {
       const secret = serviceSecret(target);
       const before = await load(kv, target, command.id);
       const oldKey = await unseal(secret, before.id, before.sealedLogonKey);
       const keyLength: KeyLength = command.keyLength ?? (oldKey?.length === 32 ? 32 : 16);
-      const { record, logonKey } = await withNewLogonKey(before, secret, keyLength, now);
-      await save(kv, record);
-      return { accountId: record.id, logonKey };
+      const rotation = await rotateKey(kv, before, secret, keyLength, command.graceSeconds, now);
+      const { record, logonKey } = rotated(rotation);
+      return {
+        accountId: record.id,
+        logonKey,
+        ...(record.previousLogonKey && { previousLogonKeyUntil: record.previousLogonKey.until }),
+      };
     }
     case "disable": {
       const before = await load(kv, target, command.id);
-      const record = applySettings(before, { status: "offline" }, now);
-      // Offline first (103 from then on), then the token entry goes (105 from then on).
+      // A rotation's grace ends with the account: no previous token or key outlives it.
+      const record = {
+        ...applySettings(before, { status: "offline" }, now),
+        previousToken: null,
+        previousLogonKey: null,
+      };
+      // Offline first (103 from then on), then the token entries go (105 from then on).
       await kv.put(accountKey(record.id), JSON.stringify(record));
       await kv.delete(tokenKey(before.tokenHash));
+      if (before.previousToken) await kv.delete(tokenKey(before.previousToken.tokenHash));
       return { ...summary(record), tokenLive: false };
     }
   }

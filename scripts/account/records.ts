@@ -10,6 +10,7 @@ import {
   SUBJECT_BUDGET_DEFAULT,
   TokenEntry,
 } from "../../src/accounts/record.ts";
+import { DEFAULT_CIPHER } from "../../src/crypto/cipher.ts";
 import { seal, sha256Hex } from "../../src/crypto/secrets.ts";
 import { CliError } from "../lib/errors.ts";
 import type { KeyLength, Settings } from "./args.ts";
@@ -69,8 +70,13 @@ export async function buildAccount(opts: {
     rateLimit: settings.rateLimit !== undefined ? settings.rateLimit : RATE_LIMIT_DEFAULT,
     subjectBudget: settings.subjectBudget ?? SUBJECT_BUDGET_DEFAULT,
     diagnostics: settings.diagnostics ?? false,
+    alertBalanceFen: settings.alertBalanceFen ?? null,
+    alertQuota: settings.alertQuota ?? null,
     tokenHash: await sha256Hex(token),
     sealedLogonKey: await seal(opts.secret, id, logonKey),
+    ...credentialSettings(null, settings),
+    previousToken: null,
+    previousLogonKey: null,
     createdAt: at,
     updatedAt: at,
   });
@@ -91,23 +97,20 @@ export function applySettings(current: AccountRecord, settings: Settings, now: D
     rateLimit: defined(settings.rateLimit, current.rateLimit),
     subjectBudget: defined(settings.subjectBudget, current.subjectBudget),
     diagnostics: defined(settings.diagnostics, current.diagnostics),
+    alertBalanceFen: defined(settings.alertBalanceFen, current.alertBalanceFen),
+    alertQuota: defined(settings.alertQuota, current.alertQuota),
+    ...credentialSettings(current, settings),
     updatedAt: now.toISOString(),
   });
 }
 
-export async function withNewToken(current: AccountRecord, now: Date, token = newToken()) {
-  const record = checked({ ...current, tokenHash: await sha256Hex(token), updatedAt: now.toISOString() });
-  return { record, token };
-}
-
-export async function withNewLogonKey(current: AccountRecord, secret: string, keyLength: KeyLength, now: Date) {
-  const logonKey = newLogonKey(keyLength);
-  const record = checked({
-    ...current,
-    sealedLogonKey: await seal(secret, current.id, logonKey),
-    updatedAt: now.toISOString(),
-  });
-  return { record, logonKey };
+/** The cipher, signature and IP allowlist settings over `current` (defaults for a new account). */
+function credentialSettings(current: AccountRecord | null, settings: Settings) {
+  return {
+    cipher: settings.cipher ?? current?.cipher ?? DEFAULT_CIPHER,
+    requireSign: settings.requireSign ?? current?.requireSign ?? false,
+    allowIps: settings.allowIps !== undefined ? settings.allowIps : (current?.allowIps ?? null),
+  };
 }
 
 /** Everything about the account but its secrets, in the order people read it. */
@@ -125,6 +128,14 @@ export function summary(record: AccountRecord) {
     rateLimit: record.rateLimit,
     subjectBudget: record.subjectBudget,
     diagnostics: record.diagnostics,
+    alertBalanceFen: record.alertBalanceFen,
+    alertQuota: record.alertQuota,
+    cipher: record.cipher,
+    requireSign: record.requireSign,
+    allowIps: record.allowIps,
+    // A rotation's grace: until when the previous token or key still works (docs/contract.md §9).
+    previousTokenUntil: record.previousToken?.until ?? null,
+    previousLogonKeyUntil: record.previousLogonKey?.until ?? null,
     createdAt: record.createdAt,
     updatedAt: record.updatedAt,
   };

@@ -2,33 +2,31 @@
 // `wrangler dev` persists, opened through Miniflare's Node API the way wrangler's own `kv --local`
 // commands open it; remotely the Cloudflare REST API. No wrangler process is started, so a verb
 // costs one Miniflare start (about a second) locally and a few HTTPS requests remotely.
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import { CliError } from "./errors.ts";
-import { ROOT } from "./paths.ts";
+import { findLocal } from "./local-dev.ts";
 import { accountsNamespaceId, CONFIG_PATH, isPlaceholder } from "./wrangler-config.ts";
 
 export type KvTarget = { mode: "local"; persistTo: string | null } | { mode: "remote" };
 
 export interface KvStore {
   get(key: string): Promise<string | null>;
-  put(key: string, value: string): Promise<void>;
+  /** `expiration`: unix seconds after which KV drops the key (a previous token's entry, docs/contract.md §9). */
+  put(key: string, value: string, options?: { expiration?: number }): Promise<void>;
   delete(key: string): Promise<void>;
   close(): Promise<void>;
 }
 
-/** Where wrangler dev keeps local state: `--persist-to DIR` (relative to the working directory) or `.wrangler/state`. */
-const persistRoot = (persistTo: string | null) =>
-  persistTo === null ? join(ROOT, ".wrangler/state") : resolve(persistTo);
-
 const NO_WORKER = 'addEventListener("fetch", (e) => e.respondWith(new Response(null, { status: 404 })))';
 
-export async function openLocalKv(persistTo: string | null, namespaceId = accountsNamespaceId()): Promise<KvStore> {
+/** The ACCOUNTS namespace in a `wrangler dev` state directory. */
+export async function openLocalKv(state: string, namespaceId = accountsNamespaceId()): Promise<KvStore> {
   // Imported here: remote verbs and the admin verbs never pay for loading Miniflare.
   const { Miniflare, convertV4MiniflareOptions } = await import("miniflare");
   const mf = new Miniflare(
     convertV4MiniflareOptions({
       script: NO_WORKER,
-      resourcePersistencePath: join(persistRoot(persistTo), "v3"),
+      resourcePersistencePath: join(state, "v3"),
       kvNamespaces: { ACCOUNTS: namespaceId },
     }),
   );
@@ -36,7 +34,7 @@ export async function openLocalKv(persistTo: string | null, namespaceId = accoun
     const kv = await mf.getKVNamespace("ACCOUNTS");
     return {
       get: (key) => kv.get(key),
-      put: (key, value) => kv.put(key, value),
+      put: (key, value, options) => kv.put(key, value, options),
       delete: (key) => kv.delete(key),
       close: () => mf.dispose(),
     };
@@ -75,10 +73,10 @@ export function remoteKv(credentials: Credentials, fetcher: typeof fetch = fetch
   const { apiToken, accountId, namespaceId } = credentials;
   const url = (key: string) =>
     `${CLOUDFLARE_API}/accounts/${accountId}/storage/kv/namespaces/${namespaceId}/values/${encodeURIComponent(key)}`;
-  const call = async (method: "GET" | "PUT" | "DELETE", key: string, body?: string) => {
+  const call = async (method: "GET" | "PUT" | "DELETE", key: string, body?: string, expiration?: number) => {
     let response: Response;
     try {
-      response = await fetcher(url(key), {
+      response = await fetcher(url(key) + (expiration === undefined ? "" : `?expiration=${expiration}`), {
         method,
         headers: {
           Authorization: `Bearer ${apiToken}`,
@@ -96,7 +94,7 @@ export function remoteKv(credentials: Credentials, fetcher: typeof fetch = fetch
   };
   return {
     get: (key) => call("GET", key),
-    put: async (key, value) => void (await call("PUT", key, value)),
+    put: async (key, value, options) => void (await call("PUT", key, value, options?.expiration)),
     delete: async (key) => void (await call("DELETE", key)),
     close: async () => {},
   };
@@ -113,5 +111,6 @@ function apiErrors(text: string): string {
 }
 
 export function openKv(target: KvTarget): Promise<KvStore> {
-  return target.mode === "local" ? openLocalKv(target.persistTo) : Promise.resolve(remoteKv(remoteCredentials()));
+  if (target.mode === "remote") return Promise.resolve(remoteKv(remoteCredentials()));
+  return openLocalKv(findLocal({ persistTo: target.persistTo }).state);
 }

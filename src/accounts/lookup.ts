@@ -11,9 +11,19 @@ import { sha256Hex, unseal } from "../crypto/secrets.ts";
 import { BoundedCache } from "../platform/bounded-cache.ts";
 import { logEvent } from "../platform/log.ts";
 import { fail, type Outcome, ok } from "../wire/outcome.ts";
-import { AccountRecord, accountKey, TOKEN_SHAPE, TokenEntry, tokenKey } from "./record.ts";
+import { AccountRecord, accountKey, inGrace, TOKEN_SHAPE, TokenEntry, tokenKey } from "./record.ts";
 
-export type Account = { readonly record: AccountRecord; readonly logonKey: LogonKey };
+/** Which of an account's credentials a request used: a rotation's grace keeps the previous one (§9). */
+export type Credential = "current" | "previous";
+
+export type Account = {
+  readonly record: AccountRecord;
+  readonly logonKey: LogonKey;
+  /** The key a rotation replaced, while its grace lasts (openLogon checks `until` against its `now`). */
+  readonly previousLogonKey: { readonly key: LogonKey; readonly until: number } | null;
+  /** Which token found the account. */
+  readonly token: Credential;
+};
 
 export type Found = {
   readonly account: Account;
@@ -45,7 +55,8 @@ export async function lookupAccount(
   // Tokens we issue have one shape; anything else cannot be in the store. A disowned one stays refused.
   if (!TOKEN_SHAPE.test(token) || disowned.get(token, now)) return fail("105");
   const hit = accounts.get(token, now) ?? refusals.get(token, now);
-  if (hit) return found(hit, null);
+  // A previous token's grace is checked at every read, the cached ones included: no job revokes it.
+  if (hit) return found(hit.ok && !tokenHonoured(hit.value, now) ? fail("105") : hit, null);
   const hash = await sha256Hex(token);
   const entry = await readJson(kv, tokenKey(hash));
   if (entry === null) return found(remember(token, fail("105"), now), null);
@@ -53,7 +64,8 @@ export async function lookupAccount(
   if (!pointer.success) return storeFault("token entry malformed");
   const { accountId } = pointer.data;
   const copy = AccountRecord.safeParse(pointer.data.record);
-  const usable = copy.success && copy.data.id === accountId && copy.data.tokenHash === hash ? copy.data : null;
+  const usable =
+    copy.success && copy.data.id === accountId && credentialOf(copy.data, hash, now) !== null ? copy.data : null;
   const record = (): Promise<Outcome<Account>> =>
     loadRecord(kv, secret, accountId, hash, now).then(
       (truth) =>
@@ -62,12 +74,21 @@ export async function lookupAccount(
     );
   if (!usable) return found(await record(), null);
   const confirmation = record();
-  const account = await open(secret, usable, now);
+  const account = await open(secret, usable, hash, now);
   return account.ok ? found(account, confirmation) : confirmation.then((truth) => found(truth, null));
 }
 
 /** Whether the account a request was checked under is the record's own (see Found). */
 export const sameAccount = (a: Account, b: Account) => JSON.stringify(a.record) === JSON.stringify(b.record);
+
+/** Which token `hash` is for the record at `now`: its own, a rotated one still in grace, or none. */
+function credentialOf(record: AccountRecord, hash: string, now: number): Credential | null {
+  if (record.tokenHash === hash) return "current";
+  return record.previousToken?.tokenHash === hash && inGrace(record.previousToken, now) ? "previous" : null;
+}
+
+const tokenHonoured = (account: Account, now: number) =>
+  account.token === "current" || inGrace(account.record.previousToken, now);
 
 function found(outcome: Outcome<Account>, confirmation: Promise<Outcome<Account>> | null): Outcome<Found> {
   return outcome.ok ? ok({ account: outcome.value, confirmation }) : outcome;
@@ -95,9 +116,10 @@ async function loadRecord(
   if (raw === null) return { ok: false, outcome: fail("302"), record: null };
   const record = AccountRecord.safeParse(raw);
   if (!record.success) return { ok: false, outcome: storeFault("account record malformed", accountId), record: null };
-  // The record names its one live token: an entry a rotation left behind authenticates nothing.
-  if (record.data.tokenHash !== hash) return { ok: false, outcome: fail("105"), record: record.data };
-  return { ok: true, outcome: await open(secret, record.data, now) };
+  // The record names its live token (and a rotated one during its grace): any other entry a
+  // rotation left behind authenticates nothing.
+  if (credentialOf(record.data, hash, now) === null) return { ok: false, outcome: fail("105"), record: record.data };
+  return { ok: true, outcome: await open(secret, record.data, hash, now) };
 }
 
 /**
@@ -112,20 +134,33 @@ function disown(token: string, now: number): Outcome<Account> {
   return fail("105");
 }
 
-async function open(secret: string, record: AccountRecord, now: number): Promise<Outcome<Account>> {
-  const key = await openLogonKey(secret, record.id, record.sealedLogonKey, now);
-  if (key === null) return storeFault("logon key does not unseal under SERVICE_SECRET", record.id);
-  return ok({ record, logonKey: key });
+async function open(secret: string, record: AccountRecord, hash: string, now: number): Promise<Outcome<Account>> {
+  const previous = record.previousLogonKey;
+  const [key, previousKey] = await Promise.all([
+    openLogonKey(secret, record, record.sealedLogonKey, now),
+    previous && inGrace(previous, now) ? openLogonKey(secret, record, previous.sealedLogonKey, now) : null,
+  ]);
+  if (key === null) return storeFault("logon key does not unseal under SERVICE_SECRET or fit the cipher", record.id);
+  return ok({
+    record,
+    logonKey: key,
+    previousLogonKey: previous && previousKey ? { key: previousKey, until: Date.parse(previous.until) } : null,
+    token: credentialOf(record, hash, now) ?? "current",
+  });
 }
 
-async function openLogonKey(secret: string, accountId: string, sealed: string, now: number): Promise<LogonKey | null> {
-  const id = `${accountId}\n${sealed}`;
+async function openLogonKey(
+  secret: string,
+  record: AccountRecord,
+  sealed: string,
+  now: number,
+): Promise<LogonKey | null> {
+  const id = `${record.id}\n${record.cipher}\n${sealed}`;
   const cached = keys.get(id, now);
   if (cached) return cached;
-  const text = await unseal(secret, accountId, sealed);
-  if (text === null) return null;
-  const key = await logonKey(text);
-  keys.set(id, key, now);
+  const text = await unseal(secret, record.id, sealed);
+  const key = text === null ? null : await logonKey(text, record.cipher);
+  if (key !== null) keys.set(id, key, now);
   return key;
 }
 

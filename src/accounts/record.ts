@@ -3,6 +3,8 @@
 // key only sealed under the service secret.
 import * as z from "zod/mini";
 import { randomBase64Url } from "../crypto/bytes.ts";
+import { CIPHERS, DEFAULT_CIPHER } from "../crypto/cipher.ts";
+import { MAX_ALLOWED_NETWORKS, parseCidr } from "./allow-ip.ts";
 
 export const SERVICE = "verifyMobile";
 
@@ -24,6 +26,12 @@ const ServiceTerms = z.object({
 export const RATE_LIMIT_DEFAULT = 50;
 export const SUBJECT_BUDGET_DEFAULT = 10;
 
+/** The largest alert threshold (10^12, as a credit's bound). */
+export const ALERT_THRESHOLD_MAX = 1_000_000_000_000;
+
+const TokenHash = z.string().check(z.regex(/^[0-9a-f]{64}$/));
+const SealedKey = z.string().check(z.minLength(1));
+
 const Fields = z.object({
   id: z.string().check(z.regex(/^acc_[0-9a-f]{16}$/)),
   name: z.string().check(z.minLength(1), z.maxLength(100)),
@@ -42,9 +50,30 @@ const Fields = z.object({
   subjectBudget: z._default(z.int().check(z.minimum(1), z.maximum(10_000)), SUBJECT_BUDGET_DEFAULT),
   /** Decryption diagnosis beyond the input's shape (wrong key length, wrong iv); off by default (§2). */
   diagnostics: z._default(z.boolean(), false),
-  tokenHash: z.string().check(z.regex(/^[0-9a-f]{64}$/)),
+  /** Alerts (docs/contract.md §11): balance.low at or below this many fen; null for none. */
+  alertBalanceFen: z._default(z.nullable(z.int().check(z.minimum(0), z.maximum(ALERT_THRESHOLD_MAX))), null),
+  /** Alerts (docs/contract.md §11): quota.low at or below this many answers left; null for none. */
+  alertQuota: z._default(z.nullable(z.int().check(z.minimum(0), z.maximum(ALERT_THRESHOLD_MAX))), null),
+  tokenHash: TokenHash,
   /** The logon key, sealed (see crypto/secrets.ts). */
-  sealedLogonKey: z.string().check(z.minLength(1)),
+  sealedLogonKey: SealedKey,
+  /** How the caller encrypts its logon (docs/contract.md §1); aes-cbc is 驭信's. */
+  cipher: z._default(z.enum(CIPHERS), DEFAULT_CIPHER),
+  /** Every request must carry a `sign` over token, iv, logon and requestId (docs/contract.md §2). */
+  requireSign: z._default(z.boolean(), false),
+  /** Networks (CIDR) a request may come from, by CF-Connecting-IP; null for anywhere (docs/contract.md §4). */
+  allowIps: z._default(
+    z.nullable(
+      z
+        .array(z.string().check(z.refine((cidr) => parseCidr(cidr) !== null)))
+        .check(z.minLength(1), z.maxLength(MAX_ALLOWED_NETWORKS)),
+    ),
+    null,
+  ),
+  /** The token a rotation replaced, honoured until `until` (docs/contract.md §9). */
+  previousToken: z._default(z.nullable(z.object({ tokenHash: TokenHash, until: z.iso.datetime() })), null),
+  /** The logon key a rotation replaced, honoured until `until` (docs/contract.md §9). */
+  previousLogonKey: z._default(z.nullable(z.object({ sealedLogonKey: SealedKey, until: z.iso.datetime() })), null),
   createdAt: z.iso.datetime(),
   updatedAt: z.iso.datetime(),
 });
@@ -84,7 +113,11 @@ export const newAccountId = () =>
 
 const KEY_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789";
 
-/** A logon key of 16 (AES-128) or 32 (AES-256) ASCII characters; unbiased rejection sampling. */
+/** Whether a credential a rotation replaced is still honoured at `now` (its grace, docs/contract.md §9). */
+export const inGrace = (previous: { readonly until: string } | null, now: number): boolean =>
+  previous !== null && now < Date.parse(previous.until);
+
+/** A logon key of 16 (AES-128, SM4) or 32 (AES-256) ASCII characters; unbiased rejection sampling. */
 export function newLogonKey(length: 16 | 32): string {
   let key = "";
   while (key.length < length) {

@@ -1,5 +1,6 @@
 // The export columns, every field of the row types (the compiler checks each list is complete).
 // Types only are imported, so the account command (plain Node) can load this file too.
+import type { SpendRow } from "../billing/spend.ts";
 import type { LedgerEntry, UsageRow } from "../billing/types.ts";
 
 export const USAGE_COLUMNS = Object.keys({
@@ -24,3 +25,14 @@ export const LEDGER_COLUMNS = Object.keys({
   fingerprintPrefix: 1,
   attempts: 1,
 } satisfies Record<keyof LedgerEntry, 1>) as (keyof LedgerEntry)[];
+
+export const SPEND_COLUMNS = Object.keys({
+  day: 1,
+  accountId: 1,
+  vendor: 1,
+  calls: 1,
+  maybeCalls: 1,
+  costFen: 1,
+  revenueFen: 1,
+  marginFen: 1,
+} satisfies Record<keyof SpendRow, 1>) as (keyof SpendRow)[];

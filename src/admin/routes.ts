@@ -3,18 +3,27 @@
 // the routes do not exist, and the verification API is not affected either way.
 import { type Context, Hono } from "hono";
 import { bearerAuth } from "hono/bearer-auth";
+import { bodyLimit } from "hono/body-limit";
 import * as z from "zod/mini";
 import { AccountRecord, accountKey, SERVICE } from "../accounts/record.ts";
+import { alertConfig } from "../alerts/config.ts";
+import { newAlert } from "../alerts/events.ts";
 import { accountObject, openingOf, rememberBalance } from "../billing/gateway.ts";
 import { type LedgerCursor, MAX_CREDIT_FEN } from "../billing/types.ts";
+import { readAdminConfig } from "../config/config.ts";
 import { fromLenientBase64, fromUtf8, toBase64Url, utf8 } from "../crypto/bytes.ts";
 import { sha256Hex } from "../crypto/secrets.ts";
-import { readAdminConfig } from "../platform/config.ts";
 import { chinaDay, daysBetween } from "../platform/time.ts";
 import { LEDGER_COLUMNS, USAGE_COLUMNS } from "./columns.ts";
+import { credentialRoutes } from "./credential-routes.ts";
 import { toCsv } from "./csv.ts";
+import { listAccounts, recentRefusals, upstreamActivity } from "./overview.ts";
+import { spendReport } from "./spend.ts";
 
 type Ctx = Context<{ Bindings: Env }>;
+
+/** The largest body an admin route reads (docs/contract.md §10): its bodies are a few fields. */
+export const ADMIN_BODY_LIMIT = 16 * 1024;
 
 /** The longest from..to an export answers (docs/contract.md §8): a year, leap day included. */
 const MAX_RANGE_DAYS = 366;
@@ -58,6 +67,18 @@ admin.use("*", async (c, next) => {
   return auth(c, next);
 });
 
+// After the token check: a caller without it learns nothing, not even the cap. Streams are
+// counted as they arrive, so a body without a Content-Length is cut off at the cap too.
+admin.use(
+  "*",
+  bodyLimit({
+    maxSize: ADMIN_BODY_LIMIT,
+    onError: (c) => c.json({ error: `the body is over the admin API's ${ADMIN_BODY_LIMIT / 1024} KiB` }, 413),
+  }),
+);
+
+admin.route("/", credentialRoutes);
+
 admin.get("/accounts/:id", async (c) => {
   const record = await findRecord(c);
   if (!record) return c.json({ error: "no such account" }, 404);
@@ -81,7 +102,8 @@ admin.post("/accounts/:id/credit", async (c) => {
       400,
     );
   const { service, balanceFen, count, start } = body.data;
-  if (!record.services[service]) return c.json({ error: `the account has no service ${service}` }, 400);
+  // An own key only: "__proto__", "constructor" or "toString" name no service of any account.
+  if (!Object.hasOwn(record.services, service)) return c.json({ error: `the account has no service ${service}` }, 400);
   const now = Date.now();
   const credited = await accountObject(c.env, record.id).credit({
     service,
@@ -95,6 +117,25 @@ admin.post("/accounts/:id/credit", async (c) => {
   // Other isolates see the new balance within the hint's few seconds; this one at once.
   rememberBalance(record.id, credited.state.balanceFen, now);
   return c.json(credited.state);
+});
+
+admin.get("/spend", spendReport);
+
+// Queues an alert.test: the operator's check that the webhook, its secret and the queue work.
+admin.post("/alerts/test", async (c) => {
+  const config = alertConfig(c.env);
+  if (config.kind === "off")
+    return c.json({ error: "alerts are off: set ALERT_WEBHOOK_URL and ALERT_WEBHOOK_SECRET" }, 400);
+  if (config.kind === "invalid") return c.json({ error: config.problem }, 400);
+  const alert = newAlert("alert.test", {}, {}, Date.now());
+  await c.env.ALERTS.send(alert, { contentType: "json" });
+  return c.json({ queued: alert.id }, 202);
+});
+admin.get("/accounts", listAccounts);
+admin.get("/upstreams", upstreamActivity);
+admin.get("/accounts/:id/refusals", async (c) => {
+  const record = await findRecord(c);
+  return record ? recentRefusals(c, record) : c.json({ error: "no such account" }, 404);
 });
 
 // usage: per China day and code, from the rollups, complete in one answer (the range is capped).

@@ -4,7 +4,7 @@
 // other. The work lives along the object's seams: begin and settle (reservations.ts), money and
 // counts (balances.ts), the ledger (ledger.ts), the alarm and retention (upkeep.ts).
 import { DurableObject } from "cloudflare:workers";
-import { readConfig } from "../platform/config.ts";
+import { readConfig } from "../config/config.ts";
 import type { ErrorCode } from "../wire/codes.ts";
 import { Balances } from "./balances.ts";
 import { Ledger } from "./ledger.ts";

@@ -2,11 +2,19 @@
 // know for a few seconds without asking again: the balance (the 104 check at the token check) and
 // whether the token has spent its decryption-failure budget (docs/contract.md §2). Values only.
 import { type AccountRecord, SERVICE } from "../accounts/record.ts";
+import { readConfig } from "../config/config.ts";
 import { BoundedCache } from "../platform/bounded-cache.ts";
 import type { Opening } from "./types.ts";
 
+/** OBJECT_LOCATION_HINT, parsed once per isolate: it only places objects not yet created (docs/benchmark.md "Placement"). */
+const placement = (env: Env) => {
+  const parsed = readConfig(env);
+  const hint = parsed.ok ? parsed.config.OBJECT_LOCATION_HINT : undefined;
+  return hint ? { locationHint: hint } : undefined;
+};
+
 export const accountObject = (env: Env, accountId: string) =>
-  env.ACCOUNT_OBJECTS.get(env.ACCOUNT_OBJECTS.idFromName(accountId));
+  env.ACCOUNT_OBJECTS.get(env.ACCOUNT_OBJECTS.idFromName(accountId), placement(env));
 
 export function openingOf(record: AccountRecord, service: string): Opening {
   return { balanceFen: record.openingBalanceFen, remaining: record.services[service]?.remaining ?? null };

@@ -3,7 +3,8 @@
 // daily rollups kept forever, written in the same transaction as each row; and the record of
 // which days went to the archive.
 import { addDays, chinaDay, chinaDayStart } from "../platform/time.ts";
-import type { Attempt, LedgerCursor, LedgerEntry, UsageRow } from "./types.ts";
+import type { Attempt } from "../upstream/upstream.ts";
+import type { LedgerCursor, LedgerEntry, UsageRow } from "./types.ts";
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS ledger (order_no TEXT PRIMARY KEY, at INTEGER NOT NULL, day TEXT NOT NULL, service TEXT NOT NULL,

@@ -2,6 +2,7 @@
 
 import type { Subjects } from "../duplicates/fingerprint.ts";
 import type { StoredResult } from "../duplicates/stored-result.ts";
+import type { Attempt } from "../upstream/upstream.ts";
 import type { ErrorCode } from "../wire/codes.ts";
 
 /** The account's opening balance and count, from its KV record: used once, to start the object. */
@@ -76,15 +77,6 @@ export type FailureVerdict = {
   readonly overBudget: boolean;
   /** Until when the token is refused without decrypting, once its budget is spent. */
   readonly blockedUntil: number | null;
-};
-
-/** One try of one upstream, for reconciliation with that vendor's bill (docs/contract.md §5). */
-export type Attempt = {
-  readonly upstream: string;
-  /** The upstream's own result or error code, when it sent one. */
-  readonly code: string | null;
-  readonly ms: number;
-  readonly orderId: string | null;
 };
 
 /** One ledger row: facts about a request, never personal data (the fingerprint only as a prefix). */

@@ -1,7 +1,7 @@
 // The account object's one alarm and what it serves (docs/contract.md §7, §8): the refusal tally
 // written to the rollups, the expiry of reservations left by an isolate that died, and the
 // retirement of ledger days to R2. Each need asks for the alarm no later than it wants it.
-import { readConfig } from "../platform/config.ts";
+import { readConfig } from "../config/config.ts";
 import { logEvent } from "../platform/log.ts";
 import { chinaDay } from "../platform/time.ts";
 import type { ErrorCode } from "../wire/codes.ts";

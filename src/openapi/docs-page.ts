@@ -1,14 +1,30 @@
 // GET /docs: one self-contained page (no CDN, no external script or font) that renders
-// /openapi.json and offers a small "try it" form. Everything it shows comes from the document;
-// the page itself knows only where that lives. Text from the document goes in via textContent.
-// Its headings and labels switch between English and Chinese (?lang=zh, or the browser's language).
-export const DOCS_PAGE = /* html */ `<!doctype html>
+// /openapi.json and offers a small "try it" form. Everything it shows comes from the document (its
+// Chinese from zh.ts); the page itself knows only where that lives. Text goes in via textContent.
+// The whole page switches between English and Chinese (?lang=zh, or the browser's language): the
+// headings and labels by their data-zh, the document's prose from zh.ts, inlined as a JSON data
+// block (not script, so the CSP's nonce need not cover it). Only the nonce-tagged script and style run.
+import { docsChinese } from "./zh.ts";
+
+/** Replaced by each response's own nonce (index.ts). */
+export const NONCE = "{{nonce}}";
+const CHINESE = "{{zh}}";
+
+let page: string | undefined;
+
+/** The page with its Chinese inlined (`<` escaped, so no text can close the data block), built once. */
+export function docsPage(): string {
+  page ??= PAGE.replace(CHINESE, () => JSON.stringify(docsChinese()).replaceAll("<", "\\u003c"));
+  return page;
+}
+
+const PAGE = /* html */ `<!doctype html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>verifyMobile API</title>
-<style>
+<style nonce="${NONCE}">
   body { font: 15px/1.5 system-ui, "PingFang SC", "Noto Sans CJK SC", sans-serif; margin: 0 auto; max-width: 1100px; padding: 1rem 1.5rem 3rem; color: #1d2430; }
   h1 { margin-bottom: 0; } h2 { margin-top: 2rem; border-bottom: 1px solid #d8dde6; }
   code, pre, input { font-family: ui-monospace, Menlo, Consolas, monospace; font-size: 13px; }
@@ -20,7 +36,7 @@ export const DOCS_PAGE = /* html */ `<!doctype html>
   form { display: grid; grid-template-columns: 9rem 1fr; gap: .4rem .75rem; align-items: center; }
   fieldset { border: 1px solid #d8dde6; margin: 1rem 0; } input { padding: .3rem; width: 100%; box-sizing: border-box; }
   button { padding: .35rem 1rem; cursor: pointer; } .muted { color: #667085; } #error { color: #b42318; }
-  .lang-switch { float: right; margin-top: 1.2rem; }
+  .lang-switch { float: right; margin-top: 1.2rem; } .row { display: flex; gap: .5rem; }
 </style>
 </head>
 <body>
@@ -36,7 +52,7 @@ export const DOCS_PAGE = /* html */ `<!doctype html>
 <h2 data-zh="请求参数">Request fields</h2>
 <table><thead><tr><th data-zh="字段">field</th><th data-zh="类型">type</th><th data-zh="约束">constraints</th><th data-zh="含义">meaning</th></tr></thead><tbody id="fields"></tbody></table>
 
-<h2 data-zh="返回结构">Response envelope</h2>
+<h2 data-zh="返回结构">Response body</h2>
 <p id="response-note"></p>
 <table><thead><tr><th data-zh="字段">field</th><th data-zh="类型">type</th><th data-zh="含义">meaning</th></tr></thead><tbody id="envelope"></tbody></table>
 
@@ -54,13 +70,14 @@ export const DOCS_PAGE = /* html */ `<!doctype html>
 </form></fieldset>
 <form id="try" method="post">
   <label for="token">token</label><input id="token" name="token" placeholder="vmt_…" autocomplete="off">
-  <label for="iv">iv</label><div style="display:flex;gap:.5rem"><input id="iv" name="iv"><button type="button" id="new-iv" data-zh="换一个">new</button></div>
+  <label for="iv">iv</label><div class="row"><input id="iv" name="iv"><button type="button" id="new-iv" data-zh="换一个">new</button></div>
   <label for="logon">logon</label><input id="logon" name="logon" placeholder="base64" autocomplete="off">
   <span></span><div><button type="submit" data-zh="发送">Send</button> <span class="muted" id="order"></span></div>
 </form>
-<pre id="answer" class="muted"><span data-zh="返回的信封显示在这里。">The envelope appears here.</span></pre>
+<pre id="answer" class="muted"><span data-zh="返回的响应体显示在这里。">The response body appears here.</span></pre>
 
-<script>
+<script type="application/json" id="zh">${CHINESE}</script>
+<script nonce="${NONCE}">
 "use strict";
 const $ = (id) => document.getElementById(id);
 const el = (tag, text) => { const e = document.createElement(tag); e.textContent = text == null ? "" : String(text); return e; };
@@ -100,36 +117,43 @@ function typeOf(s) {
   const t = [].concat(s.type || "any").join(" | ");
   return s.enum ? t + " (" + s.enum.map((v) => JSON.stringify(v)).join(", ") + ")" : t;
 }
-function constraints(s) {
+const WORDS = { minLength: "minLength", maxLength: "maxLength", pattern: "pattern", examples: "e.g." };
+function constraints(s, words) {
   const out = [];
-  if (s.minLength != null) out.push("minLength " + s.minLength);
-  if (s.maxLength != null) out.push("maxLength " + s.maxLength);
-  if (s.pattern) out.push("pattern " + s.pattern);
-  if (s.examples) out.push("e.g. " + s.examples.join(", "));
+  if (s.minLength != null) out.push(words.minLength + " " + s.minLength);
+  if (s.maxLength != null) out.push(words.maxLength + " " + s.maxLength);
+  if (s.pattern) out.push(words.pattern + " " + s.pattern);
+  if (s.examples) out.push(words.examples + " " + s.examples.join(", "));
   return out.join("; ");
 }
 
-function render(doc) {
+// The document's prose in the page's language: the document's own English, or zh.ts's Chinese.
+const ZH = JSON.parse($("zh").textContent);
+let doc = null;
+function render() {
+  if (!doc) return;
+  const zh = lang === "zh" ? ZH : null;
   const [path, item] = Object.entries(doc.paths).find(([, v]) => v.post);
   const op = item.post;
   const schemas = doc.components.schemas;
   $("oas").textContent = doc.openapi;
   document.title = doc.info.title;
-  $("intro").append(markdown(doc.info.description));
+  $("intro").replaceChildren(markdown(zh ? zh.intro : doc.info.description));
   $("path").textContent = path;
-  $("summary").textContent = op.summary;
+  $("summary").textContent = zh ? zh.summary : op.summary;
   $("types").textContent = Object.keys(op.requestBody.content).join(", ");
-  $("body-note").textContent = op.requestBody.description;
+  $("body-note").textContent = zh ? zh.bodyNote : op.requestBody.description;
   const req = schemas.VerifyMobileRequest;
-  for (const [name, s] of Object.entries(req.properties))
-    $("fields").append(row([name + (req.required.includes(name) ? " *" : ""), typeOf(s), constraints(s), s.description]));
+  $("fields").replaceChildren(...Object.entries(req.properties).map(([name, s]) =>
+    row([name + (req.required.includes(name) ? " *" : ""), typeOf(s), constraints(s, zh ? zh.words : WORDS), zh ? zh.fields[name] : s.description])));
   const ok = op.responses["200"];
-  $("response-note").textContent = ok.description + " Header " + Object.keys(ok.headers).join(", ") + ": " + Object.values(ok.headers)[0].description;
+  $("response-note").textContent = zh ? zh.responseNote : ok.description + " Header " + Object.keys(ok.headers).join(", ") + ": " + Object.values(ok.headers)[0].description;
   // A field's own description, else that of the component it refers to (info.matchCode → MatchCode).
-  const about = (s) => s.description || (s.anyOf || []).map((x) => x.$ref && schemas[typeOf(x)].description).find(Boolean);
-  for (const [name, s] of Object.entries(schemas.Envelope.properties)) $("envelope").append(row([name, typeOf(s), about(s)]));
-  for (const [name, s] of Object.entries(schemas.Info.properties)) $("envelope").append(row(["info." + name, typeOf(s), about(s)]));
-  $("codes").append(markdown(op.description));
+  const about = (name, s) => zh ? zh.envelope[name] : s.description || (s.anyOf || []).map((x) => x.$ref && schemas[typeOf(x)].description).find(Boolean);
+  $("envelope").replaceChildren(
+    ...Object.entries(schemas.Envelope.properties).map(([name, s]) => row([name, typeOf(s), about(name, s)])),
+    ...Object.entries(schemas.Info.properties).map(([name, s]) => row(["info." + name, typeOf(s), about("info." + name, s)])));
+  $("codes").replaceChildren(markdown(zh ? zh.codes : op.description));
   $("try").action = path;
 }
 
@@ -183,6 +207,7 @@ function setLanguage(next) {
     e.placeholder = say(e.dataset.enPlaceholder, e.dataset.zhPlaceholder);
   }
   $("lang").textContent = say("中文", "English");
+  render();
   const url = new URL(location.href);
   url.searchParams.set("lang", lang);
   history.replaceState(null, "", url);
@@ -197,7 +222,7 @@ setLanguage(new URLSearchParams(location.search).get("lang") || (navigator.langu
 newIv();
 fetch("/openapi.json")
   .then((r) => (r.ok ? r.json() : Promise.reject(new Error("HTTP " + r.status))))
-  .then(render)
+  .then((loaded) => { doc = loaded; render(); })
   .catch((e) => { $("error").textContent = say("Could not load the document: ", "无法加载接口文档：") + e.message; });
 </script>
 </body>

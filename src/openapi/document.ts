@@ -2,7 +2,7 @@
 // (request/params.ts, envelope.ts) and from the one code table (codes.ts): nothing here restates a
 // shape or a code by hand. Built on the first request for it and kept for the isolate's life.
 import * as z from "zod/mini";
-import type { health } from "../platform/health.ts";
+import type { health } from "../config/health.ts";
 import { BODY_DEADLINE_MS, MAX_BODY_BYTES } from "../verify-mobile/request/body.ts";
 import { REQUEST_ID_HEADER, RequestFields, RequestId } from "../verify-mobile/request/params.ts";
 import { ERROR_CODES, type ErrorCode, RETURN_CODES, type ReturnCode } from "../wire/codes.ts";
@@ -46,26 +46,32 @@ const cell = (v: string | null) => (v === null ? "null" : v === "" ? '""' : v.re
 const table = (head: string, rows: (string | null)[][]) =>
   [head, head.replace(/[^|]+/g, "---"), ...rows.map((r) => `| ${r.map(cell).join(" | ")} |`)].join("\n");
 
-/** Every code of the table in Markdown; a failure's return fields are what toEnvelope really answers. */
-function codesDescription(): string {
-  const errorRows = (Object.keys(ERROR_CODES) as ErrorCode[]).map((code) => {
-    const { text, when } = ERROR_CODES[code];
+/** The error codes as a Markdown table; a failure's return fields are what toEnvelope really answers. */
+export function errorCodeTable(head: string, meaning: (code: ErrorCode) => string): string {
+  const rows = (Object.keys(ERROR_CODES) as ErrorCode[]).map((code) => {
     const e =
       code === "200"
         ? { returnCode: Object.keys(RETURN_CODES).join(" / "), returnDesc: Object.values(RETURN_CODES).join(" / ") }
         : toEnvelope(fail(code));
-    return [code, text, e.returnCode, e.returnDesc, when];
+    return [code, ERROR_CODES[code].text, e.returnCode, e.returnDesc, meaning(code)];
   });
-  const returnRows = (Object.keys(RETURN_CODES) as ReturnCode[]).map((code) => [
-    code,
-    RETURN_CODES[code],
-    RETURN_WHEN[code],
-  ]);
+  return table(head, rows);
+}
+
+/** The business results as a Markdown table. */
+export function returnCodeTable(head: string, when: Readonly<Record<ReturnCode, string>>): string {
+  return table(
+    head,
+    (Object.keys(RETURN_CODES) as ReturnCode[]).map((code) => [code, RETURN_CODES[code], when[code]]),
+  );
+}
+
+function codesDescription(): string {
   return [
     "Every answer on /api/* is HTTP 200 with the envelope; `errorCode` says what happened:",
-    table("| errorCode | errorDetail | returnCode | returnDesc | when |", errorRows),
+    errorCodeTable("| errorCode | errorDetail | returnCode | returnDesc | when |", (code) => ERROR_CODES[code].when),
     "`{name}` in 306 is the parameter at fault: token, iv, logon, requestId, idCard, userName or loginphone. On 200, `returnCode` is:",
-    table("| returnCode | returnDesc | when |", returnRows),
+    returnCodeTable("| returnCode | returnDesc | when |", RETURN_WHEN),
   ].join("\n\n");
 }
 

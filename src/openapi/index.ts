@@ -1,5 +1,6 @@
 // The two callers' toolkit routes: the OpenAPI document and the page that renders it.
-import { DOCS_PAGE } from "./docs-page.ts";
+import { randomBase64Url } from "../crypto/bytes.ts";
+import { docsPage, NONCE } from "./docs-page.ts";
 import { openApiJson } from "./document.ts";
 
 export function openApiResponse(): Response {
@@ -9,12 +10,21 @@ export function openApiResponse(): Response {
   });
 }
 
-// The page runs only its own inline script and talks only to this origin.
-const DOCS_CSP =
-  "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; connect-src 'self'; img-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
-
 export function docsResponse(): Response {
-  return new Response(DOCS_PAGE, {
-    headers: { "Content-Type": "text/html; charset=utf-8", "Content-Security-Policy": DOCS_CSP },
+  // The page runs only its own script and style (a fresh nonce per response) and talks only to
+  // this origin; its form posts only here.
+  const nonce = randomBase64Url(18);
+  const csp = [
+    "default-src 'none'",
+    `script-src 'nonce-${nonce}'`,
+    `style-src 'nonce-${nonce}'`,
+    "connect-src 'self'",
+    "img-src 'self'",
+    "form-action 'self'",
+    "base-uri 'none'",
+    "frame-ancestors 'none'",
+  ].join("; ");
+  return new Response(docsPage().replaceAll(NONCE, nonce), {
+    headers: { "Content-Type": "text/html; charset=utf-8", "Content-Security-Policy": csp },
   });
 }

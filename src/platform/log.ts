@@ -24,6 +24,8 @@ export type RequestLog = {
   readonly totalMs: number;
   readonly duplicate: boolean;
   readonly billable: boolean;
+  /** The rotated credentials used during their grace (docs/contract.md §9), null for the current ones. */
+  readonly previousCredential: string | null;
 };
 
 export function logRequest(entry: RequestLog): void {

@@ -1,23 +1,12 @@
-// What every sandbox twin knows alike: who is registered on which network, and how a broken
-// network behaves. Each twin (./juhe.ts, ./tencent.ts) turns this into its own protocol.
-import { carrierOfNumber } from "../upstream/carrier.ts";
-import type { Carrier } from "../wire/carrier.ts";
+// What every sandbox twin knows alike: who is registered, and how a broken network behaves. Each
+// vendor's twin (src/upstream/<name>/sandbox.ts) turns this into its own protocol. This folder
+// imports nothing from src/upstream/: the twins build on it.
 import {
   SANDBOX_FIXED_ANSWERS,
   SANDBOX_PEOPLE,
-  SANDBOX_PORTED,
   SANDBOX_TRANSPORT_FAILURES,
   type SandboxTransportFailure,
 } from "./identities.ts";
-
-/** The network a number is on today: where it was ported to, else its segment's carrier. */
-export function networkOf(phone: string): Carrier | null {
-  return (
-    (Object.hasOwn(SANDBOX_PORTED, phone) ? SANDBOX_PORTED[phone] : undefined) ??
-    carrierOfNumber(phone)?.carrier ??
-    null
-  );
-}
 
 /** A carrier's record check in juhe's terms: res 1 match, 2 mismatch (rescode says which), 3 unknown; null: no record. */
 export type Verdict = { readonly res: 1 | 2 | 3; readonly rescode: string | null };

@@ -1,15 +1,14 @@
 // Routing and failover over the configured upstreams (docs/contract.md §5): the upstreams that
 // accept the number's carrier, in UPSTREAMS order, the next one only after an answer that is not
 // about the person, all within one deadline.
-import type { Attempt } from "../billing/types.ts";
 import type { Identity } from "../identity/identity.ts";
 import { logEvent } from "../platform/log.ts";
 import type { Carrier } from "../wire/carrier.ts";
 import { type Failure, fail, type Outcome } from "../wire/outcome.ts";
-import { admit, record } from "./breaker.ts";
+import { admit, type BreakerListener, record } from "./breaker.ts";
 import { carrierOfNumber } from "./carrier.ts";
 import { TRANSPORT_FAILURES } from "./transport.ts";
-import type { Upstream, UpstreamAnswer, UpstreamMatch } from "./upstream.ts";
+import type { Attempt, Upstream, UpstreamAnswer, UpstreamMatch } from "./upstream.ts";
 
 export type Limits = {
   /** Per attempt (UPSTREAM_TIMEOUT_MS). */
@@ -17,6 +16,9 @@ export type Limits = {
   /** All attempts of one request together (UPSTREAM_DEADLINE_MS). */
   readonly deadlineMs: number;
 };
+
+/** The limits, and who hears of the breakers' transitions this request causes (alerts; none by default). */
+export type RouteOptions = Limits & { readonly onBreakerEvent?: BreakerListener };
 
 /** What the request's upstream step came to: the answer, and every attempt for the ledger. */
 export type UpstreamCall = {
@@ -29,7 +31,11 @@ export type UpstreamCall = {
   readonly latencyMs: number | null;
 };
 
-const CIRCUIT_OPEN = fail("503", "上游暂停调用（连续故障）");
+/** Every eligible upstream skipped by its circuit: which one, and in how many seconds it is asked again. */
+export function circuitOpen(upstream: string, retryAt: number, now: number): Failure {
+  const seconds = Math.max(1, Math.ceil((retryAt - now) / 1000));
+  return fail("503", `上游${upstream}故障率过高，暂停调用，${seconds}秒后再试`);
+}
 const OUT_OF_TIME = fail(TRANSPORT_FAILURES.timeout.code, TRANSPORT_FAILURES.timeout.reason);
 
 /** A failure that did not end the request, and whether it blames the upstream (see `decide`). */
@@ -38,7 +44,7 @@ type Missed = { readonly failure: Failure; readonly fault: boolean; readonly cod
 export async function route(
   upstreams: readonly Upstream[],
   identity: Identity,
-  limits: Limits,
+  limits: RouteOptions,
   now: () => number = Date.now,
 ): Promise<UpstreamCall> {
   const started = now();
@@ -59,12 +65,14 @@ export async function route(
       missed.push({ failure: OUT_OF_TIME, fault: true, code: null });
       break;
     }
-    if (!admit(upstream.name, now())) {
-      missed.push({ failure: CIRCUIT_OPEN, fault: true, code: null });
+    // The sandbox's faults are simulated (docs/contract.md §5): its twins never meet the breaker.
+    const retryAt = upstream.simulated ? null : admit(upstream.name, now());
+    if (retryAt !== null) {
+      missed.push({ failure: circuitOpen(upstream.name, retryAt, now()), fault: true, code: null });
       continue;
     }
     const answer = await attempt(upstream, identity, Math.min(limits.timeoutMs, remaining));
-    record(upstream.name, answer.fault, now());
+    if (!upstream.simulated) record(upstream.name, answer.fault, now(), limits.onBreakerEvent);
     const { outcome, code } = answer;
     attempts.push({
       upstream: upstream.name,
@@ -78,7 +86,9 @@ export async function route(
       const carrier = outcome.value.carrier ?? (segment !== null && !denied.has(segment) ? segment : null);
       return finish({ ok: true, value: { ...outcome.value, carrier } }, code);
     }
-    if (outcome.code === "500" && code !== null)
+    if (upstream.simulated && (answer.fault || outcome.code === "500"))
+      logEvent("info", "upstream_fault_simulated", { upstream: upstream.name, code, errorCode: outcome.code });
+    else if (outcome.code === "500" && code !== null)
       logEvent("error", "upstream_key_rejected", { upstream: upstream.name, code });
     if (!answer.failover) return finish(outcome, code);
     missed.push({ failure: outcome, fault: answer.fault, code });
@@ -100,10 +110,10 @@ function eligible(upstreams: readonly Upstream[], carrier: Carrier | null): read
  * When every attempt failed, the most informative failure: the last fault (an upstream down, busy,
  * skipped by its circuit, or out of time), since a retry may find it well again; only when every
  * upstream merely did not cover the number (`227304` from `juhe`, Tencent `-13`/`-12`) the last
- * of those. None at all: every eligible circuit was open.
+ * of those. The chain is never empty, so neither is `missed` when nothing answered.
  */
 function decide(missed: readonly Missed[]): Missed {
-  return missed.findLast((m) => m.fault) ?? missed.at(-1) ?? { failure: CIRCUIT_OPEN, fault: true, code: null };
+  return missed.findLast((m) => m.fault) ?? missed.at(-1)!;
 }
 
 /** An adapter never throws for what the world does; a throw is our bug: 500, final, not the upstream's fault. */

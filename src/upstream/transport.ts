@@ -1,7 +1,10 @@
 // The HTTP exchange every adapter shares (docs/contract.md §5): one POST, answered within its
-// time, at most 64 KiB read, parsed as JSON. Whatever goes wrong here is not about the person,
-// so every transport failure fails over and counts against the upstream's circuit.
-import { type FailureRow, failed, fault, type Reply } from "./upstream.ts";
+// time, at most 64 KiB read, parsed as JSON. Whatever goes wrong here is not about the person, so
+// every transport failure fails over; all but a 4xx status count against the upstream's circuit
+// (a 4xx other than 429 answers this request, not the upstream's health).
+import { type FailureRow, failed, fault, pass, type Reply } from "./upstream.ts";
+
+const HTTP_STATUS = "上游HTTP状态异常";
 
 /** An upstream answer larger than this is not read further. */
 export const MAX_ANSWER_BYTES = 64 * 1024;
@@ -10,7 +13,8 @@ export const MAX_ANSWER_BYTES = 64 * 1024;
 export const TRANSPORT_FAILURES = {
   timeout: fault("501", "上游查询超时"),
   unreachable: fault("503", "上游服务无法连接"),
-  httpError: fault("502", "上游HTTP状态异常"),
+  httpError: fault("502", HTTP_STATUS),
+  httpRefused: pass("502", HTTP_STATUS),
   notJson: fault("502", "上游响应格式错误"),
   oversized: fault("502", "上游响应过大"),
   /** JSON, but not the upstream's shape: read by the adapter, which knows the shape. */
@@ -71,7 +75,8 @@ async function post(send: typeof fetch, url: string, init: RequestInit): Promise
   }
   if (response.status < 200 || response.status > 299) {
     await response.body?.cancel().catch(() => {});
-    return { ok: false, kind: "httpError" };
+    const down = response.status >= 500 || response.status === 429;
+    return { ok: false, kind: down ? "httpError" : "httpRefused" };
   }
   const text = await readCapped(response);
   if (text === null) return { ok: false, kind: "oversized" };

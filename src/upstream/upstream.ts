@@ -1,13 +1,10 @@
 // One interface for every upstream (docs/contract.md §5): an adapter asks one vendor about one
 // identity and says, besides our outcome, whether the next upstream may be asked instead.
 import type { Identity } from "../identity/identity.ts";
-import type { UpstreamName } from "../platform/config.ts";
 import type { Carrier } from "../wire/carrier.ts";
 import type { FailureCode, ReturnCode } from "../wire/codes.ts";
 import type { MatchCode } from "../wire/envelope.ts";
 import { fail, type Outcome, ok } from "../wire/outcome.ts";
-
-export type AdapterName = Exclude<UpstreamName, "sandbox">;
 
 export type UpstreamMatch = {
   readonly returnCode: ReturnCode;
@@ -33,14 +30,26 @@ export type Reply = {
 
 export type UpstreamAnswer = Reply & { readonly latencyMs: number };
 
+/** One try of one upstream, for reconciliation with that vendor's bill (docs/contract.md §5). */
+export type Attempt = {
+  readonly upstream: string;
+  /** The upstream's own result or error code, when it sent one. */
+  readonly code: string | null;
+  readonly ms: number;
+  readonly orderId: string | null;
+};
+
 /** Ask within `timeoutMs`; never throws for anything the upstream or the network does. */
 export type Query = (identity: Identity, timeoutMs: number) => Promise<UpstreamAnswer>;
 
 export type Upstream = {
-  readonly name: AdapterName;
+  /** Its UPSTREAMS name (src/upstream/vendors.ts). */
+  readonly name: string;
   /** The carriers this upstream is asked for (`UPSTREAMS=name:CTCC`); null for every number. */
   readonly carriers: readonly Carrier[] | null;
   readonly ask: Query;
+  /** A sandbox twin: its faults are simulated, logged as such and never counted by the breaker. */
+  readonly simulated?: boolean;
 };
 
 /** Reasons several vendors' tables give: one cause reads the same whichever upstream answered. */
@@ -88,6 +97,21 @@ export function failed(row: FailureRow, code: string | null): Reply {
 export function matched(match: UpstreamMatch, code: string): Reply {
   return { outcome: ok(match), code, failover: false, fault: false };
 }
+
+/** One line of a vendor's code table as the docs show it: its code, ours, and what it does to the chain. */
+export type CodeRow = {
+  /** The vendor's code, or a description such as "any other". */
+  readonly vendorCode: string;
+  /** Ours: `200` with its returnCode, or the failure code. */
+  readonly code: string;
+  readonly reason: string;
+  readonly failover: boolean;
+  /** Counted by the breaker. */
+  readonly fault: boolean;
+};
+
+/** A failure row of a vendor's table as a docs line. */
+export const codeRow = (vendorCode: string, row: FailureRow): CodeRow => ({ vendorCode, ...row });
 
 /** An id or code that may go into the ledger and logs: a plain token, otherwise nothing. */
 export function plainToken(text: string | null | undefined): string | null {

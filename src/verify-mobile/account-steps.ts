@@ -3,7 +3,7 @@
 // keys. Each takes the request context and returns its outcome; a refusal has already had the
 // contract's "104 first" applied (refuse).
 import { checkAccount } from "../accounts/check.ts";
-import type { Account } from "../accounts/lookup.ts";
+import type { Account, Credential } from "../accounts/lookup.ts";
 import { type AccountRecord, SERVICE } from "../accounts/record.ts";
 import {
   accountObject,
@@ -14,16 +14,15 @@ import {
   rememberBalance,
   rememberBlocked,
 } from "../billing/gateway.ts";
-import { decryptLogon, TOO_MANY_FAILURES_REASON } from "../crypto/logon.ts";
+import { TOO_MANY_FAILURES_REASON } from "../crypto/logon.ts";
 import { duplicateKey, fingerprint, requestKey, type Subjects, subjectKeys } from "../duplicates/fingerprint.ts";
 import type { Identity } from "../identity/identity.ts";
-import { parseLogonFields } from "../identity/logon-fields.ts";
+import { openLogon } from "../logon/open.ts";
 import { chinaDay } from "../platform/time.ts";
-import { type Failure, fail, type Outcome } from "../wire/outcome.ts";
+import { type Failure, fail, type Outcome, ok } from "../wire/outcome.ts";
 import type { RequestContext } from "./context.ts";
 import { rememberTooFast, tooFast } from "./local-rate.ts";
 import { reachObject } from "./object-call.ts";
-import type { Params } from "./request/params.ts";
 
 /**
  * A refusal after the token check: 104 comes before it (docs/contract.md §4). When this isolate
@@ -51,15 +50,18 @@ export async function checkState(ctx: RequestContext, record: AccountRecord): Pr
 /**
  * The logon opened into an identity, inside the decryption-failure budget (docs/contract.md §2):
  * a token past its budget is refused without decrypting; every 307 is counted by the account's
- * object, across isolates, which also says the balance.
+ * object, across isolates, which also says the balance (openLogon says which refusals count).
  */
-export async function readIdentity(ctx: RequestContext, account: Account): Promise<Outcome<Identity>> {
+export async function readIdentity(
+  ctx: RequestContext,
+  account: Account,
+): Promise<Outcome<{ identity: Identity; key: Credential }>> {
   const { record } = account;
   if (isBlocked(record.tokenHash, ctx.now)) return refuse(ctx, record, fail("307", TOO_MANY_FAILURES_REASON));
-  const identity = await openLogon(account, ctx.params, ctx.now);
-  if (identity.ok) return identity;
-  if (identity.code !== "307") return refuse(ctx, record, identity);
-  const counted = await reachObject(
+  const { outcome: identity, counted, key } = await openLogon(account, ctx.params, ctx.now);
+  if (identity.ok) return ok({ identity: identity.value, key: key ?? "current" });
+  if (!counted) return refuse(ctx, record, identity);
+  const reached = await reachObject(
     accountObject(ctx.env, record.id).decryptionFailed({
       service: SERVICE,
       opening: openingOf(record, SERVICE),
@@ -70,8 +72,8 @@ export async function readIdentity(ctx: RequestContext, account: Account): Promi
     "decryptionFailed",
     ctx.orderNo,
   );
-  if (!counted.ok) return counted;
-  const verdict = counted.value;
+  if (!reached.ok) return reached;
+  const verdict = reached.value;
   rememberBalance(record.id, verdict.balanceFen, ctx.now);
   // Past the rate limit the object counted nothing and says only when to come back (docs/contract.md §8).
   if (verdict.retryAfterMs !== null) {
@@ -82,12 +84,9 @@ export async function readIdentity(ctx: RequestContext, account: Account): Promi
   return refuse(ctx, record, verdict.overBudget ? fail("307", TOO_MANY_FAILURES_REASON) : identity, verdict.balanceFen);
 }
 
-/** Decryption, then the logon's fields (docs/contract.md §1, §2): the one call from ciphertext to identity. */
-async function openLogon(account: Account, params: Params, now: number): Promise<Outcome<Identity>> {
-  const { logonKey, record } = account;
-  const decrypted = await decryptLogon(logonKey, params.iv, params.logon, params.logonText, record.diagnostics);
-  return decrypted.ok ? parseLogonFields(decrypted.value, new Date(now)) : decrypted;
-}
+/** The rotated credentials a request used during their grace, for the log line and the ledger (docs/contract.md §9). */
+export const previousCredential = (token: Credential, key: Credential) =>
+  [token === "previous" ? "token" : null, key === "previous" ? "key" : null].filter(Boolean).join(",") || null;
 
 /** HMACs of the identity under the service secret: never the plain values (docs/contract.md §6, §8). */
 export type IdentityKeys = {

@@ -4,6 +4,7 @@
 // then the settlement and the duplicate-cache write off the response path. Whatever happens after
 // a reservation, it is settled: committed for a 200, released for anything else, and never lost.
 import { type AccountRecord, SERVICE } from "../accounts/record.ts";
+import { breakerAlerts } from "../alerts/upstream-events.ts";
 import { accountObject, openingOf, rememberBalance, rememberBlocked } from "../billing/gateway.ts";
 import { deferSettlement } from "../billing/outbox.ts";
 import type { Begin, Settlement } from "../billing/types.ts";
@@ -214,8 +215,10 @@ async function withdraw({ ctx, record }: CallScope, begun: Promise<Begin | null>
 
 /** The router maps every upstream failure to an outcome; anything it throws is ours (500), and still settled. */
 async function askUpstream({ ctx, keys, begunAt }: CallScope): Promise<UpstreamCall> {
-  const limits = limitsOf(ctx.config);
   try {
+    // Breaker transitions become upstream.circuit_opened/closed alerts (src/alerts/upstream-events.ts).
+    const limits = limitsOf(ctx.config, breakerAlerts(ctx.env, ctx.background));
+    // The deadline counts from begin, as the reservation's expiry does (docs/contract.md §7).
     return await route(upstreamsFor(ctx.config), keys.identity, {
       ...limits,
       deadlineMs: limits.deadlineMs - (Date.now() - begunAt),

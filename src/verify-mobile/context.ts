@@ -1,8 +1,8 @@
 // What the request path shares: one read-only context built once per request, and the facts each
 // step returns beside its outcome. Nothing here is written after it is made.
 import type { Account } from "../accounts/lookup.ts";
+import type { Config } from "../config/config.ts";
 import type { Background } from "../platform/background.ts";
-import type { Config } from "../platform/config.ts";
 import { logEvent } from "../platform/log.ts";
 import type { UpstreamCall } from "../upstream/router.ts";
 import type { Verified } from "../wire/envelope.ts";
@@ -17,6 +17,8 @@ export type RequestContext = {
   readonly params: Params;
   readonly orderNo: string;
   readonly now: number;
+  /** The caller's address as Cloudflare saw it (CF-Connecting-IP), for an account's IP allowlist. */
+  readonly clientIp: string | null;
 };
 
 /**
@@ -38,6 +40,8 @@ export type Facts = {
   readonly recordedByObject: boolean;
   /** The answer is about an earlier request: a repeat, a retry, or one still in flight (the ledger's flag). */
   readonly duplicate: boolean;
+  /** "token", "key" or "token,key": the rotated credentials this request used during their grace (docs/contract.md §9). */
+  readonly previousCredential: string | null;
 };
 
 /** A request's outcome and what was learnt on the way to it. */
@@ -49,6 +53,7 @@ const NO_FACTS: Facts = {
   upstream: null,
   recordedByObject: false,
   duplicate: false,
+  previousCredential: null,
 };
 
 export const answer = (outcome: Outcome<Verified>, facts: Partial<Facts> = {}): Answer => ({

@@ -1,22 +1,23 @@
 // The verifyMobile pipeline, in the contract's check order (docs/contract.md §4): parameters →
-// token → account state → decrypt → logon fields → duplicate → rate limit → per-person budget →
-// quota → upstream. Each step returns its outcome and the facts it learnt; the first failure is
-// the answer.
+// token → IP allowlist → account state → decrypt → logon fields → rate limit → duplicate or
+// request id → per-person budget → quota → upstream. One read-only RequestContext is built once;
+// each step returns its outcome and the facts it learnt; the first failure is the answer.
 //
 // Round trips before the upstream call (docs/contract.md §7): with the account cached, exactly one,
-// the object's `begin`, which answers every check from the duplicate step on; on a cold isolate one
+// the object's `begin`, which answers every check from the rate limit on; on a cold isolate one
 // KV read before it. Refusals on the way may pay one more (104 comes first: when this isolate does
 // not know the balance, a refusal asks the object before answering).
+import { CLIENT_IP_HEADER, IP_NOT_ALLOWED, ipAllowed } from "../accounts/allow-ip.ts";
 import { type Found, lookupAccount, sameAccount } from "../accounts/lookup.ts";
 import { SERVICE } from "../accounts/record.ts";
 import { accountObject, isBlocked, knownBalance } from "../billing/gateway.ts";
+import { readConfig } from "../config/config.ts";
 import { answerDuplicate, answerRetry } from "../duplicates/policy.ts";
 import { recentDuplicate } from "../duplicates/store.ts";
 import type { Background } from "../platform/background.ts";
-import { readConfig } from "../platform/config.ts";
 import { logEvent } from "../platform/log.ts";
 import { fail, ok } from "../wire/outcome.ts";
-import { checkState, identityKeys, readIdentity } from "./account-steps.ts";
+import { checkState, identityKeys, previousCredential, readIdentity } from "./account-steps.ts";
 import { billableCall, type Shared } from "./billable-call.ts";
 import { type AccountView, type Answer, answer, type Facts, type RequestContext, unhandled } from "./context.ts";
 import { drawLocally, tooFast } from "./local-rate.ts";
@@ -37,7 +38,8 @@ export async function run(
   if (!fields.ok) return answer(fields);
   const params = parseParams(fields.value, request.headers.get(REQUEST_ID_HEADER));
   if (!params.ok) return answer(params);
-  const ctx: RequestContext = { env, background, config: config.config, params: params.value, orderNo, now };
+  const clientIp = request.headers.get(CLIENT_IP_HEADER);
+  const ctx: RequestContext = { env, background, config: config.config, params: params.value, orderNo, now, clientIp };
 
   const found = await lookupAccount(env.ACCOUNTS, ctx.config.SERVICE_SECRET, ctx.params.token, now);
   if (!found.ok) return answer(found);
@@ -72,7 +74,8 @@ async function underRecord(ctx: RequestContext, found: Found): Promise<Answer> {
 async function verifyAs(ctx: RequestContext, view: AccountView): Promise<Answer | "stale"> {
   const { account } = view;
   const { record } = account;
-  const learnt = { accountId: record.id };
+  const learnt = { accountId: record.id, previousCredential: previousCredential(account.token, "current") };
+  if (!ipAllowed(record.allowIps, ctx.clientIp)) return answer(fail("305", IP_NOT_ALLOWED), learnt);
 
   const state = await checkState(ctx, record);
   if (!state.ok) return answer(state, learnt);
@@ -80,11 +83,12 @@ async function verifyAs(ctx: RequestContext, view: AccountView): Promise<Answer 
   // remembers answers it (docs/contract.md §8): a spent failure budget, a requestId, a repeat.
   const overMs = drawLocally(record, ctx.now);
   if (overMs !== null && isBlocked(record.tokenHash, ctx.now)) return refuseTooFast(ctx, view, overMs, learnt);
-  const identity = await readIdentity(ctx, account);
-  if (!identity.ok) return answer(identity, learnt);
+  const opened = await readIdentity(ctx, account);
+  if (!opened.ok) return answer(opened, learnt);
 
-  const keys = await identityKeys(ctx, record, identity.value);
-  const known = { ...learnt, fingerprint: keys.fingerprint };
+  const keys = await identityKeys(ctx, record, opened.value.identity);
+  const used = previousCredential(account.token, opened.value.key);
+  const known = { ...learnt, fingerprint: keys.fingerprint, previousCredential: used };
   // This isolate's own copy of the duplicate cache answers without a round trip, once it knows
   // the balance is above 0; a requestId is for the account's object to answer (docs/contract.md §6).
   const balanceKnown = knownBalance(record.id, ctx.now) !== undefined;
@@ -113,7 +117,7 @@ function answerShared(
   ctx: RequestContext,
   view: AccountView,
   shared: Exclude<Shared, { kind: "stale" }>,
-  known: { accountId: string; fingerprint: string },
+  known: { accountId: string; fingerprint: string; previousCredential: string | null },
 ): Answer {
   switch (shared.kind) {
     case "refused":

@@ -1,6 +1,7 @@
 // POST /api/personalInfo/verifyMobile: runs the pipeline, then answers in the envelope with one log
 // line, one metrics point and, for a known account that did not reserve, one ledger row.
 import { SERVICE } from "../accounts/record.ts";
+import { watchRequest } from "../alerts/watch.ts";
 import { queueLedgerRow } from "../billing/ledger-buffer.ts";
 import type { Background } from "../platform/background.ts";
 import { logRequest, type RequestLog } from "../platform/log.ts";
@@ -41,9 +42,12 @@ async function handle(request: Request, env: Env, ctx: Background): Promise<Resp
     totalMs: Date.now() - started,
     duplicate: envelope.info?.duplicate ?? facts.duplicate,
     billable: envelope.info?.billable ?? false,
+    previousCredential: facts.previousCredential,
   };
   logRequest(entry);
   writeMetrics(env.METRICS, entry);
+  // ALERT HOOK (ops, src/alerts/watch.ts): counts for the operator's alerts, flushed off the response path.
+  watchRequest(env, ctx, entry, facts.upstream?.attempts ?? []);
   if (facts.accountId !== null && !facts.recordedByObject) {
     // Every request of a known account gets a ledger row, off the response path; the request
     // that starts a batch carries its flush (ledger-buffer.ts).

@@ -1,13 +1,12 @@
-// The upstreams a request may ask, in UPSTREAMS order, built once per parsed configuration
-// (docs/contract.md §5). The sandbox twins are handed to the real clients as fetchers: no client
-// knows about the sandbox.
-import type { Config } from "../platform/config.ts";
-import { sandboxJuheFetcher, sandboxJuheOptions } from "../sandbox/juhe.ts";
-import { sandboxTencentFetcher, sandboxTencentOptions } from "../sandbox/tencent.ts";
-import { juheQuery } from "../upstream/juhe/client.ts";
-import type { Limits } from "../upstream/router.ts";
-import { tencentQuery } from "../upstream/tencent/client.ts";
+// The upstreams a request may ask, in UPSTREAMS order, built once per parsed configuration from the
+// vendors' descriptors (src/upstream/vendors.ts, docs/contract.md §5). The sandbox is every vendor's
+// real client handed its twin as the fetcher: no client knows about the sandbox.
+import { type Config, vendorNamed } from "../config/config.ts";
+import type { BreakerListener } from "../upstream/breaker.ts";
+import type { UpstreamDescriptor, Values } from "../upstream/descriptor.ts";
+import type { RouteOptions } from "../upstream/router.ts";
 import type { Upstream } from "../upstream/upstream.ts";
+import { VENDORS } from "../upstream/vendors.ts";
 
 const built = new WeakMap<Config, readonly Upstream[]>();
 
@@ -20,56 +19,29 @@ export function upstreamsFor(config: Config): readonly Upstream[] {
   return upstreams;
 }
 
-export function limitsOf(config: Config): Limits {
-  return { timeoutMs: config.UPSTREAM_TIMEOUT_MS, deadlineMs: config.UPSTREAM_DEADLINE_MS };
+/** The router's options: the configured times, and who hears of breaker transitions (alerts). */
+export function limitsOf(config: Config, onBreakerEvent?: BreakerListener): RouteOptions {
+  const limits = { timeoutMs: config.UPSTREAM_TIMEOUT_MS, deadlineMs: config.UPSTREAM_DEADLINE_MS };
+  return onBreakerEvent ? { ...limits, onBreakerEvent } : limits;
 }
 
 function build(config: Config): readonly Upstream[] {
-  const mode = config.JUHE_MODE;
-  const openid = mode === "encrypted" ? config.JUHE_OPENID : null;
   return config.UPSTREAMS.flatMap(({ name, carriers }): Upstream[] => {
-    switch (name) {
-      case "sandbox":
-        return sandboxChain(mode);
-      case "juhe":
-        return [
-          {
-            name,
-            carriers,
-            ask: juheQuery({ baseUrl: config.JUHE_BASE_URL, product: "telecomCmcc", key: config.JUHE_KEY, openid }),
-          },
-        ];
-      case "juhe3":
-        return [
-          {
-            name,
-            carriers,
-            ask: juheQuery({ baseUrl: config.JUHE3_BASE_URL, product: "telecom", key: config.JUHE3_KEY, openid }),
-          },
-        ];
-      case "tencent":
-        return [
-          {
-            name,
-            carriers,
-            ask: tencentQuery({
-              baseUrl: config.TENCENT_BASE_URL,
-              secretId: config.TENCENT_SECRET_ID,
-              secretKey: config.TENCENT_SECRET_KEY,
-            }),
-          },
-        ];
-      default:
-        return name satisfies never;
-    }
+    if (name === "sandbox") return sandboxChain(config.vendorSettings);
+    return [{ name, carriers, ask: vendorNamed(name).build(config.vendorSettings) }];
   });
 }
 
-/** UPSTREAMS=sandbox: the full chain `juhe:CTCC,juhe3,tencent`, each real client against its twin. */
-function sandboxChain(mode: Config["JUHE_MODE"]): Upstream[] {
-  return [
-    { name: "juhe", carriers: ["CTCC"], ask: juheQuery(sandboxJuheOptions("telecomCmcc", mode), sandboxJuheFetcher) },
-    { name: "juhe3", carriers: null, ask: juheQuery(sandboxJuheOptions("telecom", mode), sandboxJuheFetcher) },
-    { name: "tencent", carriers: null, ask: tencentQuery(sandboxTencentOptions(), sandboxTencentFetcher) },
-  ];
+/**
+ * UPSTREAMS=sandbox: every vendor in list order with its default carrier limit (the chain
+ * `juhe:CTCC,juhe3,tencent`), each real client against its twin. Their faults are simulated: the
+ * breaker leaves them alone, so every sandbox row answers the same every time.
+ */
+function sandboxChain(settings: Values): Upstream[] {
+  return VENDORS.map((vendor: UpstreamDescriptor) => ({
+    name: vendor.name,
+    carriers: vendor.carriers,
+    ask: vendor.build({ ...settings, ...vendor.sandbox.values } as Values, vendor.sandbox.fetcher),
+    simulated: true,
+  }));
 }

@@ -155,14 +155,15 @@ export const RETURN_CODES = {
 export type ReturnCode = keyof typeof RETURN_CODES;
 
 /** The parameters a `306` can name: the body fields (requestId also from its header) and the fields inside `logon`. */
-export type ParamName = "token" | "iv" | "logon" | "requestId" | "idCard" | "userName" | "loginphone";
+export type ParamName = "token" | "iv" | "logon" | "requestId" | "sign" | "idCard" | "userName" | "loginphone";
 
 /** What each parameter must look like: the errorReason of a 306 that names it, unless its step says more. */
 export const PARAM_RULES: Readonly<Record<ParamName, string>> = {
   token: "token须为vmt_开头的36个字符",
-  iv: "iv须为16个字符",
+  iv: "iv须为16个字符（aes-gcm账户为12个字符）",
   logon: "logon须为AES-CBC密文的base64，最长4096个字符",
   requestId: "requestId须为1–64个可打印ASCII字符",
+  sign: "sign须为64位十六进制的HMAC签名（本账户要求签名）",
   idCard: "idCard须为18位身份证号（17位数字加校验位，末位可为X）或15位一代身份证号",
   userName: "userName须为2至30个字：汉字（少数民族姓名以·分隔）或拉丁字母与空格",
   loginphone: "loginphone须为11位中国大陆手机号（可带+86、空格或-）",

@@ -159,4 +159,9 @@ describe("lookupAccount", () => {
     expect((await lookup(account.token, NOW + 1)).ok).toBe(true);
     expect(get).not.toHaveBeenCalled();
   });
+
+  it("answers 500 for a record whose logonKey does not fit its cipher (an sm4-cbc key of 32 characters)", async () => {
+    const account = await createAccount({ cipher: "sm4-cbc" }, 32);
+    expect(await lookup(account.token)).toEqual({ ok: false, code: "500" });
+  });
 });

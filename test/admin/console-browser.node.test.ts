@@ -1,15 +1,17 @@
 // /admin/console in headless Chromium against the Worker under `wrangler dev`: an operator
-// pastes the admin token, loads an account that the TypeScript client has just used, reads its
-// numbers, chart and ledger, searches and downloads the ledger, credits it, and leaves nothing
-// of the token behind. The screenshot is kept in /tmp/console-test.png to look at.
+// pastes the admin token, finds an account in the list that the TypeScript client has just used,
+// opens it, reads its numbers, chart, refusals and ledger, searches and downloads the ledger,
+// credits it after confirming, reads the upstreams' answers and the spend report, and leaves
+// nothing of the token behind. The screenshot is kept in /tmp/console-test.png to look at.
 /// <reference types="node" />
 import { writeFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createClient, type Identity, type VerifyMobileError } from "../../client/index.ts";
+import { openPage, type Page } from "../../scripts/lib/browser.ts";
+import { type LocalWorker, startWorker } from "../../scripts/lib/local-worker.ts";
+import { inkOf } from "../../scripts/lib/png.ts";
 import { SANDBOX_PEOPLE } from "../../src/sandbox/identities.ts";
-import { browserFor, openPage, type Page } from "../support/browser.ts";
-import { type LocalWorker, startWorker } from "../support/local-worker.ts";
-import { inkOf } from "../support/png.ts";
+import { browserFor } from "../support/browser.ts";
 
 const browser = browserFor("console in headless Chromium");
 const SCREENSHOT = "/tmp/console-test.png";
@@ -24,7 +26,10 @@ const text = (id: string) => page.evaluate<string>(`document.getElementById(${JS
 
 describe.skipIf(!browser)("/admin/console in headless Chromium", () => {
   beforeAll(async () => {
-    worker = await startWorker({ console: ["--balance", "10000", "--price", "25", "--quota", "100"] });
+    worker = await startWorker(
+      { console: ["--balance", "10000", "--price", "25", "--quota", "100"] },
+      { UPSTREAM_PRICES: JSON.stringify({ juhe3: { "*": 10 } }) },
+    );
     const { token, logonKey } = worker.accounts.console!;
     const client = createClient({ baseUrl: worker.base, token, logonKey });
     // Two billed answers (25 fen each), a 309 and a 503: three codes on today's bar.
@@ -75,8 +80,14 @@ describe.skipIf(!browser)("/admin/console in headless Chromium", () => {
       `document.getElementById("token-state").textContent === "令牌可用 token accepted"`,
       "the token to be accepted",
     );
-    await page.type("#account", worker.accounts.console!.accountId);
-    await page.click("#load");
+    await page.type("#account-search", "CONS");
+    await page.click("#account-search-go");
+    await page.waitFor(`document.querySelectorAll("#accounts button").length === 1`, "the account list");
+    const listed = await page.evaluate<string[]>(
+      `[...document.querySelectorAll("#accounts tr td")].slice(0, 7).map((td) => td.textContent)`,
+    );
+    expect(listed).toEqual([worker.accounts.console!.accountId, "console", "active", "¥0.25", "¥99.50", "98", "-"]);
+    await page.click("#accounts button");
     await page.waitFor(`!document.getElementById("account-view").hidden`, "the account to load");
     expect([await text("balance"), await text("balance-fen"), await text("remaining"), await text("reserved")]).toEqual(
       ["¥99.50", "9,950 分 fen", "98", "0"],
@@ -139,17 +150,104 @@ describe.skipIf(!browser)("/admin/console in headless Chromium", () => {
     ]);
   });
 
-  it("credits the account and shows the new state", async () => {
+  it("lists the account's refusals, all codes and one", async () => {
+    const codes = () =>
+      page.evaluate<string[]>(`[...document.querySelectorAll("#refusals tr")].map((tr) => tr.cells[2].textContent)`);
+    const all = await codes();
+    await page.type("#refusal-code", "503");
+    await page.click("#refusal-go");
+    await page.waitFor(`document.querySelectorAll("#refusals tr").length === 1`, "the filtered refusals");
+    expect([all, await codes()]).toEqual([["503", "309"], ["503"]]);
+  });
+
+  it("asks for a confirmation before a credit, and changes nothing without it", async () => {
     await page.type("#credit-fen", "50");
     await page.type("#credit-count", "2");
     expect(await text("credit-preview")).toBe("= ¥0.50");
     await page.click("#credit");
+    expect([
+      await text("credit-state"),
+      await page.evaluate<boolean>(`document.getElementById("credit-confirm").hidden`),
+      await text("balance"),
+    ]).toEqual(["确认入账 confirm: ¥0.50, 2 次?", false, "¥99.50"]);
+  });
+
+  it("credits the account once confirmed and shows the new state", async () => {
+    await page.click("#credit-confirm");
     await page.waitFor(`document.getElementById("credit-state").className === "ok"`, "the credit");
     expect([await text("balance"), await text("remaining"), await text("credit-state")]).toEqual([
       "¥100.00",
       "100",
       "已入账 credited ¥0.50, 2 次",
     ]);
+  });
+
+  it("rotates the token with a grace after a confirmation: the new token works, and so does the old one", async () => {
+    await page.type("#grace", "2h");
+    await page.click("#rotate-token");
+    expect(await text("rotate-state")).toMatch(
+      /^确认轮换令牌 token？旧的保留到 kept until \d{4}-\d\d-\d\d \d\d:\d\d:\d\d$/,
+    );
+    await page.click("#rotate-confirm");
+    await page.waitFor(`document.getElementById("rotate-state").className === "ok"`, "the rotation");
+    const token = await text("rotated");
+    const { logonKey } = worker.accounts.console!;
+    // Both tokens pass the token check (no 105): the answer itself may be a duplicate's 309.
+    const codes = await Promise.all(
+      [token, worker.accounts.console!.token].map((t) =>
+        createClient({ baseUrl: worker.base, token: t, logonKey })
+          .verify(ZHANG)
+          .then(
+            () => "200",
+            (e: VerifyMobileError) => e.code,
+          ),
+      ),
+    );
+    expect([token, codes.map((c) => (c === "105" ? "refused" : "authenticated"))]).toEqual([
+      expect.stringMatching(/^vmt_[\w-]{32}$/),
+      ["authenticated", "authenticated"],
+    ]);
+  });
+
+  it("refuses a grace over 7 days and changes nothing", async () => {
+    await page.type("#grace", "8d");
+    await page.click("#rotate-key");
+    expect([
+      await text("rotate-state"),
+      await page.evaluate<boolean>(`document.getElementById("rotate-confirm").hidden`),
+    ]).toEqual(["宽限期：秒数或 30m、24h，最多7天 grace: seconds or 30m, 24h, at most 7 days", true]);
+  });
+
+  it("shows each upstream's answers and faults", async () => {
+    await page.click("#upstreams-go");
+    await page.waitFor(`document.querySelectorAll("#upstreams tr td").length > 1`, "the upstreams");
+    const upstreams = await page.evaluate<string[][]>(
+      `[...document.querySelectorAll("#upstreams tr")].map((tr) => [...tr.cells].map((c) => c.textContent))`,
+    );
+    // The 503's fault phone failed over from juhe3 to tencent.
+    expect(upstreams.map((u) => u.slice(0, 2))).toEqual([
+      ["juhe3", "3"],
+      ["tencent", "1"],
+    ]);
+  });
+
+  it("asks for a test alert and says why none went (alerts are off here)", async () => {
+    await page.click("#alert-test");
+    await page.waitFor(`document.getElementById("alert-state").className === "bad"`, "the alert test's answer");
+    expect(await text("alert-state")).toBe("400 alerts are off: set ALERT_WEBHOOK_URL and ALERT_WEBHOOK_SECRET");
+  });
+
+  it("shows the spend report: calls, cost, revenue and margin", async () => {
+    await page.click("#spend-go");
+    await page.waitFor(`document.getElementById("spend-total").textContent.startsWith("合计")`, "the spend report");
+    const rows = await page.evaluate<string[][]>(
+      `[...document.querySelectorAll("#spend tr")].map((tr) => [...tr.cells].map((c) => c.textContent))`,
+    );
+    expect(rows.filter((r) => r[1] === worker.accounts.console!.accountId).map((r) => r.slice(2))).toEqual([
+      ["juhe3", "3", "0", "¥0.30", "¥0.50", "¥0.20"],
+      ["tencent", "1", "0", "¥0.00", "¥0.00", "¥0.00"],
+    ]);
+    expect(await text("spend-total")).toMatch(/；未定价 unpriced: tencent$/);
   });
 
   it("renders a page worth looking at (screenshot)", async () => {

@@ -88,6 +88,60 @@ describe("/admin", () => {
     ).toBe(400);
   });
 
+  it.each(["__proto__", "constructor", "toString", "hasOwnProperty"])(
+    "refuses a credit to the service name %s, which the account does not have, with 400",
+    async (service) => {
+      const account = await createAccount({ openingBalanceFen: 0 });
+      const response = await call(`/accounts/${account.record.id}/credit`, {
+        method: "POST",
+        body: JSON.stringify({ balanceFen: 100, service }),
+      });
+      const state = await call(`/accounts/${account.record.id}`);
+      expect([
+        response.status,
+        await response.json(),
+        ((await state.json()) as { balanceFen: number }).balanceFen,
+      ]).toEqual([400, { error: `the account has no service ${service}` }, 0]);
+    },
+  );
+
+  it("refuses a body over the admin cap with 413 before parsing it", async () => {
+    const account = await createAccount({ openingBalanceFen: 0 });
+    const padding = "x".repeat(12 * 1024 * 1024);
+    const response = await call(`/accounts/${account.record.id}/credit`, {
+      method: "POST",
+      body: `{"balanceFen":100,"pad":"${padding}"}`,
+    });
+    const state = await call(`/accounts/${account.record.id}`);
+    expect([
+      response.status,
+      await response.json(),
+      ((await state.json()) as { balanceFen: number }).balanceFen,
+    ]).toEqual([413, { error: "the body is over the admin API's 16 KiB" }, 0]);
+  });
+
+  it("refuses an oversized body sent without a Content-Length (chunked) with 413", async () => {
+    const account = await createAccount({ openingBalanceFen: 0 });
+    const chunk = new TextEncoder().encode(" ".repeat(64 * 1024));
+    let sent = 0;
+    const body = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        if (sent++ < 4) controller.enqueue(chunk);
+        else controller.close();
+      },
+    });
+    const response = await call(`/accounts/${account.record.id}/credit`, {
+      method: "POST",
+      body,
+      // @ts-expect-error: workerd's RequestInit takes duplex for a streamed body
+      duplex: "half",
+    });
+    expect([response.status, await response.json()]).toEqual([
+      413,
+      { error: "the body is over the admin API's 16 KiB" },
+    ]);
+  });
+
   it("reports usage that totals the ledger, as JSON and CSV", async () => {
     const account = await createAccount({
       openingBalanceFen: 1000,

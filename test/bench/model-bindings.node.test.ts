@@ -28,7 +28,12 @@ const kv = {
 } as unknown as KVNamespace;
 const objects = {
   idFromName: (name: string) => name,
-  get: () => ({ begin: async () => "reserved", settle: async () => {} }),
+  get: () => ({
+    begin: async () => "reserved",
+    // An object slower than its modelled round trip, as under load: it ends after a raced KV miss.
+    slowBegin: () => new Promise((resolve) => setTimeout(() => resolve("reserved"), 20)),
+    settle: async () => {},
+  }),
 } as unknown as DurableObjectNamespace;
 const env = { KV: kv, OBJECTS: objects, MODEL_KV_HIT_MS: "2", MODEL_KV_MISS_MS: "6", MODEL_OBJECT_MS: "4" };
 const begin = (e: Bindings) =>
@@ -82,6 +87,16 @@ describe("serial calls before the upstream", () => {
       await upstream();
     });
     expect(seen).toEqual({ hops: "1", chain: "KV.get miss", serialMs: "6", upstreamMs: "7" });
+  });
+
+  it("of calls raced and both ended, takes the one the request waited for: the last to end", async () => {
+    const seen = await send(async (e) => {
+      const lookup = e.KV.get("absent"); // ends after its 6 ms, before the object answers
+      await (e.OBJECTS.get(e.OBJECTS.idFromName("acc")) as unknown as { slowBegin(): Promise<string> }).slowBegin();
+      await upstream();
+      await lookup;
+    });
+    expect(seen).toEqual({ hops: "1", chain: "OBJECTS.slowBegin", serialMs: "4", upstreamMs: "7" });
   });
 
   it("leaves out a call still running when the upstream is asked, and calls after it", async () => {

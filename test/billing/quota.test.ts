@@ -168,7 +168,7 @@ describe("duplicates", () => {
 
 describe("the ledger", () => {
   it("has a row for every request of the account, billed or not, with no personal data", async () => {
-    const account = await createAccount();
+    const account = await createAccount({ diagnostics: true }); // so the bad field is its own 306 (contract §2)
     const person = { idCard: zhang.idCard, userName: zhang.name, loginphone: zhang.phone };
     await send(account, person);
     await send(account, person); // 309

@@ -183,7 +183,10 @@ describe("errors by family", () => {
   });
 
   it("request: 306 names the malformed field", async () => {
-    const error = await failure(clientFor(await createAccount()).verify({ ...ZHANG, userName: "Z" }));
+    // Diagnostics on: a plain CBC account answers a bad field with the one 307 (docs/contract.md §2).
+    const error = await failure(
+      clientFor(await createAccount({ diagnostics: true })).verify({ ...ZHANG, userName: "Z" }),
+    );
     expect([error.family, error.code, error.detail]).toEqual(["request", "306", "请求参数userName为空或格式错误"]);
   });
 

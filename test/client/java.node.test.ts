@@ -9,9 +9,11 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Vector } from "../../docs/recipes/make-vectors.ts";
+import { findCommand } from "../../scripts/lib/find-command.ts";
+import { freePort, type LocalWorker, startWorker } from "../../scripts/lib/local-worker.ts";
+import { ROOT } from "../../scripts/lib/paths.ts";
 import { SANDBOX_PEOPLE } from "../../src/sandbox/identities.ts";
-import { freePort, type LocalWorker, ROOT, startWorker } from "../support/local-worker.ts";
-import { canRun, findCommand } from "../support/toolchain.ts";
+import { canRun } from "../support/toolchain.ts";
 
 const run = promisify(execFile);
 const hasJava = canRun(

@@ -29,7 +29,7 @@ describe("decryptLogon", () => {
   it.each([16, 32])("decrypts with a %i-character key", async (length) => {
     const key = length === 16 ? KEY16 : KEY32;
     const ct = await encrypt(utf8.encode(key), JSON_TEXT);
-    expect(await decryptLogon(await logonKey(key), IV, ct, toBase64(ct), false)).toEqual({
+    expect(await decryptLogon((await logonKey(key))!, IV, ct, toBase64(ct), false)).toEqual({
       ok: true,
       value: VALID_LOGON,
     });
@@ -37,7 +37,7 @@ describe("decryptLogon", () => {
 
   it("keeps unknown keys of the object", async () => {
     const ct = await encrypt(utf8.encode(KEY16), JSON.stringify({ ...VALID_LOGON, extra: [1] }));
-    expect(await decryptLogon(await logonKey(KEY16), IV, ct, toBase64(ct), false)).toEqual({
+    expect(await decryptLogon((await logonKey(KEY16))!, IV, ct, toBase64(ct), false)).toEqual({
       ok: true,
       value: { ...VALID_LOGON, extra: [1] },
     });
@@ -76,14 +76,14 @@ describe("decryptLogon: every kind of failure gives the one answer", () => {
 
   it.each(cases)("%s → 307 with the fixed reason", async (_label, make) => {
     const ct = await make();
-    expect(await decryptLogon(await logonKey(KEY16), IV, ct, toBase64(ct), false)).toEqual(FAILED);
+    expect(await decryptLogon((await logonKey(KEY16))!, IV, ct, toBase64(ct), false)).toEqual(FAILED);
   });
 
   it("gives a 16-character key zero-padded to AES-256 the fixed reason too", async () => {
     const padded = new Uint8Array(32);
     padded.set(utf8.encode(KEY16));
     const ct = await encrypt(padded, JSON_TEXT);
-    expect(await decryptLogon(await logonKey(KEY16), IV, ct, toBase64(ct), false)).toEqual(FAILED);
+    expect(await decryptLogon((await logonKey(KEY16))!, IV, ct, toBase64(ct), false)).toEqual(FAILED);
   });
 });
 
@@ -92,19 +92,19 @@ describe("decryptLogon: hints from the shape of the input alone", () => {
     const ct = await encrypt(utf8.encode(KEY16), JSON_TEXT);
     const hex = toHex(ct);
     const asBase64 = Uint8Array.from(atob(hex), (c) => c.charCodeAt(0));
-    const r = await decryptLogon(await logonKey(KEY16), IV, asBase64, hex, false);
+    const r = await decryptLogon((await logonKey(KEY16))!, IV, asBase64, hex, false);
     expect(r).toEqual({ ok: false, code: "307", reason: "logon疑似十六进制编码，应为base64" });
   });
 
   it("names base64 applied twice", async () => {
     const ct = await encrypt(utf8.encode(KEY16), JSON_TEXT);
     const once = toBase64(ct);
-    const r = await decryptLogon(await logonKey(KEY16), IV, utf8.encode(once), toBase64(utf8.encode(once)), false);
+    const r = await decryptLogon((await logonKey(KEY16))!, IV, utf8.encode(once), toBase64(utf8.encode(once)), false);
     expect(r).toEqual({ ok: false, code: "307", reason: "logon疑似被base64编码了两次" });
   });
 
   it.each([0, 1, 15, 17, 20, 33])("names %i bytes as not whole AES blocks", async (n) => {
-    const r = await decryptLogon(await logonKey(KEY16), IV, new Uint8Array(n), "AAAA", false);
+    const r = await decryptLogon((await logonKey(KEY16))!, IV, new Uint8Array(n), "AAAA", false);
     expect(r).toEqual({ ok: false, code: "307", reason: "logon解码后长度不是16的倍数：不是AES-CBC密文" });
   });
 });
@@ -112,14 +112,14 @@ describe("decryptLogon: hints from the shape of the input alone", () => {
 describe("decryptLogon with diagnostics (opt-in, docs/contract.md §2)", () => {
   it("names a wrong iv when the padding checks out but the first block is garbled", async () => {
     const ct = await encrypt(utf8.encode(KEY16), JSON_TEXT);
-    const r = await decryptLogon(await logonKey(KEY16), WRONG_IV, ct, toBase64(ct), true);
+    const r = await decryptLogon((await logonKey(KEY16))!, WRONG_IV, ct, toBase64(ct), true);
     expect(r).toEqual({ ok: false, code: "307", reason: "解密结果开头乱码：请检查iv是否与加密时一致" });
   });
 
   it("says when key and iv are right but the plaintext is not a JSON object", async () => {
     for (const text of ["idCard=1&userName=2&loginphone=3", "[1,2]"]) {
       const ct = await encrypt(utf8.encode(KEY16), text);
-      const r = await decryptLogon(await logonKey(KEY16), IV, ct, toBase64(ct), true);
+      const r = await decryptLogon((await logonKey(KEY16))!, IV, ct, toBase64(ct), true);
       expect(r).toEqual({ ok: false, code: "307", reason: "logon解密后不是JSON对象" });
     }
   });
@@ -128,25 +128,25 @@ describe("decryptLogon with diagnostics (opt-in, docs/contract.md §2)", () => {
     const padded = new Uint8Array(32);
     padded.set(utf8.encode(KEY16));
     const ct = await encrypt(padded, JSON_TEXT);
-    const r = await decryptLogon(await logonKey(KEY16), IV, ct, toBase64(ct), true);
+    const r = await decryptLogon((await logonKey(KEY16))!, IV, ct, toBase64(ct), true);
     expect(r).toEqual({ ok: false, code: "307", reason: "加密密钥长度错误：应使用16字节的密钥（AES-128）" });
   });
 
   it("names a 32-character key cut to AES-128", async () => {
     const ct = await encrypt(utf8.encode(KEY32.slice(0, 16)), JSON_TEXT);
-    const r = await decryptLogon(await logonKey(KEY32), IV, ct, toBase64(ct), true);
+    const r = await decryptLogon((await logonKey(KEY32))!, IV, ct, toBase64(ct), true);
     expect(r).toEqual({ ok: false, code: "307", reason: "加密密钥长度错误：应使用32字节的密钥（AES-256）" });
   });
 
   it("falls back to the fixed reason for a key that is simply wrong", async () => {
     const ct = await encrypt(utf8.encode(KEY32), JSON_TEXT);
-    expect(await decryptLogon(await logonKey(KEY16), IV, ct, toBase64(ct), true)).toEqual(FAILED);
+    expect(await decryptLogon((await logonKey(KEY16))!, IV, ct, toBase64(ct), true)).toEqual(FAILED);
   });
 
   it("still prefers the shape hint", async () => {
     const ct = await encrypt(utf8.encode(KEY16), JSON_TEXT);
     const once = toBase64(ct);
-    const r = await decryptLogon(await logonKey(KEY16), IV, utf8.encode(once), toBase64(utf8.encode(once)), true);
+    const r = await decryptLogon((await logonKey(KEY16))!, IV, utf8.encode(once), toBase64(utf8.encode(once)), true);
     expect(r).toEqual({ ok: false, code: "307", reason: "logon疑似被base64编码了两次" });
   });
 });

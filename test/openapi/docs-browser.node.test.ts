@@ -4,8 +4,8 @@
 /// <reference types="node" />
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { checkDocsPage } from "../../docs/check-docs-page.ts";
+import { type LocalWorker, startWorker } from "../../scripts/lib/local-worker.ts";
 import { browserFor } from "../support/browser.ts";
-import { type LocalWorker, startWorker } from "../support/local-worker.ts";
 
 const browser = browserFor("/docs in headless Chromium");
 

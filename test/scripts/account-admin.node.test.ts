@@ -10,10 +10,12 @@ import { promisify } from "node:util";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { callAdmin } from "../../scripts/account/admin-api.ts";
 import { parseCommand } from "../../scripts/account/args.ts";
-import { LEDGER_COLUMNS } from "../../scripts/account/ledger-csv.ts";
 import { ensureDevVars } from "../../scripts/dev-vars.ts";
 import { ROOT } from "../../scripts/lib/paths.ts";
 import { chinaDay } from "../../src/platform/time.ts";
+
+const LEDGER_HEADER =
+  "orderNo,time,at,service,errorCode,returnCode,chargedFen,duplicate,upstreamOrderId,upstreamCode,upstreamMs,fingerprintPrefix,attempts";
 
 const ID = "acc_0123456789abcdef";
 const NOW = new Date("2026-11-26T20:00:00.000Z"); // already 2026-11-27 in China
@@ -113,17 +115,20 @@ describe("account ledger", () => {
   it("renders every page as one CSV with a header", async () => {
     const csv = (await admin("ledger", "--format", "csv")) as string;
     const lines = csv.split("\r\n");
-    expect(lines[0]).toBe(LEDGER_COLUMNS.join(","));
+    // docs/billing.md: the header line; time is ISO 8601 in China time, at the epoch in milliseconds.
+    expect(lines[0]).toBe(LEDGER_HEADER);
     expect(lines.length).toBe(ROWS.length + 2); // header, rows, and the empty string after the last CRLF
-    expect(lines[4]).toBe(`VM20261127000000003,1764274000003,verifyMobile,309,10000,0,false,,,,0123456789ab,[]`);
+    expect(lines[4]).toBe(
+      `VM20261127000000003,2025-11-28T04:06:40.003+08:00,1764274000003,verifyMobile,309,10000,0,false,,,,0123456789ab,[]`,
+    );
     expect(lines[6]).toBe(
-      `VM20261127000000005,1764274000005,verifyMobile,200,10000,15,false,"JH,5",0,45,0123456789ab,"[{""upstream"":""sandbox"",""code"":""0"",""ms"":45,""orderId"":null}]"`,
+      `VM20261127000000005,2025-11-28T04:06:40.005+08:00,1764274000005,verifyMobile,200,10000,15,false,"JH,5",0,45,0123456789ab,"[{""upstream"":""sandbox"",""code"":""0"",""ms"":45,""orderId"":null}]"`,
     );
   });
 
   it("prints the header of an empty ledger", async () => {
     rows = [];
-    expect(await admin("ledger", "--format", "csv")).toBe(`${LEDGER_COLUMNS.join(",")}\r\n`);
+    expect(await admin("ledger", "--format", "csv")).toBe(`${LEDGER_HEADER}\r\n`);
     expect(await admin("ledger")).toEqual({ accountId: ID, from: "2026-11-27", to: "2026-11-27", rows: [] });
   });
 

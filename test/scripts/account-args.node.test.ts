@@ -19,6 +19,40 @@ function usage(argv: string[]): string {
   throw new Error(`expected a usage error for ${argv.join(" ")}`);
 }
 
+describe("account alert thresholds", () => {
+  it("sets and clears --alert-balance and --alert-quota on update", () => {
+    expect([
+      parseCommand(["update", ...LOCAL, ...ID, "--alert-balance", "5000", "--alert-quota", "0"]),
+      parseCommand(["update", ...LOCAL, ...ID, "--alert-balance", "none"]),
+    ]).toEqual([
+      {
+        verb: "update",
+        target: { mode: "local", persistTo: null },
+        id: "acc_0123456789abcdef",
+        settings: { alertBalanceFen: 5000, alertQuota: 0 },
+      },
+      {
+        verb: "update",
+        target: { mode: "local", persistTo: null },
+        id: "acc_0123456789abcdef",
+        settings: { alertBalanceFen: null },
+      },
+    ]);
+  });
+
+  it("refuses a threshold out of range, naming the flag", () => {
+    expect([
+      usage(["update", ...LOCAL, ...ID, "--alert-balance", "-1"]),
+      usage(["create", ...LOCAL, "--name", "A", "--alert-quota", "1000000000001"]),
+      usage(["update", ...LOCAL, ...ID, "--alert-quota", "ten"]),
+    ]).toEqual([
+      "--alert-balance must be at least 0",
+      "--alert-quota must be at most 1000000000000",
+      "--alert-quota must be a whole number",
+    ]);
+  });
+});
+
 describe("account command line", () => {
   it("parses create with defaults and --flag=value", () => {
     expect(parseCommand(["create", "--local", "--persist-to=/tmp/x", "--name", "Foo"])).toEqual({
@@ -210,6 +244,65 @@ describe("account command line", () => {
   });
 });
 
+describe("credential flags (docs/contract.md §9)", () => {
+  it("creates an sm4-cbc account with a signature and an IP allowlist, its key 16 characters", () => {
+    const argv = ["create", ...LOCAL, "--name", "Foo", "--cipher", "sm4-cbc", "--require-sign"];
+    expect(parseCommand([...argv, "--allow-ip", " 203.0.113.0/24 ,2001:db8::/32,203.0.113.0/24"])).toEqual({
+      verb: "create",
+      target: { mode: "local", persistTo: null },
+      settings: { name: "Foo", cipher: "sm4-cbc", requireSign: true, allowIps: ["203.0.113.0/24", "2001:db8::/32"] },
+      keyLength: 16,
+    });
+  });
+
+  it("refuses a key length the cipher cannot take", () => {
+    expect(usage(["create", ...LOCAL, "--name", "Foo", "--cipher", "sm4-cbc", "--key-length", "32"])).toBe(
+      "--cipher sm4-cbc takes --key-length 16",
+    );
+  });
+
+  it("updates the cipher, turns the signature off and clears the allowlist", () => {
+    const argv = ["update", ...LOCAL, ...ID, "--cipher", "aes-gcm", "--no-require-sign", "--allow-ip", "none"];
+    expect(parseCommand(argv)).toMatchObject({ settings: { cipher: "aes-gcm", requireSign: false, allowIps: null } });
+  });
+
+  it.each([
+    ["10.0.0.0/33", '--allow-ip: "10.0.0.0/33" is not an IPv4 or IPv6 CIDR'],
+    ["10.0.0.1,example.com", '--allow-ip: "example.com" is not an IPv4 or IPv6 CIDR'],
+    [",", "--allow-ip takes 1 to 64 networks, or none"],
+  ])("refuses --allow-ip %s", (value, message) => {
+    expect(usage(["update", ...LOCAL, ...ID, "--allow-ip", value])).toBe(message);
+  });
+
+  it("refuses an unknown cipher", () => {
+    expect(usage(["update", ...LOCAL, ...ID, "--cipher", "des"])).toBe(
+      "--cipher must be one of aes-cbc, aes-gcm, sm4-cbc",
+    );
+  });
+
+  it.each([
+    ["90", 90],
+    ["90s", 90],
+    ["30m", 1800],
+    ["24h", 86_400],
+    ["7d", 604_800],
+    ["0", 0],
+  ])("reads --grace %s as %i seconds", (grace, seconds) => {
+    expect(parseCommand(["rotate-token", ...LOCAL, ...ID, "--grace", grace])).toMatchObject({ graceSeconds: seconds });
+    expect(parseCommand(["rotate-key", ...LOCAL, ...ID, "--grace", grace])).toMatchObject({ graceSeconds: seconds });
+  });
+
+  it.each(["8d", "604801", "1.5h", "30x", "-5", "m"])("refuses --grace %s", (grace) => {
+    expect(usage(["rotate-token", ...LOCAL, ...ID, "--grace", grace])).toBe(
+      "--grace is seconds, or a number with s, m, h or d (30m, 24h), at most 7d",
+    );
+  });
+
+  it("rotates without a grace unless one is given", () => {
+    expect(parseCommand(["rotate-token", ...LOCAL, ...ID])).toMatchObject({ graceSeconds: 0 });
+  });
+});
+
 describe("account usage text", () => {
   /** Each verb's flags as the usage text lists them: `--flag VALUE` or `[--flag VALUE]`. */
   const documented = new Map<string, string[]>();
@@ -235,6 +328,10 @@ describe("account usage text", () => {
     URL: "https://w.example",
     "YYYY-MM-DD": "2026-11-01",
     "verifyMobile,…": "verifyMobile,other",
+    TEXT: "acme",
+    CODE: "307",
+    "CIDR,…": "203.0.113.0/24,2001:db8::/32",
+    DURATION: "30m",
   };
   /** Each alternative a placeholder names (`N|none` → 5 and none). */
   const samples = (shown: string) =>
@@ -245,6 +342,12 @@ describe("account usage text", () => {
     show: {},
     update: { "--id": SAMPLE.ACC!, "--name": "Foo" },
     credit: { "--id": SAMPLE.ACC!, "--balance": "5" },
+    spend: {},
+    // reconcile's two arguments, spread as they are into the command line.
+    reconcile: { juhe: "vendor.csv" },
+    list: {},
+    upstreams: {},
+    "alert-test": {},
   };
 
   it("lists every verb", () => {
@@ -259,6 +362,12 @@ describe("account usage text", () => {
       "state",
       "usage",
       "ledger",
+      "spend",
+      "reconcile",
+      "list",
+      "refusals",
+      "upstreams",
+      "alert-test",
     ]);
   });
 
@@ -280,7 +389,7 @@ describe("account usage text", () => {
         }
       }
     }
-    expect({ tried, refused }).toEqual({ tried: 64, refused: [] });
+    expect({ tried, refused }).toEqual({ tried: 106, refused: [] });
   });
 
   it("does not offer update what update refuses", () => {
@@ -293,5 +402,45 @@ describe("account usage text", () => {
         "--no-diagnostics",
       ]),
     );
+  });
+});
+
+describe("account spend and reconcile", () => {
+  it("parses spend for every account or one, and reconcile with its vendor and file", () => {
+    expect([
+      parseCommand(["spend", ...LOCAL, "--from", "2026-12-01", "--format", "csv"]),
+      parseCommand(["reconcile", ...LOCAL, "juhe", "juhe-2026-12.csv"]),
+    ]).toEqual([
+      {
+        verb: "spend",
+        target: { mode: "local", persistTo: null },
+        id: null,
+        url: null,
+        from: "2026-12-01",
+        to: null,
+        format: "csv",
+      },
+      {
+        verb: "reconcile",
+        target: { mode: "local", persistTo: null },
+        url: null,
+        vendor: "juhe",
+        csvPath: "juhe-2026-12.csv",
+      },
+    ]);
+  });
+
+  it("refuses reconcile without both arguments, with a third, or a vendor that is no name", () => {
+    expect([
+      usage(["reconcile", ...LOCAL, "juhe"]),
+      usage(["reconcile", ...LOCAL, "juhe", "a.csv", "b.csv"]),
+      usage(["reconcile", ...LOCAL, "../x", "a.csv"]),
+      usage(["spend", ...LOCAL, "extra"]),
+    ]).toEqual([
+      "reconcile needs <vendor> <file.csv>",
+      'unexpected argument "b.csv"',
+      '"../x" is not an upstream name',
+      'unexpected argument "extra"',
+    ]);
   });
 });

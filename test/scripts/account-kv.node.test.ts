@@ -23,9 +23,9 @@ const LIMIT_MS = 2_000;
 function recording(kv: KvStore, log: string[]): KvStore {
   return {
     ...kv,
-    put: (key, value) => {
-      log.push(`put ${key}`);
-      return kv.put(key, value);
+    put: (key, value, options) => {
+      log.push(options?.expiration === undefined ? `put ${key}` : `put ${key} expiring ${options.expiration}`);
+      return kv.put(key, value, options);
     },
     delete: (key) => {
       log.push(`delete ${key}`);
@@ -55,7 +55,10 @@ describe("local verbs on wrangler dev's state", () => {
       { verb: "update", target, id: created.accountId, settings: { subjectBudget: 4, diagnostics: false } },
       kv,
     );
-    const key = await execute({ verb: "rotate-key", target, id: created.accountId, keyLength: null }, kv);
+    const key = await execute(
+      { verb: "rotate-key", target, id: created.accountId, keyLength: null, graceSeconds: 0 },
+      kv,
+    );
     const disabled = await execute({ verb: "disable", target, id: created.accountId }, kv);
     const shown = await execute({ verb: "show", target, id: created.accountId, token: null }, kv);
     expect([byToken, updated, key, disabled, shown]).toMatchObject([
@@ -84,7 +87,7 @@ describe("local verbs on wrangler dev's state", () => {
     )) as Created;
     const log: string[] = [];
     const rotated = (await execute(
-      { verb: "rotate-token", target, id: created.accountId },
+      { verb: "rotate-token", target, id: created.accountId, graceSeconds: 0 },
       recording(kv, log),
     )) as Created;
     const [oldHash, newHash] = await Promise.all([sha256Hex(created.token), sha256Hex(rotated.token)]);
@@ -96,6 +99,59 @@ describe("local verbs on wrangler dev's state", () => {
     await expect(execute({ verb: "show", target, id: null, token: created.token }, kv)).rejects.toThrow(
       /no such token/,
     );
+  });
+
+  it("rotates a token with a grace: the old entry kept, expiring when the grace ends (docs/contract.md §9)", async () => {
+    const created = (await execute(
+      { verb: "create", target, settings: { name: "Foo" }, keyLength: 16 },
+      kv,
+    )) as Created;
+    const log: string[] = [];
+    const now = new Date("2026-12-07T08:00:00.000Z");
+    const rotated = (await execute(
+      { verb: "rotate-token", target, id: created.accountId, graceSeconds: 86_400 },
+      recording(kv, log),
+      now,
+    )) as Created & { previousTokenUntil: string };
+    const [oldHash, newHash] = await Promise.all([sha256Hex(created.token), sha256Hex(rotated.token)]);
+    const until = Date.parse("2026-12-08T08:00:00.000Z") / 1000;
+    expect([rotated.previousTokenUntil, log]).toEqual([
+      "2026-12-08T08:00:00.000Z",
+      [`put token:${newHash}`, `put account:${created.accountId}`, `put token:${oldHash} expiring ${until}`],
+    ]);
+    // Disabling ends the grace too: both entries go, the record keeps no previous token.
+    await execute({ verb: "disable", target, id: created.accountId }, kv, now);
+    expect([
+      await kv.get(tokenKey(oldHash)),
+      await kv.get(tokenKey(newHash)),
+      JSON.parse((await kv.get(accountKey(created.accountId)))!).previousToken,
+    ]).toEqual([null, null, null]);
+  });
+
+  it("refuses to switch an account with a 32-character key to sm4-cbc, changing nothing", async () => {
+    const created = (await execute(
+      { verb: "create", target, settings: { name: "Foo" }, keyLength: 32 },
+      kv,
+    )) as Created;
+    const before = await kv.get(accountKey(created.accountId));
+    await expect(
+      execute({ verb: "update", target, id: created.accountId, settings: { cipher: "sm4-cbc" } }, kv),
+    ).rejects.toThrow(
+      "sm4-cbc takes a logonKey of 16 characters; this one has 32: run rotate-key --key-length 16 first",
+    );
+    expect(await kv.get(accountKey(created.accountId))).toBe(before);
+  });
+
+  it("refuses a grace over the maximum, changing nothing", async () => {
+    const created = (await execute(
+      { verb: "create", target, settings: { name: "Foo" }, keyLength: 16 },
+      kv,
+    )) as Created;
+    const before = await kv.get(accountKey(created.accountId));
+    await expect(
+      execute({ verb: "rotate-key", target, id: created.accountId, keyLength: null, graceSeconds: 604_801 }, kv),
+    ).rejects.toThrow("the grace must be a whole number of seconds from 0 to 604800 (7 days)");
+    expect(await kv.get(accountKey(created.accountId))).toBe(before);
   });
 
   it("refreshes the record's copy in its token entry on update", async () => {
@@ -188,7 +244,7 @@ describe("remote verbs through the Cloudflare API", () => {
       api.kv,
     )) as Created;
     const rotated = (await execute(
-      { verb: "rotate-token", target: { mode: "remote" }, id: created.accountId },
+      { verb: "rotate-token", target: { mode: "remote" }, id: created.accountId, graceSeconds: 0 },
       api.kv,
     )) as Created;
     vi.unstubAllEnvs();

@@ -2,14 +2,7 @@
 // accepts, checked by the Worker's own lookup. The command line is tested in account-args.node.test.ts.
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import {
-  applySettings,
-  buildAccount,
-  buildServices,
-  parseRecord,
-  summary,
-  withNewToken,
-} from "../../scripts/account/records.ts";
+import { applySettings, buildAccount, buildServices, parseRecord, summary } from "../../scripts/account/records.ts";
 import { CliError } from "../../scripts/lib/errors.ts";
 import { lookupAccount } from "../../src/accounts/lookup.ts";
 import { AccountRecord, accountKey, tokenKey } from "../../src/accounts/record.ts";
@@ -34,6 +27,12 @@ describe("account records", () => {
       duplicatePolicy: "reject",
       dedupTtl: 60,
       openingBalanceFen: null,
+      // Today's behaviour unless asked (docs/contract.md §9): 驭信's cipher, no sign, any IP, no grace.
+      cipher: "aes-cbc",
+      requireSign: false,
+      allowIps: null,
+      previousTokenUntil: null,
+      previousLogonKeyUntil: null,
       createdAt: NOW.toISOString(),
     });
     expect(logonKey).toHaveLength(16);
@@ -108,9 +107,50 @@ describe("account records", () => {
     const found = await lookupAccount(env.ACCOUNTS, TEST_SECRET, token, NOW.getTime());
     expect(found.ok && found.value.account.record).toEqual(record);
     expect(found.ok && new TextDecoder().decode(found.value.account.logonKey.raw)).toBe(logonKey);
+  });
+});
 
-    const rotated = await withNewToken(record, NOW);
-    expect(rotated.token).not.toBe(token);
-    expect(rotated.record.tokenHash).not.toBe(record.tokenHash);
+describe("account alert thresholds", () => {
+  it("are none by default, set by create, changed and cleared by update (docs/contract.md §11)", async () => {
+    const plain = await buildAccount({ settings: { name: "Foo" }, keyLength: 16, secret: TEST_SECRET, now: NOW });
+    const { record } = await buildAccount({
+      settings: { name: "Foo", alertBalanceFen: 5000, alertQuota: 10 },
+      keyLength: 16,
+      secret: TEST_SECRET,
+      now: NOW,
+    });
+    const changed = applySettings(record, { alertBalanceFen: null, alertQuota: 3 }, NOW);
+    const pick = (r: AccountRecord) => [r.alertBalanceFen, r.alertQuota];
+    expect([pick(plain.record), pick(record), pick(changed), summary(changed).alertQuota]).toEqual([
+      [null, null],
+      [5000, 10],
+      [null, 3],
+      3,
+    ]);
+  });
+
+  it("are read as none from a record written before they existed", () => {
+    const {
+      alertBalanceFen: _,
+      alertQuota: __,
+      ...old
+    } = {
+      ...AccountRecord.parse({
+        id: "acc_0123456789abcdef",
+        name: "Old",
+        status: "active",
+        services: {},
+        contractEnd: null,
+        duplicatePolicy: "reject",
+        dedupTtl: 60,
+        openingBalanceFen: null,
+        tokenHash: "0".repeat(64),
+        sealedLogonKey: "v1.x.y",
+        createdAt: NOW.toISOString(),
+        updatedAt: NOW.toISOString(),
+      }),
+    };
+    const parsed = AccountRecord.parse(old);
+    expect([parsed.alertBalanceFen, parsed.alertQuota]).toEqual([null, null]);
   });
 });

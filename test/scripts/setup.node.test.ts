@@ -11,6 +11,7 @@ import { describe, expect, it } from "vitest";
 import { parseDotenv } from "../../scripts/dev-vars.ts";
 import { deploySecret, deploySecretsPath } from "../../scripts/lib/deploy-secrets.ts";
 import { ROOT } from "../../scripts/lib/paths.ts";
+import { networksCovered, upstreamsVar } from "../../scripts/lib/upstream-choice.ts";
 import {
   CONFIG_PATH,
   kvNamespaces,
@@ -20,6 +21,7 @@ import {
 } from "../../scripts/lib/wrangler-config.ts";
 import type { WranglerResult } from "../../scripts/lib/wrangler-run.ts";
 import { setup } from "../../scripts/setup.ts";
+import { parseUpstreams, VENDOR_SETTINGS } from "../../src/config/config.ts";
 
 const run = promisify(execFile);
 const ACCOUNTS_ID = "a1b2c3d4e5f60718293a4b5c6d7e8f90";
@@ -175,6 +177,114 @@ describe("npm run setup", () => {
     await expect(setup({ configPath: config, dryRun: false, wrangler, print: () => {} })).rejects.toThrow(
       "wrangler kv namespace create verify-mobile-gateway-ACCOUNTS failed: You are not authenticated. Please run `wrangler login`. (log in first: npx wrangler login)",
     );
+  });
+});
+
+// Issue 20 item 6 (docs/upstreams.md): the shipped list answers every network; setup asks which
+// vendors the operator holds keys for and refuses a list that leaves a network out unless told so.
+describe("npm run setup: the upstreams", () => {
+  const ALL = "China Mobile (CMCC), China Unicom (CUCC), China Telecom (CTCC)";
+  const shipped = () => readFileSync(CONFIG_PATH, "utf8");
+  const quietSetup = (config: string, more: Partial<Parameters<typeof setup>[0]>) => {
+    const printed: string[] = [];
+    const fake = fakeWrangler();
+    const done = setup({
+      configPath: config,
+      dryRun: false,
+      wrangler: fake.wrangler,
+      print: (l) => printed.push(l),
+      ...more,
+    });
+    return { printed, calls: fake.calls, done };
+  };
+
+  it("wrangler.toml's default UPSTREAMS answers all three networks", () => {
+    const parsed = parseUpstreams(upstreamsVar(shipped()) ?? "");
+    expect(parsed.ok && networksCovered(parsed.config)).toEqual(["CMCC", "CUCC", "CTCC"]);
+  });
+
+  it("wrangler.toml [vars] shows vendors' vars only at their defaults, and no secret", () => {
+    const named = [...VENDOR_SETTINGS].flatMap(([name, setting]) => {
+      const value = new RegExp(`^${name} = "([^"]*)"`, "m").exec(shipped())?.[1];
+      return value === undefined ? [] : [[name, value, setting.secret ? "secret" : setting.fallback]];
+    });
+    expect(named.length).toBeGreaterThan(0);
+    expect(named.filter(([, value, expected]) => value !== expected)).toEqual([]);
+  });
+
+  it("--dry-run says which networks the list answers", async () => {
+    const config = configCopy();
+    const { stdout } = await run(process.execPath, [join(ROOT, "scripts/setup.ts"), "--dry-run", "--config", config], {
+      cwd: ROOT,
+    });
+    expect(stdout.split("\n").filter((l) => l.includes("answers"))).toEqual([
+      `# UPSTREAMS="juhe:CTCC,juhe3,tencent" answers ${ALL}`,
+    ]);
+  });
+
+  it("refuses a Telecom-only list before it creates anything", async () => {
+    const config = configCopy();
+    const { calls, done } = quietSetup(config, { upstreams: "juhe" });
+    await expect(done).rejects.toThrow(
+      'UPSTREAMS="juhe" answers China Telecom (CTCC) only: numbers of China Mobile (CMCC) and China Unicom (CUCC) would get 310. Add a vendor that covers them (e.g. juhe:CTCC,juhe3,tencent), or pass --partial-coverage to deploy it anyway',
+    );
+    expect([calls, readFileSync(config, "utf8")]).toEqual([[], shipped()]);
+  });
+
+  it("--dry-run --upstreams juhe exits 2 with the refusal", async () => {
+    const config = configCopy();
+    const refused = await run(
+      process.execPath,
+      [join(ROOT, "scripts/setup.ts"), "--dry-run", "--config", config, "--upstreams", "juhe"],
+      { cwd: ROOT },
+    ).catch((e: { code: number; stderr: string }) => e);
+    expect(refused).toMatchObject({ code: 2 });
+    expect((refused as { stderr: string }).stderr).toMatch(
+      /^\{"error":"UPSTREAMS=\\"juhe\\" answers China Telecom \(CTCC\) only/,
+    );
+  });
+
+  it("takes a Telecom-only list when told so explicitly, and writes it", async () => {
+    const config = configCopy();
+    const { printed, done } = quietSetup(config, { upstreams: "juhe", partialCoverage: true });
+    await done;
+    expect([upstreamsVar(readFileSync(config, "utf8")), printed[0]]).toEqual([
+      "juhe",
+      '# UPSTREAMS="juhe" answers China Telecom (CTCC) (not China Mobile (CMCC), China Unicom (CUCC): --partial-coverage)',
+    ]);
+  });
+
+  it("asks which vendors the operator holds keys for, writes the answer and lists their secrets", async () => {
+    const config = configCopy();
+    const asked: string[] = [];
+    const ask = async (question: string) => {
+      asked.push(question);
+      return "juhe3,tencent";
+    };
+    const { printed, done } = quietSetup(config, { ask });
+    await done;
+    expect(asked[0]).toMatch(/^Which vendors do you hold keys for\?[\s\S]*juhe3 +CMCC, CUCC, CTCC/);
+    expect(upstreamsVar(readFileSync(config, "utf8"))).toBe("juhe3,tencent");
+    expect(printed.join("\n").match(/secret put \w+/g)).toEqual([
+      "secret put SERVICE_SECRET",
+      "secret put ADMIN_TOKEN",
+      "secret put JUHE3_KEY",
+      "secret put JUHE_OPENID",
+      "secret put TENCENT_SECRET_ID",
+      "secret put TENCENT_SECRET_KEY",
+    ]);
+  });
+
+  it("an empty answer keeps the list wrangler.toml names", async () => {
+    const config = configCopy();
+    const { done } = quietSetup(config, { ask: async () => "" });
+    await done;
+    expect(upstreamsVar(readFileSync(config, "utf8"))).toBe(upstreamsVar(shipped()));
+  });
+
+  it("refuses a list that does not parse, naming it", async () => {
+    const { done } = quietSetup(configCopy(), { upstreams: "juhe,aliyun" });
+    await expect(done).rejects.toThrow('UPSTREAMS="juhe,aliyun": unknown upstream or carrier in "aliyun"');
   });
 });
 

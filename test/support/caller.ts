@@ -10,6 +10,7 @@ import { toBase64, utf8 } from "../../src/crypto/bytes.ts";
 import app from "../../src/index.ts";
 import { isolateCaches } from "../../src/platform/bounded-cache.ts";
 import type { Envelope } from "../../src/wire/envelope.ts";
+import { encryptAs, signAs } from "./logon-ciphers.ts";
 
 export const TEST_SECRET = "test-service-secret-0123456789abcdef";
 export const API = "http://gateway.test/api/personalInfo/verifyMobile";
@@ -26,7 +27,7 @@ export async function createAccount(
   keyLength: 16 | 32 = 16,
 ): Promise<TestAccount> {
   const built = await buildAccount({
-    settings: { name: "Test" },
+    settings: { name: "Test", cipher: overrides.cipher },
     keyLength,
     secret: TEST_SECRET,
     now: new Date(),
@@ -68,9 +69,26 @@ export const sendForm = (fields: Record<string, string>) =>
 
 export const sendJson = (fields: unknown) => send(JSON.stringify(fields), "application/json");
 
-/** A complete, valid request for `account` about `identity`. */
-export async function verify(account: TestAccount, identity: unknown, iv = IV): Promise<Sent> {
-  return sendForm({ token: account.token, iv, logon: await encryptLogon(account.logonKey, identity, iv) });
+/** A complete, valid request for `account` about `identity`, in the account's cipher, signed when it asks. */
+export async function verify(account: TestAccount, identity: unknown, iv = ivFor(account)): Promise<Sent> {
+  return sendForm(await callerBody(account, identity, iv));
+}
+
+/** The iv a caller of `account` sends: 16 characters, or 12 for aes-gcm (docs/contract.md §1). */
+export const ivFor = (account: TestAccount) => (account.record.cipher === "aes-gcm" ? IV.slice(0, 12) : IV);
+
+/** The body fields a caller of `account` sends about `payload` (docs/contract.md §1, §2). */
+export async function callerBody(
+  account: TestAccount,
+  payload: unknown,
+  iv = ivFor(account),
+  requestId?: string,
+): Promise<Record<string, string>> {
+  const { cipher, requireSign } = account.record;
+  const text = typeof payload === "string" ? payload : JSON.stringify(payload);
+  const logon = await encryptAs(cipher, account.logonKey, iv, text);
+  const fields = { token: account.token, iv, logon, ...(requestId === undefined ? {} : { requestId }) };
+  return requireSign ? { ...fields, sign: await signAs(cipher, account.logonKey, fields) } : fields;
 }
 
 /** The JSON body of a request for `account` about `payload`, its logon encrypted under `key`. */

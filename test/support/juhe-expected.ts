@@ -32,6 +32,12 @@ export const EXPECTED_JUHE_CODES: readonly (readonly [juhe: number, ours: Failur
 
 export const TEST_BASE_URL = "https://juhe.test";
 
+/** Failover codes the breaker counts (docs/contract.md §5): juhe's own failures, not this query's (227302). */
+export const EXPECTED_JUHE_FAULTS: readonly number[] = [
+  227301, 10001, 10002, 10003, 10004, 10005, 10006, 10007, 10008, 10009, 10011, 10012, 10013, 10014, 10020, 10021,
+  227399, 10099,
+];
+
 /** Failover (docs/contract.md §5 "juhe answers"): the codes after which another upstream is asked. 227304 only from telecomCmcc. */
 export const EXPECTED_JUHE_FAILOVER: readonly number[] = [
   227301, 227302, 10001, 10002, 10003, 10004, 10005, 10006, 10007, 10008, 10009, 10011, 10012, 10013, 10014, 10020,

@@ -2,7 +2,8 @@
 // a failure in CI.
 /// <reference types="node" />
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { canRun, findCommand } from "./toolchain.ts";
+import { findCommand } from "../../scripts/lib/find-command.ts";
+import { canRun } from "./toolchain.ts";
 
 afterEach(() => vi.unstubAllEnvs());
 

@@ -2,16 +2,6 @@
 // (CI=true; .ci/run sets it and installs the tools) a missing tool fails the run, so these
 // tests cannot silently stop running; elsewhere they are skipped with the reason printed.
 /// <reference types="node" />
-import { spawnSync } from "node:child_process";
-
-/** The first of the commands found on PATH, or null (`command -v`, as a shell looks it up). */
-export function findCommand(...names: string[]): string | null {
-  for (const name of names) {
-    const found = spawnSync("sh", ["-c", 'command -v "$1"', "sh", name], { encoding: "utf8" });
-    if (found.status === 0 && found.stdout.trim()) return found.stdout.trim();
-  }
-  return null;
-}
 
 /** True when `missing` is null; otherwise prints why `what` is skipped, or throws in CI. */
 export function canRun(what: string, missing: string | null): boolean {

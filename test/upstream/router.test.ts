@@ -1,54 +1,29 @@
-// Routing, failover, the deadline and the breaker (docs/contract.md §5) with the real adapters,
-// every upstream faked at the HTTP boundary.
+// Routing, failover and the deadline (docs/contract.md §5) with the real adapters, every upstream
+// faked at the HTTP boundary; the breaker in ./router-breaker.test.ts.
 import { beforeEach, describe, expect, it, onTestFinished, vi } from "vitest";
-import type { Identity } from "../../src/identity/identity.ts";
-import { OPEN_MS } from "../../src/upstream/breaker.ts";
-import { juheQuery } from "../../src/upstream/juhe/client.ts";
 import { route } from "../../src/upstream/router.ts";
-import { tencentQuery } from "../../src/upstream/tencent/client.ts";
 import type { Upstream } from "../../src/upstream/upstream.ts";
-import type { Carrier } from "../../src/wire/carrier.ts";
+import {
+  BROADCAST,
+  CHAIN,
+  JUHE,
+  JUHE3,
+  juhe,
+  juhe3,
+  LIMITS,
+  MOBILE,
+  match,
+  refuse,
+  TELECOM,
+  TENCENT,
+  tencent,
+  UNALLOCATED,
+  UNICOM,
+} from "../fixtures/upstream-chain.ts";
 import { freshIsolate } from "../support/caller.ts";
 import { EXPECTED_JUHE_CODES, EXPECTED_JUHE_FAILOVER } from "../support/juhe-expected.ts";
 import { juheError, juheJson, juheMatch, never } from "../support/juhe-mock.ts";
-import { type Handler, mockUpstreams, tencentError, tencentResult } from "../support/upstream-mock.ts";
-
-const JUHE = "https://juhe.test";
-const JUHE3 = "https://juhe3.test";
-const TENCENT = "https://tencent.test";
-const LIMITS = { timeoutMs: 5000, deadlineMs: 10_000 };
-
-const juhe = (carriers: readonly Carrier[] | null = ["CTCC"]): Upstream => ({
-  name: "juhe",
-  carriers,
-  ask: juheQuery({ baseUrl: JUHE, product: "telecomCmcc", key: "k", openid: "o" }),
-});
-const juhe3 = (carriers: readonly Carrier[] | null = null): Upstream => ({
-  name: "juhe3",
-  carriers,
-  ask: juheQuery({ baseUrl: JUHE3, product: "telecom", key: "k3", openid: "o" }),
-});
-const tencent = (carriers: readonly Carrier[] | null = null): Upstream => ({
-  name: "tencent",
-  carriers,
-  ask: tencentQuery({ baseUrl: TENCENT, secretId: "AKIDtest", secretKey: "secret" }),
-});
-/** UPSTREAMS=juhe:CTCC,juhe3,tencent */
-const CHAIN = [juhe(), juhe3(), tencent()];
-
-const person = (loginphone: string): Identity => ({ idCard: "110101199003071233", userName: "张三", loginphone });
-const TELECOM = person("18900000001");
-const MOBILE = person("13800000001");
-const UNICOM = person("18600000001");
-const BROADCAST = person("19200000001");
-const UNALLOCATED = person("17400000001");
-
-const match = () => juheMatch(1, "11", "J1");
-const refuse =
-  (what: string): Handler =>
-  () => {
-    throw new Error(`${what} must not be asked`);
-  };
+import { mockUpstreams, tencentError, tencentResult } from "../support/upstream-mock.ts";
 
 beforeEach(freshIsolate);
 
@@ -300,80 +275,6 @@ describe("the deadline", () => {
     ]);
     expect(call.attempts[1]!.ms).toBeLessThan(100);
     expect(took).toBeLessThan(400);
-  });
-});
-
-describe("the circuit breaker", () => {
-  /** A clock the test moves. */
-  const clock = (start = 1_000_000) => {
-    const c = { now: start, read: () => c.now };
-    return c;
-  };
-
-  it("opens after 5 consecutive faults: the upstream is skipped, the next one answers", async () => {
-    const time = clock();
-    const network = mockUpstreams({ [JUHE3]: () => juheError(10014), [TENCENT]: () => tencentResult("0", "移动") });
-    for (let i = 0; i < 5; i++) await route(CHAIN, MOBILE, LIMITS, time.read);
-    const before = network.requests.length;
-    const call = await route(CHAIN, MOBILE, LIMITS, time.read);
-    expect([network.asked().slice(before), call.attempts.map((a) => a.upstream), call.outcome.ok]).toEqual([
-      [TENCENT],
-      ["tencent"],
-      true,
-    ]);
-  });
-
-  it("probes after 30 s; a good answer closes the circuit", async () => {
-    const time = clock();
-    let down = true;
-    const network = mockUpstreams({
-      [JUHE3]: () => (down ? juheError(10020) : match()),
-      [TENCENT]: () => tencentResult("0"),
-    });
-    for (let i = 0; i < 5; i++) await route(CHAIN, MOBILE, LIMITS, time.read);
-    time.now += OPEN_MS;
-    down = false;
-    const probe = network.requests.length;
-    await route(CHAIN, MOBILE, LIMITS, time.read);
-    await route(CHAIN, MOBILE, LIMITS, time.read);
-    expect(network.asked().slice(probe)).toEqual([JUHE3, JUHE3]);
-  });
-
-  it("a probe that faults opens it for another 30 s", async () => {
-    const time = clock();
-    const network = mockUpstreams({ [JUHE3]: () => juheError(10020), [TENCENT]: () => tencentResult("0") });
-    for (let i = 0; i < 5; i++) await route(CHAIN, MOBILE, LIMITS, time.read);
-    time.now += OPEN_MS;
-    await route(CHAIN, MOBILE, LIMITS, time.read); // the probe: juhe3 faults, tencent answers
-    time.now += OPEN_MS - 1;
-    const after = network.requests.length;
-    await route(CHAIN, MOBILE, LIMITS, time.read);
-    expect(network.asked().slice(after)).toEqual([TENCENT]);
-  });
-
-  it("'not my network' answers do not open it", async () => {
-    const time = clock();
-    const network = mockUpstreams({ [JUHE]: () => juheError(227304), [JUHE3]: match });
-    for (let i = 0; i < 6; i++) await route(CHAIN.slice(0, 2), TELECOM, LIMITS, time.read);
-    expect(network.asked().filter((b) => b === JUHE).length).toBe(6);
-  });
-
-  it("503 without any upstream call when every eligible circuit is open", async () => {
-    const time = clock();
-    const network = mockUpstreams({ [JUHE3]: () => juheError(10020) });
-    const only = [juhe3()];
-    for (let i = 0; i < 5; i++) await route(only, MOBILE, LIMITS, time.read);
-    const before = network.requests.length;
-    const call = await route(only, MOBILE, LIMITS, time.read);
-    expect([network.requests.length - before, call]).toEqual([
-      0,
-      {
-        outcome: { ok: false, code: "503", reason: "上游暂停调用（连续故障）" },
-        attempts: [],
-        upstreamCode: null,
-        latencyMs: null,
-      },
-    ]);
   });
 });
 

@@ -280,13 +280,13 @@ describe("refusals before the upstream", () => {
   });
 
   it("310 with the balance known: no round trip", async () => {
-    const account = await createAccount();
+    const account = await createAccount({ diagnostics: true }); // field detail (docs/contract.md §2)
     await warm(account);
     expect(codeAndChain(await measure(account, { ...identity(1), idCard: "110101199003074515" }))).toEqual(["310", []]);
   });
 
   it("310 on a cold isolate: the token entry, then one read-only call for the 104 that would come first", async () => {
-    const account = await createAccount();
+    const account = await createAccount({ diagnostics: true });
     const m = await measure(account, { ...identity(1), idCard: "110101199003074515" });
     expect([m.envelope.errorCode, m.chain, m.started]).toEqual([
       "310",

@@ -6,12 +6,11 @@ import { beforeEach, describe, expect, it } from "vitest";
 import { cbcDecryptBlocks, importAesCbcKey, paddingLength } from "../../src/crypto/aes.ts";
 import { fromBase64, toBase64, utf8 } from "../../src/crypto/bytes.ts";
 import { DECRYPT_FAILED_REASON, TOO_MANY_FAILURES_REASON } from "../../src/crypto/logon.ts";
-import { SANDBOX_PEOPLE } from "../../src/sandbox/identities.ts";
 import type { Envelope } from "../../src/wire/envelope.ts";
+import { logonOf, ZHANG } from "../fixtures/sandbox-people.ts";
 import { createAccount, encryptLogon, freshIsolate, IV, sendForm, verify } from "../support/caller.ts";
 
-const [zhang] = SANDBOX_PEOPLE;
-const identity = { idCard: zhang.idCard, userName: zhang.name, loginphone: zhang.phone };
+const identity = logonOf(ZHANG);
 const refused = (reason: string): Envelope => ({
   errorCode: "307",
   errorDetail: "请求验签失败",

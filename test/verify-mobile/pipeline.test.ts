@@ -6,9 +6,9 @@ import { env } from "cloudflare:workers";
 import { beforeEach, describe, expect, it, vi } from "vitest";
 import { accountKey } from "../../src/accounts/record.ts";
 import app from "../../src/index.ts";
-import { SANDBOX_PEOPLE } from "../../src/sandbox/identities.ts";
 import { type Envelope, ORDER_HEADER } from "../../src/wire/envelope.ts";
 import { INVALID_ID_CARDS, VALID_ID_CARDS } from "../fixtures/identities.ts";
+import { LI, logonOf, sandboxPerson, ZHANG } from "../fixtures/sandbox-people.ts";
 import {
   API,
   createAccount,
@@ -22,20 +22,14 @@ import {
 } from "../support/caller.ts";
 import { juheMatch, mockJuhe } from "../support/juhe-mock.ts";
 
-const [zhang, li] = SANDBOX_PEOPLE;
-const person = (p: (typeof SANDBOX_PEOPLE)[number], patch: Record<string, unknown> = {}) => ({
-  idCard: p.idCard,
-  userName: p.name,
-  loginphone: p.phone,
-  ...patch,
-});
-const phone = (loginphone: string) => person(zhang, { loginphone });
+const [zhang, li] = [ZHANG, LI];
+const phone = (loginphone: string) => logonOf(zhang, { loginphone });
 
 beforeEach(freshIsolate);
 
 describe("results (200)", () => {
   it("answers a consistent identity with 10000 and a non-personal info", async () => {
-    const { response, envelope } = await verify(await createAccount(), person(zhang));
+    const { response, envelope } = await verify(await createAccount(), logonOf(zhang));
     expect(envelope).toEqual({
       errorCode: "200",
       errorDetail: "查询成功",
@@ -53,7 +47,7 @@ describe("results (200)", () => {
   });
 
   it("sends HTTP 200 JSON in UTF-8 with the order number header", async () => {
-    const { response } = await verify(await createAccount(), person(zhang));
+    const { response } = await verify(await createAccount(), logonOf(zhang));
     expect([response.status, response.headers.get("Content-Type")]).toEqual([200, "application/json; charset=utf-8"]);
     expect(response.headers.get(ORDER_HEADER)).toMatch(/^VM\d{17}[0-9a-f]{12}$/);
   });
@@ -63,7 +57,7 @@ describe("results (200)", () => {
     ["the ID is wrong", { idCard: VALID_ID_CARDS.shanghai }, "22"],
     ["both are wrong", { userName: "王二", idCard: VALID_ID_CARDS.shanghai }, "23"],
   ])("answers 10001 with match code %s → %s", async (_name, patch, matchCode) => {
-    const { envelope } = await verify(await createAccount(), person(zhang, patch));
+    const { envelope } = await verify(await createAccount(), logonOf(zhang, patch));
     expect([envelope.returnCode, envelope.returnDesc, envelope.info?.matchCode]).toEqual([
       "10001",
       "不一致的",
@@ -86,7 +80,7 @@ describe("results (200)", () => {
     const { envelope } = await sendJson({
       token: account.token,
       iv: IV,
-      logon: await encryptLogon(account.logonKey, person(li)),
+      logon: await encryptLogon(account.logonKey, logonOf(li)),
     });
     expect(envelope.returnCode).toBe("10000");
   });
@@ -96,7 +90,7 @@ describe("results (200)", () => {
     const form = new FormData();
     form.set("token", account.token);
     form.set("iv", IV);
-    form.set("logon", await encryptLogon(account.logonKey, person(li)));
+    form.set("logon", await encryptLogon(account.logonKey, logonOf(li)));
     const { envelope } = await send(form, null);
     expect(envelope.returnCode).toBe("10000");
   });
@@ -105,7 +99,7 @@ describe("results (200)", () => {
     const account = await createAccount();
     let logon = "";
     // find an iv whose ciphertext contains a '+', so the case is really exercised
-    for (let i = 0; !logon.includes("+"); i++) logon = await encryptLogon(account.logonKey, person(li, { n: i }));
+    for (let i = 0; !logon.includes("+"); i++) logon = await encryptLogon(account.logonKey, logonOf(li, { n: i }));
     const body = `token=${account.token}&iv=${IV}&logon=${logon.replace(/=/g, "%3D")}`;
     const { envelope } = await send(body, "application/x-www-form-urlencoded");
     expect(envelope.returnCode).toBe("10000");
@@ -113,7 +107,7 @@ describe("results (200)", () => {
 
   it("accepts URL-safe base64 without padding and an AES-256 key", async () => {
     const account = await createAccount({}, 32);
-    const logon = (await encryptLogon(account.logonKey, person(li)))
+    const logon = (await encryptLogon(account.logonKey, logonOf(li)))
       .replace(/\+/g, "-")
       .replace(/\//g, "_")
       .replace(/=+$/, "");
@@ -122,19 +116,14 @@ describe("results (200)", () => {
   });
 
   it("normalises the identity before asking (lower-case x, +86, dot variants)", async () => {
-    const wang = SANDBOX_PEOPLE[3];
-    const aygl = SANDBOX_PEOPLE[2];
+    const wang = sandboxPerson("13800138004");
+    const aygl = sandboxPerson("13800138002");
     const account = await createAccount();
-    const a = await verify(account, {
-      idCard: wang.idCard.toLowerCase(),
-      userName: wang.name,
-      loginphone: `+86 ${wang.phone}`,
-    });
-    const b = await verify(account, {
-      idCard: aygl.idCard,
-      userName: aygl.name.replace("·", "•"),
-      loginphone: aygl.phone,
-    });
+    const a = await verify(
+      account,
+      logonOf(wang, { idCard: wang.idCard.toLowerCase(), loginphone: `+86 ${wang.phone}` }),
+    );
+    const b = await verify(account, logonOf(aygl, { userName: aygl.name.replace("·", "•") }));
     expect([a.envelope.returnCode, b.envelope.returnCode]).toEqual(["10000", "10000"]);
   });
 });
@@ -142,7 +131,7 @@ describe("results (200)", () => {
 describe("token and account errors", () => {
   it("105: unknown token", async () => {
     const account = await createAccount();
-    const { envelope } = await verify({ ...account, token: `vmt_${"x".repeat(32)}` }, person(zhang));
+    const { envelope } = await verify({ ...account, token: `vmt_${"x".repeat(32)}` }, logonOf(zhang));
     expect(envelope).toEqual({
       errorCode: "105",
       errorDetail: "无效token",
@@ -154,7 +143,7 @@ describe("token and account errors", () => {
   });
 
   it("103: account offline", async () => {
-    const { envelope } = await verify(await createAccount({ status: "offline" }), person(zhang));
+    const { envelope } = await verify(await createAccount({ status: "offline" }), logonOf(zhang));
     expect(envelope).toEqual({
       errorCode: "103",
       errorDetail: "账户已下线",
@@ -166,7 +155,7 @@ describe("token and account errors", () => {
   });
 
   it("104: balance at or below zero", async () => {
-    const { envelope } = await verify(await createAccount({ openingBalanceFen: 0 }), person(zhang));
+    const { envelope } = await verify(await createAccount({ openingBalanceFen: 0 }), logonOf(zhang));
     expect(envelope).toEqual({
       errorCode: "104",
       errorDetail: "账户余额不足",
@@ -180,7 +169,7 @@ describe("token and account errors", () => {
   it("302: the token's account record is gone", async () => {
     const account = await createAccount();
     await env.ACCOUNTS.delete(accountKey(account.record.id));
-    const { envelope } = await verify(account, person(zhang));
+    const { envelope } = await verify(account, logonOf(zhang));
     expect(envelope).toEqual({
       errorCode: "302",
       errorDetail: "请求账号不存在",
@@ -214,7 +203,7 @@ describe("token and account errors", () => {
       "本接口剩余次数为0：请联系运营方增加次数",
     ],
   ] as const)("%s: %s, saying why and what to do", async (code, detail, patch, reason) => {
-    const { envelope } = await verify(await createAccount(patch), person(zhang));
+    const { envelope } = await verify(await createAccount(patch), logonOf(zhang));
     expect(envelope).toEqual({
       errorCode: code,
       errorDetail: detail,
@@ -252,11 +241,11 @@ describe("request errors", () => {
   });
 
   it.each([
-    ["idCard", person(zhang, { idCard: "12345" })],
-    ["userName", person(zhang, { userName: "Z" })],
-    ["loginphone", person(zhang, { loginphone: "12800138000" })],
-  ] as const)("306: a malformed %s inside logon is named", async (param, payload) => {
-    const { envelope } = await verify(await createAccount(), payload);
+    ["idCard", logonOf(zhang, { idCard: "12345" })],
+    ["userName", logonOf(zhang, { userName: "Z" })],
+    ["loginphone", logonOf(zhang, { loginphone: "12800138000" })],
+  ] as const)("306: a malformed %s inside logon is named (diagnostics on, §2)", async (param, payload) => {
+    const { envelope } = await verify(await createAccount({ diagnostics: true }), payload);
     expect([envelope.errorCode, envelope.errorDetail]).toEqual(["306", `请求参数${param}为空或格式错误`]);
   });
 
@@ -266,7 +255,7 @@ describe("request errors", () => {
     const { envelope } = await sendForm({
       token: account.token,
       iv: IV,
-      logon: await encryptLogon(other.logonKey, person(zhang)),
+      logon: await encryptLogon(other.logonKey, logonOf(zhang)),
     });
     expect(envelope).toEqual({
       errorCode: "307",
@@ -279,7 +268,7 @@ describe("request errors", () => {
   });
 
   it("307, the same answer: logon that decrypts to JSON that is not an object", async () => {
-    const { envelope } = await verify(await createAccount(), [person(zhang)]);
+    const { envelope } = await verify(await createAccount(), [logonOf(zhang)]);
     expect(envelope).toEqual({
       errorCode: "307",
       errorDetail: "请求验签失败",
@@ -290,8 +279,9 @@ describe("request errors", () => {
     });
   });
 
-  it("310: an ID number with a wrong check digit", async () => {
-    const { envelope } = await verify(await createAccount(), person(zhang, { idCard: INVALID_ID_CARDS.badCheckDigit }));
+  it("310: an ID number with a wrong check digit (diagnostics on, §2)", async () => {
+    const account = await createAccount({ diagnostics: true });
+    const { envelope } = await verify(account, logonOf(zhang, { idCard: INVALID_ID_CARDS.badCheckDigit }));
     expect(envelope).toEqual({
       errorCode: "310",
       errorDetail: "请求参数中存在无效数据",
@@ -326,8 +316,8 @@ describe("request errors", () => {
 describe("duplicates (309 and replay)", () => {
   it("309: the same identity again within the window, naming the original order", async () => {
     const account = await createAccount();
-    const first = await verify(account, person(zhang));
-    const { envelope } = await verify(account, person(zhang));
+    const first = await verify(account, logonOf(zhang));
+    const { envelope } = await verify(account, logonOf(zhang));
     expect(envelope).toEqual({
       errorCode: "309",
       errorDetail: "请求重复的请求",
@@ -352,7 +342,7 @@ describe("duplicates (309 and replay)", () => {
         body: JSON.stringify({
           token: account.token,
           iv: IV,
-          logon: await encryptLogon(account.logonKey, person(zhang)),
+          logon: await encryptLogon(account.logonKey, logonOf(zhang)),
         }),
       }),
       env,
@@ -360,18 +350,18 @@ describe("duplicates (309 and replay)", () => {
     );
     await waitOnExecutionContext(ctx);
     freshIsolate();
-    expect((await verify(account, person(zhang))).envelope.errorCode).toBe("309");
+    expect((await verify(account, logonOf(zhang))).envelope.errorCode).toBe("309");
   });
 
   it("counts the same person with a differently written phone as a duplicate", async () => {
     const account = await createAccount();
-    await verify(account, person(zhang));
-    expect((await verify(account, person(zhang, { loginphone: `86-${zhang.phone}` }))).envelope.errorCode).toBe("309");
+    await verify(account, logonOf(zhang));
+    expect((await verify(account, logonOf(zhang, { loginphone: `86-${zhang.phone}` }))).envelope.errorCode).toBe("309");
   });
 
   it("does not count another account's query", async () => {
-    await verify(await createAccount(), person(zhang));
-    expect((await verify(await createAccount(), person(zhang))).envelope.errorCode).toBe("200");
+    await verify(await createAccount(), logonOf(zhang));
+    expect((await verify(await createAccount(), logonOf(zhang))).envelope.errorCode).toBe("200");
   });
 
   it("does not remember a failed query", async () => {
@@ -382,8 +372,8 @@ describe("duplicates (309 and replay)", () => {
 
   it("replays the stored result unbilled under the replay policy", async () => {
     const account = await createAccount({ duplicatePolicy: "replay" });
-    const first = await verify(account, person(zhang, { userName: "王二" }));
-    const again = await verify(account, person(zhang, { userName: "王二" }));
+    const first = await verify(account, logonOf(zhang, { userName: "王二" }));
+    const again = await verify(account, logonOf(zhang, { userName: "王二" }));
     expect(again.envelope).toEqual({
       ...first.envelope,
       info: {
@@ -403,7 +393,7 @@ describe("duplicates (309 and replay)", () => {
       return juheMatch(1, "11");
     });
     const configured = { ...env, UPSTREAMS: "juhe", JUHE_KEY: "k", JUHE_OPENID: "o" };
-    const logon = await encryptLogon(account.logonKey, person(zhang));
+    const logon = await encryptLogon(account.logonKey, logonOf(zhang));
     const call = () =>
       app.fetch(
         new Request(API, {
@@ -452,7 +442,7 @@ describe("upstream errors", () => {
     const body = JSON.stringify({
       token: account.token,
       iv: IV,
-      logon: await encryptLogon(account.logonKey, person(zhang)),
+      logon: await encryptLogon(account.logonKey, logonOf(zhang)),
     });
     const response = await app.fetch(
       new Request(API, { method: "POST", headers: { "Content-Type": "application/json" }, body }),
@@ -483,7 +473,7 @@ describe("check order (docs/contract.md §4)", () => {
     const { envelope } = await sendForm({
       token: account.token,
       iv: IV,
-      logon: await encryptLogon(other.logonKey, person(zhang)),
+      logon: await encryptLogon(other.logonKey, logonOf(zhang)),
     });
     expect(envelope.errorCode).toBe("104");
   });
@@ -501,20 +491,20 @@ describe("check order (docs/contract.md §4)", () => {
   });
 
   it("checks the logon fields before the duplicate cache", async () => {
-    const account = await createAccount();
-    await verify(account, person(zhang));
-    expect((await verify(account, person(zhang, { userName: "" }))).envelope.errorCode).toBe("306");
+    const account = await createAccount({ diagnostics: true });
+    await verify(account, logonOf(zhang));
+    expect((await verify(account, logonOf(zhang, { userName: "" }))).envelope.errorCode).toBe("306");
   });
 
   it("checks duplicates before the quota", async () => {
     const account = await createAccount({ services: { verifyMobile: { priceFen: 0, remaining: 1 } } });
-    await verify(account, person(zhang));
+    await verify(account, logonOf(zhang));
     await env.ACCOUNTS.put(
       accountKey(account.record.id),
       JSON.stringify({ ...account.record, services: { verifyMobile: { priceFen: 0, remaining: 0 } } }),
     );
     freshIsolate();
-    expect((await verify(account, person(zhang))).envelope.errorCode).toBe("309");
+    expect((await verify(account, logonOf(zhang))).envelope.errorCode).toBe("309");
   });
 });
 
@@ -524,10 +514,10 @@ describe("personal data", () => {
     const error = vi.spyOn(console, "error");
     const account = await createAccount();
     const answers = [
-      await verify(account, person(zhang)),
-      await verify(account, person(zhang)),
+      await verify(account, logonOf(zhang)),
+      await verify(account, logonOf(zhang)),
       await verify(account, phone("13900010001")),
-      await verify(account, person(zhang, { idCard: INVALID_ID_CARDS.badCheckDigit })),
+      await verify(account, logonOf(zhang, { idCard: INVALID_ID_CARDS.badCheckDigit })),
     ];
     const printed = [...log.mock.calls, ...error.mock.calls].flat().map(String).join("\n");
     const bodies = (await Promise.all(answers.map((a) => a.response.text()))).join("\n");
@@ -548,7 +538,7 @@ describe("personal data", () => {
   it("logs one structured line per request", async () => {
     const log = vi.spyOn(console, "log");
     const account = await createAccount();
-    const { response } = await verify(account, person(zhang));
+    const { response } = await verify(account, logonOf(zhang));
     const lines = log.mock.calls.map((c) => JSON.parse(String(c[0])));
     expect(lines).toEqual([
       {
@@ -564,6 +554,7 @@ describe("personal data", () => {
         totalMs: expect.any(Number),
         duplicate: false,
         billable: true,
+        previousCredential: null,
       },
     ]);
   });

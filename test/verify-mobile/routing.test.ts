@@ -4,11 +4,11 @@
 
 import { env } from "cloudflare:workers";
 import { beforeEach, describe, expect, it, onTestFinished, vi } from "vitest";
-import { health } from "../../src/platform/health.ts";
+import { health } from "../../src/config/health.ts";
 import { chinaDay } from "../../src/platform/time.ts";
-import { SANDBOX_PEOPLE } from "../../src/sandbox/identities.ts";
 import { type Envelope, ORDER_HEADER } from "../../src/wire/envelope.ts";
 import { withCheckDigit } from "../fixtures/identities.ts";
+import { logonOf, sandboxPerson, ZHANG } from "../fixtures/sandbox-people.ts";
 import { createAccount, freshIsolate, logonBody, sendSettled, type TestAccount, verify } from "../support/caller.ts";
 import { juheError, juheMatch } from "../support/juhe-mock.ts";
 import { mockUpstreams, tencentError, tencentResult } from "../support/upstream-mock.ts";
@@ -31,12 +31,6 @@ const CONFIGURED = {
   TENCENT_SECRET_KEY: "tencent-secret",
 };
 
-const byPhone = (phone: string) => SANDBOX_PEOPLE.find((p) => p.phone === phone)!;
-const identityOf = (p: { phone: string; name: string; idCard: string }) => ({
-  idCard: p.idCard,
-  userName: p.name,
-  loginphone: p.phone,
-});
 /** A different person each time, so the duplicate window never answers. */
 const someone = (i: number, loginphone: string) => ({
   idCard: withCheckDigit(`11010119900101${String(i).padStart(3, "0")}`),
@@ -66,7 +60,7 @@ describe("the sandbox chain (UPSTREAMS=sandbox: juhe:CTCC → juhe3 → tencent,
     ["18900189000", "CTCC"],
     ["19200192000", "CBN"],
   ])("%s answers 10000 / 11 with info.carrier %s", async (phone, carrier) => {
-    const { response, envelope } = await verify(await createAccount(), identityOf(byPhone(phone)));
+    const { response, envelope } = await verify(await createAccount(), logonOf(sandboxPerson(phone)));
     expect(envelope).toEqual({
       errorCode: "200",
       errorDetail: "查询成功",
@@ -110,7 +104,7 @@ describe("the sandbox chain (UPSTREAMS=sandbox: juhe:CTCC → juhe3 → tencent,
     ],
   ])("%s", async (_, phone, attempts, carrier) => {
     const account = await createAccount();
-    const envelope = await post(account, identityOf(byPhone(phone)));
+    const envelope = await post(account, logonOf(sandboxPerson(phone)));
     const [row] = await ledger(account);
     expect([
       envelope.errorCode,
@@ -175,17 +169,14 @@ describe("the sandbox chain (UPSTREAMS=sandbox: juhe:CTCC → juhe3 → tencent,
     const error = vi.spyOn(console, "error").mockImplementation(() => {});
     onTestFinished(() => error.mockRestore());
     const account = await createAccount();
-    const envelope = await post(account, { ...identityOf(SANDBOX_PEOPLE[0]), loginphone: phone });
+    const envelope = await post(account, logonOf(ZHANG, { loginphone: phone }));
     const [row] = await ledger(account);
     expect([envelope.errorCode, row!.attempts.map((a) => [a.upstream, a.code])]).toEqual([code, attempts]);
   });
 
   it("the never-answering phone times out on juhe3 and Tencent: 501 within the deadline", async () => {
     const started = Date.now();
-    const { envelope } = await verify(await createAccount(), {
-      ...identityOf(SANDBOX_PEOPLE[0]),
-      loginphone: "13900000408",
-    });
+    const { envelope } = await verify(await createAccount(), logonOf(ZHANG, { loginphone: "13900000408" }));
     expect(envelope.errorCode).toBe("501");
     expect(Date.now() - started).toBeLessThan(1500); // UPSTREAM_TIMEOUT_MS 300, deadline 600
   });
@@ -270,35 +261,68 @@ describe("billing with several attempts", () => {
 });
 
 describe("the circuit breaker through the Worker", () => {
-  it("after 5 faults in a row juhe3 is skipped: Tencent answers alone, and the ledger says so", async () => {
+  // docs/contract.md §5: opens at a failure rate of 50 % over at least 20 attempts in 60 s, for 30 s.
+  const OPENING = 20;
+  const quiet = () => {
     const warn = vi.spyOn(console, "warn").mockImplementation(() => {});
     onTestFinished(() => warn.mockRestore());
+  };
+
+  it("after 20 faults juhe3 is skipped: Tencent answers alone, and the ledger says so", async () => {
+    quiet();
     const account = await createAccount();
     const network = mockUpstreams({ [JUHE3]: () => juheError(10020), [TENCENT]: () => tencentResult("0", "移动") });
-    for (let i = 0; i < 5; i++)
-      expect((await post(account, someone(10 + i, "13800000010"), CONFIGURED)).errorCode).toBe("200");
+    for (let i = 0; i < OPENING; i++)
+      expect(
+        (await post(account, someone(10 + i, `138000011${String(i).padStart(2, "0")}`), CONFIGURED)).errorCode,
+      ).toBe("200");
     const before = network.requests.length;
-    await post(account, someone(20, "13800000010"), CONFIGURED);
+    await post(account, someone(40, "13800000010"), CONFIGURED);
     const rows = await ledger(account);
     expect([network.asked().slice(before), rows.map((r) => r.attempts.length)]).toEqual([
       [TENCENT],
-      [2, 2, 2, 2, 2, 1],
+      [...Array(OPENING).fill(2), 1],
     ]);
   });
 
-  it("503 without any upstream call when the only upstream's circuit is open", async () => {
-    const warn = vi.spyOn(console, "warn").mockImplementation(() => {});
-    onTestFinished(() => warn.mockRestore());
+  it("503 without any upstream call when the only upstream's circuit is open, naming it and when it is asked again", async () => {
+    quiet();
     const account = await createAccount();
     const only = { ...CONFIGURED, UPSTREAMS: "juhe3" };
     const network = mockUpstreams({ [JUHE3]: () => juheError(10014) });
-    for (let i = 0; i < 5; i++) await post(account, someone(30 + i, "13800000030"), only);
+    for (let i = 0; i < OPENING; i++)
+      await post(account, someone(50 + i, `138000012${String(i).padStart(2, "0")}`), only);
     const before = network.requests.length;
-    const envelope = await post(account, someone(40, "13800000030"), only);
-    expect([envelope.errorCode, envelope.errorReason, network.requests.length - before]).toEqual([
-      "503",
-      "上游暂停调用（连续故障）",
-      0,
+    const envelope = await post(account, someone(80, "13800000030"), only);
+    expect([envelope.errorCode, network.requests.length - before]).toEqual(["503", 0]);
+    expect(envelope.errorReason).toMatch(/^上游juhe3故障率过高，暂停调用，(30|29)秒后再试$/);
+  });
+
+  // Issue 17 item 4: the attack replayed. One account sends five requests whose input Tencent
+  // refuses (InvalidParameterValue), then five whose attempts fail outright; another account's
+  // Unicom number must still be answered.
+  it("five fault-making requests from one account do not open the breaker for everyone", async () => {
+    quiet();
+    const attacker = await createAccount();
+    const victim = await createAccount();
+    const only = { ...CONFIGURED, UPSTREAMS: "tencent" };
+    const phoneOf = (body: string) => (JSON.parse(body) as { Phone: string }).Phone;
+    mockUpstreams({
+      [TENCENT]: ({ body }) => {
+        const phone = phoneOf(body);
+        if (phone === "13800000061") return tencentError("InvalidParameterValue.Phone");
+        if (phone === "13800000062") return new Response("boom", { status: 500 });
+        return tencentResult("0", "联通");
+      },
+    });
+    const refused = [];
+    for (let i = 0; i < 5; i++) refused.push((await post(attacker, someone(60 + i, "13800000061"), only)).errorCode);
+    for (let i = 0; i < 5; i++) refused.push((await post(attacker, someone(70 + i, "13800000062"), only)).errorCode);
+    const answer = await post(victim, someone(90, "18600000091"), only);
+    expect([refused, answer.errorCode, answer.info?.carrier]).toEqual([
+      [...Array(5).fill("502"), ...Array(5).fill("502")],
+      "200",
+      "CUCC",
     ]);
   });
 });
@@ -318,7 +342,7 @@ describe("configuration", () => {
       onTestFinished(() => error.mockRestore());
       const vars = { ...CONFIGURED, UPSTREAMS: name, ...missing };
       mockUpstreams({});
-      const envelope = await post(await createAccount(), identityOf(SANDBOX_PEOPLE[0]), vars);
+      const envelope = await post(await createAccount(), logonOf(ZHANG), vars);
       expect([envelope.errorCode, health({ ...env, ...vars }).status]).toEqual(["500", 503]);
       expect(error.mock.calls.map((c) => JSON.parse(String(c[0])))).toContainEqual({
         level: "error",

@@ -2,6 +2,10 @@ import { describe, expect, it } from "vitest";
 import { ERROR_CODES, type FailureCode, PARAM_RULES } from "../../src/wire/codes.ts";
 import { toEnvelope } from "../../src/wire/envelope.ts";
 import { badParam, fail, ok } from "../../src/wire/outcome.ts";
+import { CONTRACT_CODES, CONTRACT_RETURN_CODES } from "../support/contract-codes.ts";
+
+/** Every refusal code of docs/contract.md §4: the oracle is the specification, not the code table. */
+const CONTRACT_FAILURES = Object.keys(CONTRACT_CODES).filter((code) => code !== "200") as FailureCode[];
 
 const info = { orderNo: "VM1", matchCode: "11", carrier: "CMCC", billable: true, duplicate: false } as const;
 
@@ -58,22 +62,24 @@ describe("toEnvelope", () => {
     });
   });
 
-  it.each(Object.keys(ERROR_CODES).filter((c) => c !== "200") as FailureCode[])(
-    "gives %s its documented text",
-    (code) => {
-      expect(toEnvelope(fail(code)).errorDetail).toBe(ERROR_CODES[code].text.replace("{name}", "logon"));
-    },
-  );
+  it("knows every code of docs/contract.md §4, and no other", () => {
+    expect(Object.keys(ERROR_CODES).sort()).toEqual(Object.keys(CONTRACT_CODES).sort());
+  });
+
+  it.each(CONTRACT_FAILURES)("gives %s its documented text", (code) => {
+    expect(toEnvelope(fail(code)).errorDetail).toBe(CONTRACT_CODES[code]!.detail.replace("{name}", "logon"));
+  });
+
+  it.each(Object.entries(CONTRACT_RETURN_CODES))("answers return code %s with its documented text", (code, text) => {
+    expect(toEnvelope(ok({ returnCode: code as "10000", info })).returnDesc).toBe(text);
+  });
 
   // Every refusal explains itself (docs/contract.md §3): in Chinese, saying what to do, nothing personal.
-  it.each(Object.keys(ERROR_CODES).filter((c) => c !== "200") as FailureCode[])(
-    "explains a bare %s in Chinese",
-    (code) => {
-      const reason = toEnvelope(fail(code)).errorReason;
-      expect(reason).toMatch(/\p{Script=Han}/u);
-      expect(reason).not.toMatch(/\d{11}/); // no number that could be a phone or an ID
-    },
-  );
+  it.each(CONTRACT_FAILURES)("explains a bare %s in Chinese", (code) => {
+    const reason = toEnvelope(fail(code)).errorReason;
+    expect(reason).toMatch(/\p{Script=Han}/u);
+    expect(reason).not.toMatch(/\d{11}/); // no number that could be a phone or an ID
+  });
 
   it.each(["token", "iv", "logon", "requestId", "idCard", "userName", "loginphone"] as const)(
     "states the rule a malformed %s broke",

@@ -1,9 +1,9 @@
 // How every juhe answer maps to our codes (docs/contract.md §5, "juhe answers"). One table for both
 // juhe products; read it next to the contract. Reasons are ours, short and fixed: never juhe's
 // `reason`, which may echo input.
-import type { ReturnCode } from "../../wire/codes.ts";
+import { RETURN_CODES, type ReturnCode } from "../../wire/codes.ts";
 import { MatchCode } from "../../wire/envelope.ts";
-import { type FailureRow, fault, final, pass, REASONS } from "../upstream.ts";
+import { type CodeRow, codeRow, type FailureRow, fault, final, pass, REASONS } from "../upstream.ts";
 
 /** `telecomCmcc` (UPSTREAMS name `juhe`, Telecom numbers) or the three-network `telecom` (`juhe3`). */
 export type JuheProduct = "telecomCmcc" | "telecom";
@@ -16,7 +16,8 @@ export const NOT_TELECOM = 227304;
 /** juhe `error_code` (docs/contract.md §5) → our failure, and whether another upstream may answer. */
 export const JUHE_ERRORS: Readonly<Record<number, FailureRow>> = {
   227301: fault("504", "上游服务商网络异常"),
-  227302: fault("502", "上游查询失败"),
+  // "查询失败，具体参照reason": a failure of this query, told in its reason; not juhe's health.
+  227302: pass("502", "上游查询失败"),
   // Every upstream asks the same carrier records: no record here is no record anywhere.
   227303: final("308", REASONS.noRecord),
   // From the three-network product: the number itself is wrong. From telecomCmcc see juheErrorRow.
@@ -62,4 +63,22 @@ export function matchCodeOf(rescode: string | number | null | undefined): MatchC
   const text = rescode == null ? "" : String(rescode).trim();
   const parsed = MatchCode.safeParse(text);
   return parsed.success ? parsed.data : null;
+}
+
+/** The product's whole table as the docs show it (docs/upstreams.md). */
+export function juheCodeTable(product: JuheProduct): readonly CodeRow[] {
+  const answered = (res: string, returnCode: ReturnCode): CodeRow => ({
+    vendorCode: `0, res ${res}`,
+    code: `200 ${returnCode}`,
+    reason: RETURN_CODES[returnCode],
+    failover: false,
+    fault: false,
+  });
+  return [
+    answered("1", "10000"),
+    answered("2", "10001"),
+    answered("other", "10002"),
+    ...Object.keys(JUHE_ERRORS).map((code) => codeRow(code, juheErrorRow(Number(code), product))),
+    codeRow("any other", UNKNOWN_CODE),
+  ];
 }

@@ -10,7 +10,18 @@
 import type { ReturnCode } from "../../wire/codes.ts";
 import type { MatchCode } from "../../wire/envelope.ts";
 import { carrierOfIsp } from "../carrier.ts";
-import { type FailureRow, failed, fault, final, matched, pass, REASONS, type Reply } from "../upstream.ts";
+import {
+  type CodeRow,
+  codeRow,
+  type FailureRow,
+  failed,
+  fault,
+  final,
+  matched,
+  pass,
+  REASONS,
+  type Reply,
+} from "../upstream.ts";
 
 /** A match result: our 200 with its returnCode. Final by nature. */
 export type MatchRow = {
@@ -68,8 +79,10 @@ export const TENCENT_ERRORS: Readonly<Record<string, FailureRow>> = {
   MissingParameter: OUR_REQUEST,
   InvalidRequest: OUR_REQUEST,
   // Tencent refused a value it was sent (like juhe 227307): data it alone rejects, another may take.
-  InvalidParameter: fault("502", REASONS.badParameter),
-  InvalidParameterValue: fault("502", REASONS.badParameter),
+  // About this request, not Tencent's health: the breaker does not count it (issue: one caller's
+  // inputs must not open the circuit for every caller).
+  InvalidParameter: pass("502", REASONS.badParameter),
+  InvalidParameterValue: pass("502", REASONS.badParameter),
   RequestLimitExceeded: fault("502", REASONS.rateLimited),
   LimitExceeded: fault("502", REASONS.quotaExceeded),
   ResourceUnavailable: fault("503", "上游服务不可用"),
@@ -130,6 +143,26 @@ export function tencentResultReply(answer: TencentResult): Reply {
 /** A `Response` that carries `Error.Code` instead of a result. */
 export function tencentErrorReply(errorCode: string): Reply {
   return failed(tencentErrorRow(errorCode), plainCode(errorCode));
+}
+
+/** The whole table as the docs show it (docs/upstreams.md): every `Result`, then every `Error.Code` category. */
+export function tencentCodeTable(): readonly CodeRow[] {
+  const result = ([code, row]: [string, Row]): CodeRow =>
+    row.code === "200"
+      ? {
+          vendorCode: `Result ${code}`,
+          code: `200 ${row.returnCode}`,
+          reason: row.reason,
+          failover: false,
+          fault: false,
+        }
+      : codeRow(`Result ${code}`, row);
+  return [
+    ...Object.entries(TENCENT_RESULTS).map(result),
+    codeRow("any other Result", UNKNOWN_RESULT),
+    ...Object.entries(TENCENT_ERRORS).map(([category, row]) => codeRow(`${category}.*`, row)),
+    codeRow("any other Error.Code", UNKNOWN_ERROR),
+  ];
 }
 
 // The code goes into the ledger: Tencent's codes are ASCII words and dots, anything else is dropped.

@@ -9,7 +9,7 @@ import type { RawFields } from "./body.ts";
 
 export type Params = {
   readonly token: string;
-  /** The iv's UTF-8 bytes: exactly 16, the AES block. */
+  /** The iv's UTF-8 bytes: 16 (the CBC block) or 12 (the GCM nonce); the account's cipher says which (logon/open.ts). */
   readonly iv: Uint8Array;
   /** The logon ciphertext, base64-decoded. */
   readonly logon: Uint8Array;
@@ -17,6 +17,8 @@ export type Params = {
   readonly logonText: string;
   /** The caller's id for idempotent retries (docs/contract.md §6), from the body or `Idempotency-Key`. */
   readonly requestId: string | null;
+  /** The logon's HMAC for accounts that require one (docs/contract.md §2); checked by logon/open.ts. */
+  readonly sign: string | null;
 };
 
 /** A three-field logon is a few hundred characters; anything this long is refused unread. */
@@ -46,10 +48,13 @@ export const RequestFields = z.object({
       z.describe("The account's API token (vmt_ followed by 32 base64url characters); an unknown token answers 105."),
     ),
   iv: z.string().check(
-    // 16 UTF-8 bytes is the rule; more than 16 characters can never be that, and says so in the schema.
+    // 16 UTF-8 bytes (CBC) or 12 (GCM) is the rule; more than 16 characters can never be that, and
+    // says so in the schema. Which of the two is the account's cipher's (logon/open.ts).
     z.maxLength(16, { error: IV_LENGTH, abort: true }),
-    z.refine((s) => utf8.encode(s).length === 16, IV_LENGTH),
-    z.describe("16 characters chosen per request (ASCII: their UTF-8 bytes, exactly 16, are the AES-CBC IV)."),
+    z.refine((s) => [12, 16].includes(utf8.encode(s).length), IV_LENGTH),
+    z.describe(
+      "Chosen per request, ASCII: its UTF-8 bytes are the IV, exactly 16 for aes-cbc and sm4-cbc accounts, the 12-byte nonce for aes-gcm accounts.",
+    ),
     z.meta({ examples: ["abcdefghijklmnop"] }),
   ),
   // Decoded here, once: the length cap stops any other work on an oversized logon, the pattern is
@@ -61,7 +66,7 @@ export const RequestFields = z.object({
         z.maxLength(MAX_LOGON_LENGTH, { error: LOGON_TOO_LONG, abort: true }),
         z.regex(/^[A-Za-z0-9+/=_ \t\r\n-]*$/, NOT_BASE64),
         z.describe(
-          "base64 (standard or URL-safe, padding optional, whitespace ignored, a space read as +) of the AES-CBC/PKCS#7 ciphertext of the logon JSON.",
+          "base64 (standard or URL-safe, padding optional, whitespace ignored, a space read as +) of the logon JSON encrypted by the account's cipher: AES-CBC/PKCS#7 (default), SM4-CBC/PKCS#7, or AES-GCM (ciphertext followed by the 16-byte tag).",
         ),
       ),
     z.transform((text: string, ctx) => {
@@ -78,10 +83,20 @@ export const RequestFields = z.object({
       ),
     ),
   ),
+  sign: z.optional(
+    z
+      .string()
+      .check(
+        z.describe(
+          'Required by accounts with requireSign, ignored otherwise: lowercase hex HMAC (SHA-256; SM3 for sm4-cbc) of token|iv|logon|requestId under HMAC(logonKey, "verifyMobile/sign/v1").',
+        ),
+      ),
+  ),
 });
 
 const REQUIRED = ["token", "iv", "logon"] as const;
-const NAMES = [...REQUIRED, "requestId"] as const;
+const OPTIONAL = ["requestId", "sign"] as const;
+const NAMES = [...REQUIRED, ...OPTIONAL] as const;
 type Name = (typeof NAMES)[number];
 
 /** The parameters from the body's fields and the `Idempotency-Key` header's value (null when absent). */
@@ -97,16 +112,16 @@ export function parseParams(fields: RawFields, idempotencyKey: string | null): O
   if (header !== null) sent.requestId ??= header;
   const parsed = RequestFields.safeParse(sent);
   if (!parsed.success) return namedFailure(sent, parsed.error.issues);
-  const { token, iv, logon, requestId = null } = parsed.data;
+  const { token, iv, logon, requestId = null, sign = null } = parsed.data;
   if (header !== null && requestId !== header) return badParam("requestId", REQUEST_ID_CONFLICT);
-  return ok({ token: token.trim(), iv: utf8.encode(iv), logon: logon.bytes, logonText: logon.text, requestId });
+  return ok({ token: token.trim(), iv: utf8.encode(iv), logon: logon.bytes, logonText: logon.text, requestId, sign });
 }
 
 /** The 306 for the first problem: a missing or non-string parameter before a malformed one, each in NAMES order. */
 function namedFailure(sent: Record<string, unknown>, issues: readonly z.core.$ZodIssue[]): Failure {
   const issueOf = (name: Name) => issues.find((i) => i.path[0] === name);
   for (const name of NAMES) {
-    if (!(name in sent) && name !== "requestId") return badParam(name, "缺少参数"); // requestId is optional
+    if (!(name in sent) && !(OPTIONAL as readonly string[]).includes(name)) return badParam(name, "缺少参数");
     if (issueOf(name)?.code === "invalid_type") return badParam(name, "参数须为字符串");
   }
   const name = NAMES.find(issueOf) ?? "logon";

@@ -3,7 +3,13 @@ import { describe, expect, it, onTestFinished, vi } from "vitest";
 import type { Identity } from "../../../src/identity/identity.ts";
 import { juheQuery } from "../../../src/upstream/juhe/client.ts";
 import type { JuheProduct } from "../../../src/upstream/juhe/codes.ts";
-import { EXPECTED_JUHE_CODES, EXPECTED_JUHE_FAILOVER, juheConfig, TEST_BASE_URL } from "../../support/juhe-expected.ts";
+import {
+  EXPECTED_JUHE_CODES,
+  EXPECTED_JUHE_FAILOVER,
+  EXPECTED_JUHE_FAULTS,
+  juheConfig,
+  TEST_BASE_URL,
+} from "../../support/juhe-expected.ts";
 import { juheError, juheJson, juheMatch, mockJuhe } from "../../support/juhe-mock.ts";
 
 const identity: Identity = { idCard: "110101199003071233", userName: "张三", loginphone: "13800138000" };
@@ -102,8 +108,13 @@ describe("error_code ≠ 0", () => {
     ]);
   });
 
-  it.each(EXPECTED_JUHE_FAILOVER)("failover code %i blames juhe (counts towards its breaker)", async (juheCode) => {
+  it.each(EXPECTED_JUHE_FAULTS)("failover code %i blames juhe (counts towards its breaker)", async (juheCode) => {
     expect((await callWith(() => juheError(juheCode), "telecom")).fault).toBe(true);
+  });
+
+  it("227302 (查询失败) fails over but is about this query: the breaker does not count it", async () => {
+    const call = await callWith(() => juheError(227302), "telecom");
+    expect([call.failover, call.fault]).toEqual([true, false]);
   });
 
   it("accepts a numeric-string error_code", async () => {

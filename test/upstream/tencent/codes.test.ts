@@ -106,8 +106,6 @@ describe("Response.Error.Code", () => {
     ["InvalidAction", "500", "上游请求构造异常"],
     ["MissingParameter", "500", "上游请求构造异常"],
     ["UnsupportedOperation", "500", "上游请求构造异常"],
-    ["InvalidParameter", "502", "上游参数错误"],
-    ["InvalidParameterValue", "502", "上游参数错误"],
     ["RequestLimitExceeded", "502", "上游请求频率超限"],
     ["RequestLimitExceeded.UinLimitExceeded", "502", "上游请求频率超限"],
     ["LimitExceeded", "502", "上游请求次数超限"],
@@ -132,6 +130,19 @@ describe("Response.Error.Code", () => {
   });
 });
 
+// docs/contract.md §5: a value Tencent refuses is about this request, not Tencent's health.
+it.each(["InvalidParameter", "InvalidParameterValue", "InvalidParameterValue.Phone"] as const)(
+  "%j → 502 上游参数错误, failover, not counted by the breaker",
+  (errorCode) => {
+    expect(tencentErrorReply(errorCode)).toEqual({
+      outcome: { ok: false, code: "502", reason: "上游参数错误" },
+      code: errorCode,
+      failover: true,
+      fault: false,
+    });
+  },
+);
+
 describe("the tables", () => {
   const rows = [...Object.values(TENCENT_RESULTS), ...Object.values(TENCENT_ERRORS)];
 
@@ -148,11 +159,11 @@ describe("the tables", () => {
     expect(matches.map(([result]) => result).sort()).toEqual(["-4", "0"]);
   });
 
-  it("answers about the person are final; every error category fails over and blames Tencent", () => {
+  it("answers about the person are final; every error category fails over and all but the request's own blame Tencent", () => {
     for (const result of ["0", "-4", "-6", "-7", "-8", "-9"])
       expect(TENCENT_RESULTS[result]!.failover, result).toBe(false);
     for (const [category, row] of Object.entries(TENCENT_ERRORS))
-      expect([row.failover, row.fault], category).toEqual([true, true]);
+      expect([row.failover, row.fault], category).toEqual([true, !category.startsWith("InvalidParameter")]);
   });
 
   it("reasons are short fixed Chinese text", () => {

@@ -13,7 +13,14 @@ describe("parseParams", () => {
     const r = parseParams(fields({ token: TOKEN, iv: IV, logon: LOGON }), null);
     expect(r).toEqual({
       ok: true,
-      value: { token: TOKEN, iv: new TextEncoder().encode(IV), logon: BYTES, logonText: LOGON, requestId: null },
+      value: {
+        token: TOKEN,
+        iv: new TextEncoder().encode(IV),
+        logon: BYTES,
+        logonText: LOGON,
+        requestId: null,
+        sign: null,
+      },
     });
   });
 
@@ -43,6 +50,8 @@ describe("parseParams", () => {
 
   it.each([
     ["15 characters", "0123456789abcde"],
+    ["11 characters", "0123456789a"],
+    ["13 characters", "0123456789abc"],
     ["17 characters", "0123456789abcdefg"],
     ["16 characters but 18 UTF-8 bytes", "0123456789abcde中"],
   ])("answers an iv of %s with 306 iv", (_name, iv) => {
@@ -51,6 +60,11 @@ describe("parseParams", () => {
       code: "306",
       param: "iv",
     });
+  });
+
+  it("takes a 12-character iv, the aes-gcm nonce (its account's cipher decides, docs/contract.md §1)", () => {
+    const r = parseParams(fields({ token: TOKEN, iv: "0123456789ab", logon: LOGON }), null);
+    expect(r.ok && r.value.iv).toEqual(new TextEncoder().encode("0123456789ab"));
   });
 
   it("answers a logon that is not base64 with 306 logon", () => {
@@ -170,5 +184,23 @@ describe("parseParams: requestId", () => {
 
   it("alone is not a request: 301", () => {
     expect(parseParams(fields({ requestId: "a" }), "a")).toEqual({ ok: false, code: "301" });
+  });
+});
+
+describe("parseParams: sign", () => {
+  const base = { token: TOKEN, iv: IV, logon: LOGON };
+
+  it("is passed on as sent, for the account's own check (docs/contract.md §2)", () => {
+    const r = parseParams(fields({ ...base, sign: "ab".repeat(32) }), null);
+    expect(r.ok && r.value.sign).toBe("ab".repeat(32));
+  });
+
+  it("answers a sign that is not a string with 306 sign", () => {
+    expect(parseParams(fields({ ...base, sign: 12 }), null)).toEqual({
+      ok: false,
+      code: "306",
+      param: "sign",
+      reason: "参数须为字符串",
+    });
   });
 });
