@@ -138,8 +138,8 @@ export async function crashSoak(minutes: number, rate: number, connections: numb
 
 /**
  * The n-th call: mostly new identities (billable), some repeats of the call four before (309, or a
- * replay on the odd accounts), invalid IDs (310), and the fifth account's wrong keys (307: its
- * failure budget runs out, as the other accounts' must not).
+ * replay on the odd accounts), and on the fifth account invalid IDs and wrong keys (307: on an
+ * unsigned CBC account both are the one 307, and its failure budget runs out, as the others' must not).
  */
 function nextCall(n: number, calls: readonly Call[]): Call {
   const account = n % 4;
@@ -147,7 +147,7 @@ function nextCall(n: number, calls: readonly Call[]): Call {
   const roll = n % 20;
   if ((roll === 14 || roll === 15) && n >= 4) return { account, requestId, fields: calls[n - 4]!.fields, answers: [] };
   if (roll === 16)
-    return { account, requestId, fields: { ...nextIdentity(), idCard: "110101199003074515" }, answers: [] };
+    return { account: 4, requestId, fields: { ...nextIdentity(), idCard: "110101199003074515" }, answers: [] };
   if (roll === 17) return { account: 4, requestId, fields: nextIdentity(), key: "0123456789abcdef", answers: [] };
   return { account, requestId, fields: nextIdentity(), answers: [] };
 }
