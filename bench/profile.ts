@@ -27,7 +27,7 @@ const STEPS: [RegExp, string][] = [
   [/src\/upstream\/juhe\/crypto/, "juhe ECB encryption"],
   [/src\/sandbox\//, "sandbox upstream"],
   [/src\/upstream\//, "juhe client (form, timer, parse)"],
-  [/src\/billing\/(account-object|ledger)\.ts/, "billing Durable Object (SQL)"],
+  [/src\/billing\/(account-object|reservations|balances|limits|upkeep|ledger)\.ts/, "billing Durable Object (SQL)"],
   [/src\/billing\//, "billing gateway"],
   [/src\/platform\/log\.ts/, "log line (console.log)"],
   [/src\/platform\/metrics\.ts/, "metrics (Analytics Engine)"],

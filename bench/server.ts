@@ -81,6 +81,13 @@ export type StartOptions = {
   inspectorPort?: number;
   /** Receives what the runtime logs (the soak counts request-context problems in it). */
   onLog?: (line: LogLine) => void;
+  /**
+   * Local state to start from and keep (dispose leaves it): a restart after a kill finds it as the
+   * killed process left it (the soak's --crash). Default: a fresh directory, removed on dispose.
+   */
+  persist?: string;
+  /** SERVICE_SECRET, for a restart that must read the accounts the first start sealed. Default: random. */
+  secret?: string;
 };
 
 /** The gateway's settings for the bench: the built-in sandbox upstream, which answers at once. */
@@ -111,8 +118,11 @@ export async function startWorker(script: string, start: StartOptions = {}): Pro
     configOptions.set(config, fromConfig);
   }
   const { modulesRules: _rules, ...options } = fromConfig;
-  const secret = randomSecret();
-  const persist = mkdtempSync(join(STATE_ROOT, "vm-bench-"));
+  const secret = start.secret ?? randomSecret();
+  const persist = start.persist ?? mkdtempSync(join(STATE_ROOT, "vm-bench-"));
+  const removeState = () => {
+    if (start.persist === undefined) rmSync(persist, { recursive: true, force: true });
+  };
   const miniflareOptions = convertV4MiniflareOptions({
     ...options,
     name: "bench",
@@ -139,16 +149,17 @@ export async function startWorker(script: string, start: StartOptions = {}): Pro
     url = await mf.unsafeGetDirectURL("bench");
   } catch (e) {
     await mf.dispose().catch(() => {});
-    rmSync(persist, { recursive: true, force: true });
+    removeState();
     throw e;
   }
   return {
     url,
     mf,
     secret,
+    // Miniflare's dispose ends workerd with SIGKILL: requests in flight are lost, as in a crash.
     dispose: async () => {
       await mf.dispose();
-      rmSync(persist, { recursive: true, force: true });
+      removeState();
     },
   };
 }
@@ -170,7 +181,7 @@ export async function seedAccount(
   worker: Worker,
   name: string,
   policy: "reject" | "replay",
-  limits: Limits = OPEN,
+  limits: Limits & { readonly balanceFen?: number; readonly priceFen?: number } = OPEN,
 ): Promise<Account> {
   const { record, token, logonKey } = await buildAccount({
     settings: { name, services: ["verifyMobile"], dedupTtl: 60, ...limits, duplicatePolicy: policy },

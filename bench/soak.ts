@@ -2,9 +2,12 @@
 // it deploys, counting the runtime's complaints about work shared across requests ("Promise will
 // never complete", "different request context", "hung"). Exits non-zero when there is any.
 // SOAK_RATE (requests/s, default 120) and SOAK_CONNECTIONS (most in flight at once, default 14).
+// `--crash`: kills and restarts the worker halfway, then reconciles from the ledger export
+// (bench/soak-crash.ts); exits non-zero when anything does not reconcile.
 import { round } from "./load.ts";
 import { LogCounter, Mix } from "./mix.ts";
 import { build, startWorker } from "./server.ts";
+import { crashSoak } from "./soak-crash.ts";
 
 const arg = (name: string) => {
   const at = process.argv.indexOf(`--${name}`);
@@ -22,6 +25,7 @@ const CONNECTIONS = positive(process.env.SOAK_CONNECTIONS, 14, "SOAK_CONNECTIONS
 console.log(
   `building with wrangler deploy --dry-run; soak of ${MINUTES} min at ${RATE} requests/s, at most ${CONNECTIONS} in flight`,
 );
+if (process.argv.includes("--crash")) process.exit((await crashSoak(MINUTES, RATE, CONNECTIONS)) ? 0 : 1);
 const { script } = build();
 const logs = new LogCounter();
 const worker = await startWorker(script, { onLog: logs.onLog });

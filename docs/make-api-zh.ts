@@ -8,6 +8,7 @@
 /// <reference types="node" />
 import { readFileSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
+import { RESERVATION_MARGIN_MS } from "../src/billing/horizon.ts";
 import { CIPHERS, type Cipher, DEFAULT_CIPHER, IV_BYTES, KEY_LENGTHS } from "../src/crypto/cipher.ts";
 import { ERROR_CODES, type ErrorCode, RETURN_CODES } from "../src/wire/codes.ts";
 import { readAnswers, recordAnswers } from "./sandbox-answers.ts";
@@ -168,9 +169,30 @@ function ciphersSection(): string {
   );
 }
 
+/** What a dead request holds and for how long, and what a caller without requestId risks (docs/contract.md §6, §7). */
+function retriesSection(): string {
+  const margin = RESERVATION_MARGIN_MS / 1000;
+  return [
+    `- **处理中的请求最多持续 \`UPSTREAM_DEADLINE_MS\` + ${margin} 秒。** 服务端处理一个请求（包括所有上游尝试）`,
+    `  最长 \`UPSTREAM_DEADLINE_MS\`（运营方设置，默认 10 秒），另留 ${margin} 秒结算。过了这个时限仍未结束的请求`,
+    "  视为已中断（例如服务进程崩溃），不计费；之后用同一个 `requestId` 重发会重新处理（至多计费一次），",
+    "  同一身份的普通重发也不再返回 `309`（`相同请求正在处理中`）。时限之内重发仍返回这个 `309`：稍候再用同一个",
+    "  `requestId` 重发即可。",
+    "- **不带 `requestId` 的风险：已计费却未送达。** 一个 `200` 在计费之后、送达之前，可能因连接中断或",
+    "  服务进程崩溃而丢失。带 `requestId` 的调用方用同一个 `requestId` 重发即可取回原结果，不再计费；",
+    "  不带 `requestId` 的调用方无法取回，重发是一次新的查询（重复窗口内返回 `309`），丢失的那次已计费，",
+    "  只能按订单号与运营方对账。官方客户端默认为每次逻辑调用生成一个 `requestId`，自己实现的客户端也应如此。",
+  ].join("\n");
+}
+
 /** The guide with every generated section rewritten. */
 export function renderGuide(current: string): string {
-  const sections = { codes: codesSection(), ciphers: ciphersSection(), sandbox: sandboxTables(readAnswers(), "zh") };
+  const sections = {
+    codes: codesSection(),
+    ciphers: ciphersSection(),
+    sandbox: sandboxTables(readAnswers(), "zh"),
+    retries: retriesSection(),
+  };
   return Object.entries(sections).reduce(
     (out, [name, made]) =>
       replaceSection(GUIDE_PATH, out, name, `<!-- BEGIN ${name}: npm run docs:zh 生成，请勿手改 -->`, made),

@@ -141,6 +141,26 @@ export class Ledger {
     return at === null ? null : chinaDay(at);
   }
 
+  /** How many detail rows China day `day` holds (an index range count). */
+  countDay(day: string): number {
+    return this.sql
+      .exec<{ n: number }>(
+        "SELECT count(*) AS n FROM ledger WHERE at >= ? AND at < ?",
+        chinaDayStart(day),
+        chinaDayStart(addDays(day, 1)),
+      )
+      .one().n;
+  }
+
+  /** Whether the order's row is a reservation released by expiry: an uncharged 500 (docs/contract.md §7). */
+  isExpiryRow(orderNo: string): boolean {
+    return (
+      this.sql
+        .exec("SELECT 1 FROM ledger WHERE order_no = ? AND error_code = '500' AND charged_fen = 0", orderNo)
+        .toArray().length > 0
+    );
+  }
+
   isArchived(day: string): boolean {
     return this.sql.exec("SELECT 1 FROM ledger_archives WHERE day = ?", day).toArray().length > 0;
   }

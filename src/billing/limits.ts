@@ -26,6 +26,8 @@ CREATE TABLE IF NOT EXISTS request_ids (request_key TEXT PRIMARY KEY, fingerprin
 CREATE INDEX IF NOT EXISTS request_ids_until ON request_ids (until);
 CREATE TABLE IF NOT EXISTS request_holds (order_no TEXT PRIMARY KEY, request_key TEXT NOT NULL UNIQUE, fingerprint TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS failures (token_hash TEXT PRIMARY KEY, window_start INTEGER NOT NULL, failures INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS row_rate (id INTEGER PRIMARY KEY CHECK (id = 1), tat REAL NOT NULL);
+CREATE TABLE IF NOT EXISTS known_limit (id INTEGER PRIMARY KEY CHECK (id = 1), rate_limit REAL);
 `;
 
 /** What an earlier request with the same request id says about this one. */
@@ -42,8 +44,13 @@ export type FailureCount = {
 };
 
 export class Limits {
+  /** The account's rate limit as the last request told it; undefined until one has (see admitRow). */
+  private knownLimit: number | null | undefined;
+
   constructor(private readonly sql: SqlStorage) {
     sql.exec(SCHEMA);
+    const known = sql.exec<{ rate_limit: number | null }>("SELECT rate_limit FROM known_limit").toArray()[0];
+    this.knownLimit = known?.rate_limit;
   }
 
   /** Until when the token is refused without decrypting, or null. */
@@ -109,13 +116,31 @@ export class Limits {
    * otherwise the milliseconds until a request would be.
    */
   admit(rateLimit: number | null, now: number): number | null {
+    if (rateLimit !== this.knownLimit) {
+      this.sql.exec("INSERT OR REPLACE INTO known_limit (id, rate_limit) VALUES (1, ?)", rateLimit);
+      this.knownLimit = rateLimit;
+    }
+    return this.draw("rate", rateLimit, now);
+  }
+
+  /**
+   * Whether a request answered without a reservation may have a detail row of its own: the rows
+   * get a cell of their own at the account's rate limit (as the last request to the object told
+   * it), so a flood of refusals writes no more rows than the limit admits requests (docs/contract.md
+   * §8). Before any request has told the object its limit, every row is written.
+   */
+  admitRow(now: number): boolean {
+    return this.knownLimit === undefined || this.draw("row_rate", this.knownLimit, now) === null;
+  }
+
+  private draw(cell: "rate" | "row_rate", rateLimit: number | null, now: number): number | null {
     if (rateLimit === null) return null;
     const interval = 1000 / rateLimit;
-    const stored = this.sql.exec<{ tat: number }>("SELECT tat FROM rate WHERE id = 1").toArray()[0]?.tat ?? now;
+    const stored = this.sql.exec<{ tat: number }>(`SELECT tat FROM ${cell} WHERE id = 1`).toArray()[0]?.tat ?? now;
     const tat = Math.max(stored, now);
     const ahead = tat + interval - now - RATE_WINDOW_MS;
     if (ahead > 0) return ahead;
-    this.sql.exec("INSERT OR REPLACE INTO rate (id, tat) VALUES (1, ?)", tat + interval);
+    this.sql.exec(`INSERT OR REPLACE INTO ${cell} (id, tat) VALUES (1, ?)`, tat + interval);
     return null;
   }
 

@@ -29,6 +29,11 @@ export type BeginRequest = {
   readonly subjects: Subjects;
   /** HMAC of the caller's requestId, when it sent one (docs/contract.md §6). */
   readonly requestKey: string | null;
+  /**
+   * The upstream this request asks first (the first of UPSTREAMS that accepts the number's
+   * carrier), or null when it asks none: named in the ledger if the request dies (docs/contract.md §7).
+   */
+  readonly upstream: string | null;
   readonly now: number;
 };
 
@@ -59,11 +64,15 @@ export type DecryptionFailure = {
   readonly service: string;
   readonly opening: Opening;
   readonly tokenHash: string;
+  /** The account's rate limit (docs/contract.md §8), drawn before the failure is counted. */
+  readonly rateLimit: number | null;
   readonly now: number;
 };
 
 export type FailureVerdict = {
   readonly balanceFen: number | null;
+  /** Not null when the rate limit refused the request (502, Retry-After): then nothing was counted. */
+  readonly retryAfterMs: number | null;
   /** The budget was spent before this failure: the answer is the budget's, whatever the ciphertext. */
   readonly overBudget: boolean;
   /** Until when the token is refused without decrypting, once its budget is spent. */

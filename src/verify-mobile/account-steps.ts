@@ -21,6 +21,7 @@ import { openLogon } from "../logon/open.ts";
 import { chinaDay } from "../platform/time.ts";
 import { type Failure, fail, type Outcome, ok } from "../wire/outcome.ts";
 import type { RequestContext } from "./context.ts";
+import { rememberTooFast, tooFast } from "./local-rate.ts";
 import { reachObject } from "./object-call.ts";
 
 /**
@@ -65,6 +66,7 @@ export async function readIdentity(
       service: SERVICE,
       opening: openingOf(record, SERVICE),
       tokenHash: record.tokenHash,
+      rateLimit: record.rateLimit,
       now: ctx.now,
     }),
     "decryptionFailed",
@@ -73,6 +75,11 @@ export async function readIdentity(
   if (!reached.ok) return reached;
   const verdict = reached.value;
   rememberBalance(record.id, verdict.balanceFen, ctx.now);
+  // Past the rate limit the object counted nothing and says only when to come back (docs/contract.md §8).
+  if (verdict.retryAfterMs !== null) {
+    rememberTooFast(record, verdict.retryAfterMs, ctx.now);
+    return refuse(ctx, record, tooFast(record, verdict.retryAfterMs), verdict.balanceFen);
+  }
   if (verdict.blockedUntil !== null) rememberBlocked(record.tokenHash, verdict.blockedUntil, ctx.now);
   return refuse(ctx, record, verdict.overBudget ? fail("307", TOO_MANY_FAILURES_REASON) : identity, verdict.balanceFen);
 }

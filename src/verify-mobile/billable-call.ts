@@ -14,7 +14,9 @@ import { inFlight, requestIdReused } from "../duplicates/policy.ts";
 import { readDuplicate, rememberResult } from "../duplicates/store.ts";
 import type { StoredResult } from "../duplicates/stored-result.ts";
 import { logEvent } from "../platform/log.ts";
+import { carrierOfNumber } from "../upstream/carrier.ts";
 import { route, type UpstreamCall } from "../upstream/router.ts";
+import type { Upstream } from "../upstream/upstream.ts";
 import { type Failure, fail } from "../wire/outcome.ts";
 import type { IdentityKeys } from "./account-steps.ts";
 import type { AccountView, RequestContext } from "./context.ts";
@@ -41,7 +43,13 @@ export type Shared =
   | { kind: "stale" };
 
 /** The request as the billable call needs it: the context, the account view, and the identity's keys. */
-type CallScope = { readonly ctx: RequestContext; readonly record: AccountRecord; readonly keys: IdentityKeys };
+type CallScope = {
+  readonly ctx: RequestContext;
+  readonly record: AccountRecord;
+  readonly keys: IdentityKeys;
+  /** When begin was asked: the upstream step ends within UPSTREAM_DEADLINE_MS of it. */
+  readonly begunAt: number;
+};
 
 const yuan = (fen: number) => (fen / 100).toFixed(2);
 const BELOW_PRICE = (balanceFen: number, priceFen: number) =>
@@ -62,7 +70,9 @@ export async function billableCall(
   cacheFirst: boolean,
 ): Promise<Shared> {
   const { record } = view.account;
-  const scope: CallScope = { ctx, record, keys };
+  // The reservation's lifetime and the upstream's deadline both count from begin (docs/contract.md §7).
+  const begunAt = Date.now();
+  const scope: CallScope = { ctx, record, keys, begunAt };
   const begun: Promise<Begin> = accountObject(ctx.env, record.id).begin({
     orderNo: ctx.orderNo,
     service: SERVICE,
@@ -74,7 +84,8 @@ export async function billableCall(
     limits: { rateLimit: record.rateLimit, subjectBudget: record.subjectBudget },
     subjects: keys.subjects,
     requestKey: keys.requestKey,
-    now: ctx.now,
+    upstream: firstUpstream(upstreamsFor(ctx.config), keys.identity.loginphone),
+    now: begunAt,
   });
   const reached = reachObject(begun, "begin", ctx.orderNo);
   // The shared duplicate cache races the object: a hit answers at once, a miss costs no extra hop.
@@ -130,6 +141,17 @@ export async function billableCall(
   );
   if (stored) ctx.background.waitUntil(rememberResult(ctx.env.DEDUP, keys.duplicateKey, stored, record.dedupTtl));
   return { kind: "answered", call, stored };
+}
+
+/**
+ * The upstream the router asks first for this number (router.ts's eligibility: the first of the
+ * chain that accepts the number's carrier, or the first of all): named in the ledger if the
+ * request dies before it settles (docs/contract.md §7).
+ */
+function firstUpstream(upstreams: readonly Upstream[], phone: string): string | null {
+  const carrier = carrierOfNumber(phone)?.carrier ?? null;
+  const accepting = upstreams.find((u) => u.carriers === null || (carrier !== null && u.carriers.includes(carrier)));
+  return (accepting ?? upstreams[0])?.name ?? null;
 }
 
 /** What the object's answer means for the caller, when it did not reserve. */
@@ -192,11 +214,15 @@ async function withdraw({ ctx, record }: CallScope, begun: Promise<Begin | null>
 }
 
 /** The router maps every upstream failure to an outcome; anything it throws is ours (500), and still settled. */
-async function askUpstream({ ctx, keys }: CallScope): Promise<UpstreamCall> {
+async function askUpstream({ ctx, keys, begunAt }: CallScope): Promise<UpstreamCall> {
   try {
     // Breaker transitions become upstream.circuit_opened/closed alerts (src/alerts/upstream-events.ts).
     const limits = limitsOf(ctx.config, breakerAlerts(ctx.env, ctx.background));
-    return await route(upstreamsFor(ctx.config), keys.identity, limits);
+    // The deadline counts from begin, as the reservation's expiry does (docs/contract.md §7).
+    return await route(upstreamsFor(ctx.config), keys.identity, {
+      ...limits,
+      deadlineMs: limits.deadlineMs - (Date.now() - begunAt),
+    });
   } catch (error) {
     logEvent("error", "upstream_threw", {
       orderNo: ctx.orderNo,

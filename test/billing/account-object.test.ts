@@ -4,9 +4,10 @@
 import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { RESERVATION_TTL_MS } from "../../src/billing/account-object.ts";
+
 import type { BeginRequest, Opening, Settlement } from "../../src/billing/types.ts";
 import { refusedRow } from "../fixtures/ledger.ts";
+import { HELD_MS } from "../fixtures/reservation.ts";
 
 let n = 0;
 const object = () => env.ACCOUNT_OBJECTS.get(env.ACCOUNT_OBJECTS.idFromName(`acc_test_${n++}`));
@@ -23,6 +24,7 @@ const begin = (orderNo: string, patch: Partial<BeginRequest> = {}): BeginRequest
   limits: { rateLimit: null, subjectBudget: 10 },
   subjects: { phone: `phone-${orderNo}`, idCard: `id-${orderNo}` },
   requestKey: null,
+  upstream: null,
   now: NOW,
   ...patch,
 });
@@ -254,7 +256,7 @@ describe("credit, usage and the alarm", () => {
   it("releases a reservation an isolate left behind", async () => {
     const o = object();
     const opening = { balanceFen: 100, remaining: 1 };
-    await o.begin(begin("o1", { opening, now: Date.now() - RESERVATION_TTL_MS - 1 }));
+    await o.begin(begin("o1", { opening, now: Date.now() - HELD_MS - 1 }));
     await runInDurableObject(o, (_instance, state) => state.storage.setAlarm(Date.now()));
     expect(await runDurableObjectAlarm(o)).toBe(true);
     expect(await o.state("verifyMobile", opening)).toEqual({ balanceFen: 100, remaining: 1, reserved: 0 });

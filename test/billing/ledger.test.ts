@@ -4,11 +4,13 @@
 import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it, vi } from "vitest";
-import { type AccountObject, RESERVATION_TTL_MS } from "../../src/billing/account-object.ts";
+import type { AccountObject } from "../../src/billing/account-object.ts";
+
 import { Ledger } from "../../src/billing/ledger.ts";
 import { retiresAt } from "../../src/billing/ledger-archive.ts";
 import type { ErrorCode } from "../../src/wire/codes.ts";
 import { refusedRow } from "../fixtures/ledger.ts";
+import { HELD_MS } from "../fixtures/reservation.ts";
 
 /** `begin` fields this test does not exercise: no limits, unique subjects. */
 const LIMITS = {
@@ -16,6 +18,7 @@ const LIMITS = {
   limits: { rateLimit: null, subjectBudget: 10_000 },
   subjects: { phone: "p", idCard: "i" },
   requestKey: null,
+  upstream: null,
 };
 
 let n = 0;
@@ -226,12 +229,12 @@ describe("one alarm for every need", () => {
     });
     await reserve("r2", NOW + 60_000); // left behind by an isolate that died
     const second = await alarmAt(o);
-    await setClock(o, NOW + 60_000 + RESERVATION_TTL_MS);
+    await setClock(o, NOW + 60_000 + HELD_MS);
     await runDurableObjectAlarm(o);
     const afterRelease = await alarmAt(o);
     expect([first, second, (await o.state("verifyMobile", open)).reserved, afterRelease]).toEqual([
-      NOW + RESERVATION_TTL_MS,
-      NOW + RESERVATION_TTL_MS,
+      NOW + HELD_MS,
+      NOW + HELD_MS,
       0,
       retiresAt(DAY, 400),
     ]);

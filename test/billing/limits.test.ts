@@ -21,6 +21,7 @@ const begin = (orderNo: string, patch: Partial<BeginRequest> = {}): BeginRequest
   limits: { rateLimit: null, subjectBudget: 10 },
   subjects: { phone: `phone-${orderNo}`, idCard: `id-${orderNo}` },
   requestKey: null,
+  upstream: null,
   now: NOW,
   ...patch,
 });
@@ -39,6 +40,7 @@ const failure = (now = NOW): DecryptionFailure => ({
   service: "verifyMobile",
   opening: { balanceFen: null, remaining: null },
   tokenHash: TOKEN,
+  rateLimit: null,
   now,
 });
 const kinds = (answers: { kind: string }[]) => {
@@ -73,7 +75,7 @@ describe("the rate limit", () => {
     expect(kinds(answers)).toEqual({ reserved: 150 });
   });
 
-  it("is not counted for requests answered before it (duplicates)", async () => {
+  it("is drawn before a duplicate is answered: the account's memory answers only what the limit admits", async () => {
     const o = object();
     const limits = { rateLimit: 1, subjectBudget: 10 };
     await o.begin(begin("o1", { limits, fingerprint: "same" }));
@@ -81,8 +83,7 @@ describe("the rate limit", () => {
     const repeats = await Promise.all(
       Array.from({ length: 30 }, (_, i) => o.begin(begin(`r${i}`, { limits, fingerprint: "same" }))),
     );
-    expect(kinds(repeats)).toEqual({ duplicate: 30 });
-    expect((await o.begin(begin("new", { limits }))).kind).toBe("reserved");
+    expect(kinds(repeats)).toEqual({ duplicate: 9, tooFast: 21 });
   });
 
   it("holds nothing back without a limit", async () => {
@@ -166,7 +167,7 @@ describe("the decryption-failure budget", () => {
     }).toEqual({
       overBudget: 5,
       blockedFrom: FAILURE_BUDGET - 1,
-      last: { balanceFen: null, overBudget: true, blockedUntil: until },
+      last: { balanceFen: null, retryAfterMs: null, overBudget: true, blockedUntil: until },
     });
   });
 
@@ -186,7 +187,7 @@ describe("the decryption-failure budget", () => {
     for (let i = 0; i < FAILURE_BUDGET - 1; i++) await o.decryptionFailed(failure());
     const next = await o.decryptionFailed(failure(NOW + FAILURE_WINDOW_MS));
     expect([next, (await o.begin(begin("valid", { now: NOW + FAILURE_WINDOW_MS }))).kind]).toEqual([
-      { balanceFen: null, overBudget: false, blockedUntil: null },
+      { balanceFen: null, retryAfterMs: null, overBudget: false, blockedUntil: null },
       "reserved",
     ]);
   });
@@ -194,6 +195,7 @@ describe("the decryption-failure budget", () => {
   it("reports the balance, for the 104 that comes first", async () => {
     expect(await object().decryptionFailed({ ...failure(), opening: { balanceFen: 0, remaining: null } })).toEqual({
       balanceFen: 0,
+      retryAfterMs: null,
       overBudget: false,
       blockedUntil: null,
     });

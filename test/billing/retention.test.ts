@@ -18,6 +18,7 @@ const LIMITS = {
   limits: { rateLimit: null, subjectBudget: 10_000 },
   subjects: { phone: "p", idCard: "i" },
   requestKey: null,
+  upstream: null,
 };
 
 const ACCOUNT = "acc_retention0000001";

@@ -11,12 +11,13 @@ import {
 } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { RESERVATION_TTL_MS } from "../../src/billing/account-object.ts";
+
 import { outboxKey } from "../../src/billing/outbox.ts";
 import app from "../../src/index.ts";
 import { chinaDay } from "../../src/platform/time.ts";
 import { type Envelope, ORDER_HEADER } from "../../src/wire/envelope.ts";
 import { withCheckDigit } from "../fixtures/identities.ts";
+import { HELD_MS } from "../fixtures/reservation.ts";
 import { API, createAccount, encryptLogon, freshIsolate, IV, type TestAccount } from "../support/caller.ts";
 
 const TODAY = chinaDay(Date.now());
@@ -113,7 +114,7 @@ describe("a settlement that fails", () => {
 
     // Five minutes on: the reservation is stale and the alarm runs.
     await runInDurableObject(object(account), (_instance, state) => {
-      state.storage.sql.exec("UPDATE reservations SET at = at - ?", RESERVATION_TTL_MS + 1);
+      state.storage.sql.exec("UPDATE reservations SET until = until - ?", HELD_MS + 1);
     });
     vi.useRealTimers();
     expect(await runDurableObjectAlarm(object(account))).toBe(true);
