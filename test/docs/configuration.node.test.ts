@@ -9,7 +9,7 @@ import { describe, expect, it } from "vitest";
 import { ROOT } from "../../scripts/lib/paths.ts";
 import { parseAlertConfig } from "../../src/alerts/config.ts";
 import { parsePrices } from "../../src/billing/spend.ts";
-import { DEFAULT_UPSTREAMS, readConfig, VENDOR_SETTINGS } from "../../src/config/config.ts";
+import { readConfig, VENDOR_SETTINGS } from "../../src/config/config.ts";
 
 const read = (path: string) => readFileSync(join(ROOT, path), "utf8");
 const page = read("docs/configuration.md");
