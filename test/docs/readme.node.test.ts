@@ -1,4 +1,4 @@
-// README.md is the front page (CONTRIBUTING.md): short, and its "Where to go next" table leads to
+// README.md is the front page: short (the manual lives in docs/), and its "Where to go next" table leads to
 // every page of the manual under docs/, so a new page cannot be left where nobody finds it.
 /// <reference types="node" />
 import { readdirSync, readFileSync } from "node:fs";
