@@ -179,6 +179,7 @@ export class Reservations {
         chargedFen: charged,
         duplicate: false,
         fingerprintPrefix: held.fingerprint,
+        replayOf: null,
       });
     });
   }

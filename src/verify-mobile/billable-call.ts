@@ -38,6 +38,8 @@ export type Shared =
       recordedByObject: boolean;
       /** The refusal is about an earlier request (one still in flight). */
       duplicate: boolean;
+      /** That earlier request's order number, which the 309 names. */
+      replayOf: string | null;
     }
   /** The account copy the request was checked under is stale: nothing reserved, nothing asked. */
   | { kind: "stale" };
@@ -173,7 +175,7 @@ function refused({ ctx, record }: CallScope, answer: Exclude<Begin, { kind: "res
     case "duplicate":
       return { kind: "duplicate", stored: answer.stored };
     case "inFlight":
-      return refusal(inFlight(answer.orderNo), { duplicate: true });
+      return refusal(inFlight(answer.orderNo), { duplicate: true, replayOf: answer.orderNo });
     case "tooFast": {
       rememberTooFast(record, answer.retryAfterMs, ctx.now);
       // The object tallies it in its rollups (docs/contract.md §8).
@@ -188,12 +190,13 @@ function refused({ ctx, record }: CallScope, answer: Exclude<Begin, { kind: "res
 
 const refusal = (
   failure: Failure,
-  facts: Partial<Pick<Extract<Shared, { kind: "refused" }>, "recordedByObject" | "duplicate">> = {},
+  facts: Partial<Pick<Extract<Shared, { kind: "refused" }>, "recordedByObject" | "duplicate" | "replayOf">> = {},
 ): Shared => ({
   kind: "refused",
   failure,
   recordedByObject: false,
   duplicate: false,
+  replayOf: null,
   ...facts,
 });
 

@@ -64,6 +64,7 @@ async function handle(request: Request, env: Env, ctx: Background): Promise<Resp
       upstreamMs: entry.upstreamMs,
       fingerprintPrefix: facts.fingerprint,
       attempts: [],
+      replayOf: facts.replayOf,
     });
     if (flush) ctx.waitUntil(flush);
   }

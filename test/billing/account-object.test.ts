@@ -164,6 +164,7 @@ describe("settle", () => {
         upstreamMs: 12,
         fingerprintPrefix: "f".repeat(12),
         attempts: [],
+        replayOf: null,
       },
     ]);
   });

@@ -169,6 +169,23 @@ describe("ledger pages", () => {
   });
 });
 
+describe("a ledger from before a column", () => {
+  it("gains replay_of on start: its rows read null, new rows keep theirs", async () => {
+    const o = object();
+    await o.recordMany([entry("old", "306")]);
+    const read = await runInDurableObject(o, (_instance, state) => {
+      state.storage.sql.exec("ALTER TABLE ledger DROP COLUMN replay_of");
+      const ledger = new Ledger(state.storage.sql, () => {});
+      ledger.insert(refusedRow("new", NOW + 1, "309", { duplicate: true, replayOf: "old" }));
+      return ledger.rows(DAY, DAY, 10, null).map((r) => [r.orderNo, r.replayOf]);
+    });
+    expect(read).toEqual([
+      ["old", null],
+      ["new", "old"],
+    ]);
+  });
+});
+
 describe("the storage report", () => {
   it("gives the database size and the rows of each table", async () => {
     const o = object();

@@ -91,6 +91,7 @@ function fill(instance: AccountObject, day: string, extra: number): LedgerEntry[
     upstreamMs: 10,
     fingerprintPrefix: "f".repeat(12),
     attempts,
+    replayOf: null,
   };
   return [...rows, billed];
 }

@@ -20,6 +20,7 @@ const row = (day: string, chargedFen: number, attempts: Attempt[]): LedgerEntry 
   upstreamMs: null,
   fingerprintPrefix: null,
   attempts,
+  replayOf: null,
 });
 
 describe("the price table", () => {
