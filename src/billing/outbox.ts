@@ -29,6 +29,8 @@ const Deferred = z.object({
   upstreamCode: z.nullable(z.number()),
   upstreamMs: z.nullable(z.number()),
   attempts: z.array(Attempt),
+  // Settlements deferred before the rotation audit was kept name no credential.
+  previousCredential: z._default(z.nullable(z.string()), null),
   stored: z.nullable(StoredResult),
 });
 true satisfies z.infer<typeof Deferred> extends Settlement ? true : false;

@@ -98,6 +98,11 @@ export type LedgerEntry = {
    * duplicate's, a 309's (docs/contract.md §6, §7); null for a request answered on its own.
    */
   readonly replayOf: string | null;
+  /**
+   * "token", "key" or "token,key": the rotated credentials the request used during their grace
+   * (docs/contract.md §9); null when it used the current ones, or none was checked.
+   */
+  readonly previousCredential: string | null;
 };
 
 /**

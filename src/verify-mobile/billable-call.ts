@@ -53,6 +53,17 @@ type CallScope = {
   readonly begunAt: number;
 };
 
+/** How the request reaches the billable call. */
+export type CallTerms = {
+  /**
+   * A duplicate-cache hit may answer before the object does (this isolate knows the balance is
+   * above 0: 104 comes first).
+   */
+  readonly cacheFirst: boolean;
+  /** The rotated credentials the request used during their grace, for the settlement's ledger row (docs/contract.md §9). */
+  readonly previousCredential: string | null;
+};
+
 const yuan = (fen: number) => (fen / 100).toFixed(2);
 const BELOW_PRICE = (balanceFen: number, priceFen: number) =>
   `账户余额${yuan(balanceFen)}元，扣除处理中请求的预留后低于单价${yuan(priceFen)}元：请联系运营方充值`;
@@ -61,15 +72,11 @@ const OVER_BUDGET: Record<keyof Subjects, string> = {
   idCard: "该身份证号24小时内已与过多不同身份核验，请求被拒绝",
 };
 
-/**
- * `cacheFirst`: a duplicate-cache hit may answer before the object does (this isolate knows the
- * balance is above 0: 104 comes first).
- */
 export async function billableCall(
   ctx: RequestContext,
   view: AccountView,
   keys: IdentityKeys,
-  cacheFirst: boolean,
+  { cacheFirst, previousCredential }: CallTerms,
 ): Promise<Shared> {
   const { record } = view.account;
   // The reservation's lifetime and the upstream's deadline both count from begin (docs/contract.md §7).
@@ -138,6 +145,7 @@ export async function billableCall(
       upstreamCode: call.upstreamCode,
       upstreamMs: call.latencyMs,
       attempts: call.attempts,
+      previousCredential,
       stored,
     }),
   );

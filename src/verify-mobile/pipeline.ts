@@ -102,7 +102,10 @@ async function verifyAs(ctx: RequestContext, view: AccountView): Promise<Answer 
     });
 
   // Past the rate, a new identity is the object's to refuse: its count is exact across isolates.
-  const shared = await billableCall(ctx, view, keys, balanceKnown && overMs === null);
+  const shared = await billableCall(ctx, view, keys, {
+    cacheFirst: balanceKnown && overMs === null,
+    previousCredential: used,
+  });
   return shared.kind === "stale" ? "stale" : answerShared(ctx, view, shared, known);
 }
 

@@ -65,6 +65,7 @@ async function handle(request: Request, env: Env, ctx: Background): Promise<Resp
       fingerprintPrefix: facts.fingerprint,
       attempts: [],
       replayOf: facts.replayOf,
+      previousCredential: facts.previousCredential,
     });
     if (flush) ctx.waitUntil(flush);
   }

@@ -21,6 +21,7 @@ const row = (day: string, chargedFen: number, attempts: Attempt[]): LedgerEntry 
   fingerprintPrefix: null,
   attempts,
   replayOf: null,
+  previousCredential: null,
 });
 
 describe("the price table", () => {
