@@ -19,6 +19,7 @@ const Attempt = z.object({
   code: z.nullable(z.string()),
   ms: z.number(),
   orderId: z.nullable(z.string()),
+  fault: z.optional(z.boolean()),
 });
 const Deferred = z.object({
   orderNo: z.string(),

@@ -80,6 +80,7 @@ export async function route(
       code,
       ms: answer.latencyMs,
       orderId: outcome.ok ? outcome.value.upstreamOrderId : null,
+      fault: answer.fault,
     });
     if (answer.notCarrier) denied.add(answer.notCarrier);
     if (outcome.ok) {

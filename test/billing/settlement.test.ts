@@ -147,7 +147,7 @@ describe("a settlement that fails", () => {
     ]).toEqual([true, []]);
   });
 
-  it("keeps the rotated credential a request used, and reads one deferred before it was kept as none", async () => {
+  it("keeps the rotated credential and each attempt's fault; reads one deferred before them as none and unknown", async () => {
     const settlement = {
       orderNo: "VM-outbox-1",
       at: Date.now(),
@@ -156,12 +156,16 @@ describe("a settlement that fails", () => {
       upstreamOrderId: null,
       upstreamCode: null,
       upstreamMs: 5000,
-      attempts: [],
+      attempts: [{ upstream: "juhe3", code: "10020", ms: 5, orderId: null, fault: true }],
       previousCredential: "key",
       stored: null,
     } as const;
     await deferSettlement(env.ACCOUNTS, "acc_outbox", settlement);
-    const { previousCredential: _, ...older } = { ...settlement, orderNo: "VM-outbox-2" };
+    const { previousCredential: _, ...older } = {
+      ...settlement,
+      orderNo: "VM-outbox-2",
+      attempts: [{ upstream: "juhe3", code: "10020", ms: 5, orderId: null }],
+    };
     await env.ACCOUNTS.put(outboxKey("acc_outbox", older.orderNo), JSON.stringify(older));
     expect([
       await deferredSettlement(env.ACCOUNTS, "acc_outbox", settlement.orderNo),

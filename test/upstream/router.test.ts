@@ -192,7 +192,7 @@ describe("final answers", () => {
     const call = await route([tencent()], MOBILE, LIMITS);
     expect(call).toEqual({
       outcome: { ok: true, value: { returnCode: "10000", matchCode: "11", upstreamOrderId: "req-1", carrier: "CUCC" } },
-      attempts: [{ upstream: "tencent", code: "0", ms: expect.any(Number), orderId: "req-1" }],
+      attempts: [{ upstream: "tencent", code: "0", ms: expect.any(Number), orderId: "req-1", fault: false }],
       upstreamCode: 0,
       latencyMs: expect.any(Number),
     });
@@ -221,12 +221,31 @@ describe("when every attempt fails", () => {
     expect(call).toEqual({
       outcome: { ok: false, code: "504", reason: "上游验证中心繁忙" },
       attempts: [
-        { upstream: "juhe3", code: "227301", ms: expect.any(Number), orderId: null },
-        { upstream: "tencent", code: "-11", ms: expect.any(Number), orderId: null },
+        { upstream: "juhe3", code: "227301", ms: expect.any(Number), orderId: null, fault: true },
+        { upstream: "tencent", code: "-11", ms: expect.any(Number), orderId: null, fault: true },
       ],
       upstreamCode: -11,
       latencyMs: call.attempts[0]!.ms + call.attempts[1]!.ms,
     });
+  });
+
+  it("marks each attempt a fault as the breaker counts: the vendor's fault codes and transport failures", async () => {
+    mockUpstreams({
+      [JUHE]: () => juheError(227304),
+      [JUHE3]: () => juheError(10020),
+      [TENCENT]: () => new Response("down", { status: 503 }),
+    });
+    const faults = (await route(CHAIN, TELECOM, LIMITS)).attempts.map((a) => [a.upstream, a.code, a.fault]);
+    mockUpstreams({ [TENCENT]: () => tencentError("InvalidParameter") });
+    const refused = (await route([tencent()], MOBILE, LIMITS)).attempts.map((a) => [a.upstream, a.code, a.fault]);
+    expect([faults, refused]).toEqual([
+      [
+        ["juhe", "227304", false],
+        ["juhe3", "10020", true],
+        ["tencent", null, true],
+      ],
+      [["tencent", "InvalidParameter", false]],
+    ]);
   });
 
   it("the last fault decides", async () => {
