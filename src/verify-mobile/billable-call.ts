@@ -15,7 +15,7 @@ import { readDuplicate, rememberResult } from "../duplicates/store.ts";
 import type { StoredResult } from "../duplicates/stored-result.ts";
 import { logEvent } from "../platform/log.ts";
 import { carrierOfNumber } from "../upstream/carrier.ts";
-import { route, type UpstreamCall } from "../upstream/router.ts";
+import { eligible, route, type UpstreamCall } from "../upstream/router.ts";
 import type { Upstream } from "../upstream/upstream.ts";
 import { type Failure, fail } from "../wire/outcome.ts";
 import type { IdentityKeys } from "./account-steps.ts";
@@ -154,14 +154,11 @@ export async function billableCall(
 }
 
 /**
- * The upstream the router asks first for this number (router.ts's eligibility: the first of the
- * chain that accepts the number's carrier, or the first of all): named in the ledger if the
- * request dies before it settles (docs/contract.md §7).
+ * The upstream the router asks first for this number, by the router's own rule: named in the
+ * ledger if the request dies before it settles (docs/contract.md §7).
  */
 function firstUpstream(upstreams: readonly Upstream[], phone: string): string | null {
-  const carrier = carrierOfNumber(phone)?.carrier ?? null;
-  const accepting = upstreams.find((u) => u.carriers === null || (carrier !== null && u.carriers.includes(carrier)));
-  return (accepting ?? upstreams[0])?.name ?? null;
+  return eligible(upstreams, carrierOfNumber(phone)?.carrier ?? null)[0]?.name ?? null;
 }
 
 /** What the object's answer means for the caller, when it did not reserve. */

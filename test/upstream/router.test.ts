@@ -1,7 +1,8 @@
 // Routing, failover and the deadline (docs/contract.md §5) with the real adapters, every upstream
 // faked at the HTTP boundary; the breaker in ./router-breaker.test.ts.
 import { beforeEach, describe, expect, it, onTestFinished, vi } from "vitest";
-import { route } from "../../src/upstream/router.ts";
+import { carrierOfNumber } from "../../src/upstream/carrier.ts";
+import { eligible, route } from "../../src/upstream/router.ts";
 import type { Upstream } from "../../src/upstream/upstream.ts";
 import {
   BROADCAST,
@@ -54,6 +55,25 @@ describe("routing by carrier", () => {
     await route([juhe(["CTCC"]), juhe3(null)], UNALLOCATED, LIMITS);
     await route([juhe(["CTCC"]), juhe3(["CMCC", "CUCC"])], UNALLOCATED, LIMITS);
     expect(network.asked()).toEqual([JUHE3, JUHE]);
+  });
+});
+
+describe("eligibility, the rule the billable call names the first upstream by", () => {
+  const BASE: Record<string, string> = { juhe: JUHE, juhe3: JUHE3, tencent: TENCENT };
+  it.each([
+    ["a Telecom number on the chain", CHAIN, TELECOM],
+    ["a Mobile number on the chain", CHAIN, MOBILE],
+    ["a number no upstream accepts", [juhe(["CTCC"]), juhe3(["CUCC"])], MOBILE],
+    ["a number of no known segment, no unlimited upstream", [juhe(["CTCC"]), juhe3(["CMCC", "CUCC"])], UNALLOCATED],
+  ] as const)("%s: the eligible upstreams are the ones asked, in order", async (_, chain, identity) => {
+    const network = mockUpstreams({
+      [JUHE]: () => juheError(10020),
+      [JUHE3]: () => juheError(10020),
+      [TENCENT]: () => tencentResult("-13"),
+    });
+    await route(chain, identity, LIMITS);
+    const listed = eligible(chain, carrierOfNumber(identity.loginphone)?.carrier ?? null);
+    expect(listed.map((u) => BASE[u.name])).toEqual(network.asked());
   });
 });
 
