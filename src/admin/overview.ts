@@ -135,7 +135,8 @@ export async function upstreamActivity(c: Ctx): Promise<Response> {
       for (const attempt of row.attempts) {
         const upstream = upstreams.get(attempt.upstream) ?? { attempts: 0, faults: 0, byCode: {}, recent: [] };
         upstream.attempts++;
-        if (attempt.code === null) upstream.faults++;
+        // The router marks faults (attempt.fault); rows written before it knew count a codeless attempt.
+        if (attempt.fault ?? attempt.code === null) upstream.faults++;
         const code = attempt.code ?? "none";
         upstream.byCode[code] = (upstream.byCode[code] ?? 0) + 1;
         upstream.recent.push({ at: row.at, accountId, orderNo: row.orderNo, code: attempt.code, ms: attempt.ms });

@@ -131,6 +131,23 @@ describe("POST /admin/alerts/test", () => {
       body: { error: "alerts are off: set ALERT_WEBHOOK_URL and ALERT_WEBHOOK_SECRET" },
     });
   });
+
+  it("counts a vendor's coded system error as a fault, and a request-specific code as none", async () => {
+    const { record } = await createAccount();
+    await env.ACCOUNT_OBJECTS.get(env.ACCOUNT_OBJECTS.idFromName(record.id)).recordMany([
+      entry("VM1", "503", 1, [{ upstream: "juhe", code: "10020", ms: 40, orderId: null, fault: true }]),
+      entry("VM2", "310", 2, [{ upstream: "tencent", code: "InvalidParameter", ms: 50, orderId: null, fault: false }]),
+    ]);
+    const { body } = await call(`/upstreams?accounts=${record.id}&limit=1`);
+    const faults = (body as { upstreams: { upstream: string; faults: number }[] }).upstreams.map((u) => [
+      u.upstream,
+      u.faults,
+    ]);
+    expect(faults).toEqual([
+      ["juhe", 1],
+      ["tencent", 0],
+    ]);
+  });
 });
 
 describe("GET /admin/accounts pages", () => {
