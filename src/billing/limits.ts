@@ -24,6 +24,14 @@ CREATE INDEX IF NOT EXISTS subjects_until ON subjects (until);
 CREATE INDEX IF NOT EXISTS subjects_order ON subjects (order_no);
 CREATE INDEX IF NOT EXISTS subjects_expiring ON subjects (subject, until);
 CREATE TABLE IF NOT EXISTS subject_rows (subject TEXT PRIMARY KEY, n INTEGER NOT NULL) WITHOUT ROWID;
+CREATE TRIGGER IF NOT EXISTS subject_added AFTER INSERT ON subjects BEGIN
+  INSERT OR IGNORE INTO subject_rows (subject, n) VALUES (new.subject, 0);
+  UPDATE subject_rows SET n = n + 1 WHERE subject = new.subject;
+END;
+CREATE TRIGGER IF NOT EXISTS subject_removed AFTER DELETE ON subjects BEGIN
+  UPDATE subject_rows SET n = n - 1 WHERE subject = old.subject;
+  DELETE FROM subject_rows WHERE subject = old.subject AND n <= 0;
+END;
 CREATE TABLE IF NOT EXISTS request_ids (request_key TEXT PRIMARY KEY, fingerprint TEXT NOT NULL, stored TEXT NOT NULL, until INTEGER NOT NULL);
 CREATE INDEX IF NOT EXISTS request_ids_until ON request_ids (until);
 CREATE TABLE IF NOT EXISTS request_holds (order_no TEXT PRIMARY KEY, request_key TEXT NOT NULL UNIQUE, fingerprint TEXT NOT NULL);
@@ -152,7 +160,7 @@ export class Limits {
 
   /**
    * The first subject (phone, then ID number) whose budget this identity would exceed, or null.
-   * The identities counted are the subject's rows (kept in `subject_rows`) less those expired and
+   * The identities counted are the subject's rows (`subject_rows`, kept by triggers) less those expired and
    * not yet purged (a minute's worth at most): one account may count thousands per subject, and
    * counting them on every request made its object the bottleneck (docs/benchmark.md).
    */
@@ -176,13 +184,6 @@ export class Limits {
   /** Holds what a reservation uses: its identity counted against both subjects, its request id in flight. */
   hold(orderNo: string, subjects: Subjects, fingerprint: string, requestKey: string | null, now: number): void {
     for (const subject of [subjects.phone, subjects.idCard]) {
-      // A new row counts in its subject's rows; an expired one refreshed below is counted already.
-      this.sql.exec(
-        `INSERT INTO subject_rows (subject, n) SELECT ?1, 1 WHERE NOT EXISTS
-           (SELECT 1 FROM subjects WHERE subject = ?1 AND fingerprint = ?2) ON CONFLICT (subject) DO UPDATE SET n = n + 1`,
-        subject,
-        fingerprint,
-      );
       // An identity already counted keeps its first expiry; an expired row starts afresh.
       this.sql.exec(
         `INSERT INTO subjects (subject, fingerprint, order_no, until) VALUES (?1, ?2, ?3, ?4)
@@ -224,29 +225,13 @@ export class Limits {
 
   /** A reservation withdrawn before its identity went upstream: it counted nothing. */
   cancel(orderNo: string): void {
-    const gone = this.sql
-      .exec<{ subject: string }>("DELETE FROM subjects WHERE order_no = ? RETURNING subject", orderNo)
-      .toArray();
-    for (const { subject } of gone) this.forget(subject, 1);
+    this.sql.exec("DELETE FROM subjects WHERE order_no = ?", orderNo);
     this.sql.exec("DELETE FROM request_holds WHERE order_no = ?", orderNo);
   }
 
   purge(now: number): void {
-    const gone = this.sql
-      .exec<{ subject: string; n: number }>(
-        "SELECT subject, count(*) AS n FROM subjects WHERE until <= ? GROUP BY subject",
-        now,
-      )
-      .toArray();
-    for (const { subject, n } of gone) this.forget(subject, n);
     this.sql.exec("DELETE FROM subjects WHERE until <= ?", now);
     this.sql.exec("DELETE FROM request_ids WHERE until <= ?", now);
     this.sql.exec("DELETE FROM failures WHERE window_start <= ?", now - FAILURE_WINDOW_MS);
-  }
-
-  /** `n` rows of `subject` deleted: its count follows, and goes when none is left. */
-  private forget(subject: string, n: number): void {
-    this.sql.exec("UPDATE subject_rows SET n = n - ? WHERE subject = ?", n, subject);
-    this.sql.exec("DELETE FROM subject_rows WHERE subject = ? AND n <= 0", subject);
   }
 }
