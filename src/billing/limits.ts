@@ -22,11 +22,9 @@ CREATE TABLE IF NOT EXISTS subjects (subject TEXT NOT NULL, fingerprint TEXT NOT
   PRIMARY KEY (subject, fingerprint)) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS subjects_until ON subjects (until);
 CREATE INDEX IF NOT EXISTS subjects_order ON subjects (order_no);
-CREATE INDEX IF NOT EXISTS subjects_expiring ON subjects (subject, until);
 CREATE TABLE IF NOT EXISTS subject_rows (subject TEXT PRIMARY KEY, n INTEGER NOT NULL) WITHOUT ROWID;
 CREATE TRIGGER IF NOT EXISTS subject_added AFTER INSERT ON subjects BEGIN
-  INSERT OR IGNORE INTO subject_rows (subject, n) VALUES (new.subject, 0);
-  UPDATE subject_rows SET n = n + 1 WHERE subject = new.subject;
+  INSERT INTO subject_rows (subject, n) VALUES (new.subject, 1) ON CONFLICT (subject) DO UPDATE SET n = n + 1;
 END;
 CREATE TRIGGER IF NOT EXISTS subject_removed AFTER DELETE ON subjects BEGIN
   UPDATE subject_rows SET n = n - 1 WHERE subject = old.subject;
@@ -160,25 +158,32 @@ export class Limits {
 
   /**
    * The first subject (phone, then ID number) whose budget this identity would exceed, or null.
-   * The identities counted are the subject's rows (`subject_rows`, kept by triggers) less those expired and
-   * not yet purged (a minute's worth at most): one account may count thousands per subject, and
-   * counting them on every request made its object the bottleneck (docs/benchmark.md).
+   * A subject's rows are counted in `subject_rows` (kept by triggers), so the check is two lookups
+   * however many identities one account counts (counting them on every request made one account's
+   * object its bottleneck, docs/benchmark.md). Rows expired since the last purge only add to that
+   * count: when it reaches the budget they are purged first, and the count is exact again.
    */
   overBudget(subjects: Subjects, fingerprint: string, budget: number, now: number): keyof Subjects | null {
     for (const which of ["phone", "idCard"] as const) {
-      const { known, counted } = this.sql
-        .exec<{ known: number; counted: number }>(
+      const subject = subjects[which];
+      const { known, rows } = this.sql
+        .exec<{ known: number; rows: number }>(
           `SELECT EXISTS (SELECT 1 FROM subjects WHERE subject = ?1 AND fingerprint = ?2 AND until > ?3) AS known,
-             coalesce((SELECT n FROM subject_rows WHERE subject = ?1), 0)
-               - (SELECT count(*) FROM subjects WHERE subject = ?1 AND until <= ?3) AS counted`,
-          subjects[which],
+             coalesce((SELECT n FROM subject_rows WHERE subject = ?1), 0) AS rows`,
+          subject,
           fingerprint,
           now,
         )
         .one();
-      if (known === 0 && counted >= budget) return which;
+      if (known === 1 || rows < budget) continue;
+      this.sql.exec("DELETE FROM subjects WHERE until <= ?", now);
+      if (this.rowsOf(subject) >= budget) return which;
     }
     return null;
+  }
+
+  private rowsOf(subject: string): number {
+    return this.sql.exec<{ n: number }>("SELECT n FROM subject_rows WHERE subject = ?", subject).toArray()[0]?.n ?? 0;
   }
 
   /** Holds what a reservation uses: its identity counted against both subjects, its request id in flight. */

@@ -39,19 +39,13 @@ async function readCapped(request: Request, deadlineMs: number): Promise<Outcome
   const declared = length === null ? NaN : Number(length);
   if (declared > MAX_BODY_BYTES) return fail("315", TOO_LARGE);
   if (!request.body) return ok(new Uint8Array(0));
+  const reader = request.body.getReader();
   // This request's own timer: nothing here is shared with another request.
   let timer: ReturnType<typeof setTimeout> | undefined;
   const expired = new Promise<null>((resolve) => {
     timer = setTimeout(() => resolve(null), deadlineMs);
   });
   try {
-    // A declared length within the cap (the HTTP layer holds the body to it) is read in one go.
-    if (Number.isSafeInteger(declared)) {
-      const whole = await Promise.race([request.arrayBuffer(), expired]);
-      if (whole === null) return fail("315", TOO_SLOW);
-      return whole.byteLength > MAX_BODY_BYTES ? fail("315", TOO_LARGE) : ok(new Uint8Array(whole));
-    }
-    const reader = request.body.getReader();
     const chunks: Uint8Array[] = [];
     let size = 0;
     for (;;) {
