@@ -24,6 +24,8 @@ export const LEDGER_COLUMNS = Object.keys({
   upstreamMs: 1,
   fingerprintPrefix: 1,
   attempts: 1,
+  replayOf: 1,
+  previousCredential: 1,
 } satisfies Record<keyof LedgerEntry, 1>) as (keyof LedgerEntry)[];
 
 export const SPEND_COLUMNS = Object.keys({

@@ -7,7 +7,7 @@ import { listRecords } from "../accounts/list.ts";
 import { ACCOUNT_ID, type AccountRecord, SERVICE } from "../accounts/record.ts";
 import { accountObject, openingOf } from "../billing/gateway.ts";
 import type { LedgerCursor, LedgerEntry } from "../billing/types.ts";
-import { chinaDay, daysBetween } from "../platform/time.ts";
+import { dayRange } from "./day-range.ts";
 
 type Ctx = Context<{ Bindings: Env }>;
 
@@ -64,13 +64,9 @@ type Recent = { from: string; to: string; code: string | undefined; limit: numbe
 function recentQuery(c: Ctx): Recent | Response {
   const query = RecentQuery.safeParse(c.req.query());
   if (!query.success) return c.json({ error: "query: from, to as YYYY-MM-DD; code (digits); limit 1-500" }, 400);
-  const today = chinaDay(Date.now());
-  const from = query.data.from ?? today;
-  const to = query.data.to ?? query.data.from ?? today;
-  const span = daysBetween(from, to);
-  if (span < 1 || span > MAX_RANGE_DAYS)
-    return c.json({ error: `from..to must run forward and span at most ${MAX_RANGE_DAYS} days` }, 400);
-  return { from, to, code: query.data.code, limit: query.data.limit };
+  const days = dayRange(query.data, MAX_RANGE_DAYS, Date.now());
+  if ("error" in days) return c.json({ error: days.error }, 400);
+  return { ...days, code: query.data.code, limit: query.data.limit };
 }
 
 /** The newest rows of from..to that `keep` accepts, newest first, out of at most SCAN_ROWS read. */

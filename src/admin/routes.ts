@@ -13,10 +13,10 @@ import { type LedgerCursor, MAX_CREDIT_FEN } from "../billing/types.ts";
 import { readAdminConfig } from "../config/config.ts";
 import { fromLenientBase64, fromUtf8, toBase64Url, utf8 } from "../crypto/bytes.ts";
 import { sha256Hex } from "../crypto/secrets.ts";
-import { chinaDay, daysBetween } from "../platform/time.ts";
 import { LEDGER_COLUMNS, USAGE_COLUMNS } from "./columns.ts";
 import { credentialRoutes } from "./credential-routes.ts";
 import { toCsv } from "./csv.ts";
+import { dayRange } from "./day-range.ts";
 import { listAccounts, recentRefusals, upstreamActivity } from "./overview.ts";
 import { spendReport } from "./spend.ts";
 
@@ -174,13 +174,9 @@ async function exportRequest(
   const range = Range.safeParse(c.req.query());
   if (!range.success)
     return c.json({ error: "query: from, to as YYYY-MM-DD; format json|csv; limit 1-10000; cursor" }, 400);
-  const today = chinaDay(Date.now());
-  const from = range.data.from ?? today;
-  const to = range.data.to ?? range.data.from ?? today;
-  const span = daysBetween(from, to);
-  if (span < 1 || span > MAX_RANGE_DAYS)
-    return c.json({ error: `from..to must run forward and span at most ${MAX_RANGE_DAYS} days` }, 400);
-  return { record, range: range.data, from, to };
+  const days = dayRange(range.data, MAX_RANGE_DAYS, Date.now());
+  if ("error" in days) return c.json({ error: days.error }, 400);
+  return { record, range: range.data, ...days };
 }
 
 async function findRecord(c: Ctx): Promise<AccountRecord | null> {

@@ -8,9 +8,9 @@ import { ACCOUNT_ID, AccountRecord, accountKey } from "../accounts/record.ts";
 import { accountObject } from "../billing/gateway.ts";
 import { parsePrices, type SpendRow, spendRows } from "../billing/spend.ts";
 import type { LedgerCursor, LedgerEntry } from "../billing/types.ts";
-import { chinaDay, daysBetween } from "../platform/time.ts";
 import { SPEND_COLUMNS } from "./columns.ts";
 import { toCsv } from "./csv.ts";
+import { dayRange } from "./day-range.ts";
 
 type Ctx = Context<{ Bindings: Env }>;
 
@@ -34,12 +34,9 @@ export async function spendReport(c: Ctx): Promise<Response> {
     return c.json({ error: "query: from, to as YYYY-MM-DD; account acc_…; format json|csv; limit 1-100; cursor" }, 400);
   const prices = parsePrices((c.env as unknown as Record<string, string | undefined>).UPSTREAM_PRICES);
   if (!prices.ok) return c.json({ error: prices.problem }, 500);
-  const today = chinaDay(Date.now());
-  const from = query.data.from ?? today;
-  const to = query.data.to ?? query.data.from ?? today;
-  const span = daysBetween(from, to);
-  if (span < 1 || span > MAX_RANGE_DAYS)
-    return c.json({ error: `from..to must run forward and span at most ${MAX_RANGE_DAYS} days` }, 400);
+  const days = dayRange(query.data, MAX_RANGE_DAYS, Date.now());
+  if ("error" in days) return c.json({ error: days.error }, 400);
+  const { from, to } = days;
 
   let records: AccountRecord[];
   let next: string | null = null;

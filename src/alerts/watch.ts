@@ -32,7 +32,8 @@ const fundsChecked = new BoundedCache<string, true>(1_000, FUNDS_CHECK_MS);
 
 /**
  * A finished request, as its log line says (no personal data), and its upstream attempts. A fault
- * is an attempt the vendor gave no code of its own for: transport failure, HTTP error, timeout.
+ * is what the router marked one (src/upstream/upstream.ts `Attempt.fault`): a transport failure
+ * or a vendor's own code for its failure (juhe 10020, Tencent InternalError), as the breaker counts.
  */
 export function watchRequest(env: Env, ctx: Background, entry: RequestLog, attempts: readonly Attempt[]): void {
   const config = alertConfig(env);
@@ -46,7 +47,7 @@ export function watchRequest(env: Env, ctx: Background, entry: RequestLog, attem
   for (const attempt of attempts) {
     const health = batch.upstreams.get(attempt.upstream) ?? { attempts: 0, faults: 0 };
     health.attempts++;
-    if (attempt.code === null) health.faults++;
+    if (attempt.fault === true) health.faults++;
     batch.upstreams.set(attempt.upstream, health);
   }
   if (entry.billable && entry.accountId !== null) batch.billed.add(entry.accountId);

@@ -50,6 +50,10 @@ export class Ledger {
       .toArray()
       .map((c) => c.name);
     if (!columns.includes("attempts")) sql.exec("ALTER TABLE ledger ADD COLUMN attempts TEXT NOT NULL DEFAULT '[]'");
+    // Rows written before replays named their original order name none.
+    if (!columns.includes("replay_of")) sql.exec("ALTER TABLE ledger ADD COLUMN replay_of TEXT");
+    // Rows written before the rotation audit was kept name no credential.
+    if (!columns.includes("previous_credential")) sql.exec("ALTER TABLE ledger ADD COLUMN previous_credential TEXT");
     // Rollups started after the first rows: they begin as the sum of every row there is.
     const rollups = sql
       .exec<{ n: number }>("SELECT count(*) AS n FROM sqlite_master WHERE type = 'table' AND name = 'ledger_daily'")
@@ -67,7 +71,8 @@ export class Ledger {
     const added = this.sql
       .exec<{ day: string; billable: number }>(
         `INSERT OR IGNORE INTO ledger (order_no, at, day, service, error_code, return_code, charged_fen, duplicate,
-          upstream_order_id, upstream_code, upstream_ms, fingerprint_prefix, attempts) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+          upstream_order_id, upstream_code, upstream_ms, fingerprint_prefix, attempts, replay_of, previous_credential)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
          RETURNING day, ${BILLABLE} AS billable`,
         e.orderNo,
         e.at,
@@ -82,6 +87,9 @@ export class Ledger {
         e.upstreamMs,
         e.fingerprintPrefix?.slice(0, PREFIX) ?? null,
         JSON.stringify(e.attempts),
+        // A Worker still on the version before them (during a deploy) sends rows without these.
+        e.replayOf ?? null,
+        e.previousCredential ?? null,
       )
       .toArray()[0];
     if (!added) return;
@@ -230,5 +238,7 @@ function toEntry(row: Record<string, SqlStorageValue>): LedgerEntry {
     upstreamMs: row.upstream_ms === null ? null : Number(row.upstream_ms),
     fingerprintPrefix: row.fingerprint_prefix === null ? null : String(row.fingerprint_prefix),
     attempts: JSON.parse(String(row.attempts)) as Attempt[],
+    replayOf: row.replay_of === null ? null : String(row.replay_of),
+    previousCredential: row.previous_credential === null ? null : String(row.previous_credential),
   };
 }

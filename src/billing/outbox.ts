@@ -19,6 +19,7 @@ const Attempt = z.object({
   code: z.nullable(z.string()),
   ms: z.number(),
   orderId: z.nullable(z.string()),
+  fault: z.optional(z.boolean()),
 });
 const Deferred = z.object({
   orderNo: z.string(),
@@ -29,6 +30,8 @@ const Deferred = z.object({
   upstreamCode: z.nullable(z.number()),
   upstreamMs: z.nullable(z.number()),
   attempts: z.array(Attempt),
+  // Settlements deferred before the rotation audit was kept name no credential.
+  previousCredential: z._default(z.nullable(z.string()), null),
   stored: z.nullable(StoredResult),
 });
 true satisfies z.infer<typeof Deferred> extends Settlement ? true : false;

@@ -188,6 +188,7 @@ export class Reservations {
         chargedFen: charged,
         duplicate: false,
         fingerprintPrefix: held.fingerprint,
+        replayOf: null,
       });
     });
   }
@@ -232,6 +233,8 @@ export class Reservations {
         upstreamCode: null,
         upstreamMs: null,
         attempts: upstream === null ? [] : [{ upstream, code: null, ms: heldMs, orderId: null }],
+        // The request died with what it knew: which credentials it used is not kept with the reservation.
+        previousCredential: null,
         stored: null,
       });
   }

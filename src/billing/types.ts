@@ -93,10 +93,26 @@ export type LedgerEntry = {
   readonly upstreamMs: number | null;
   readonly fingerprintPrefix: string | null;
   readonly attempts: readonly Attempt[];
+  /**
+   * The order number of the answer this request repeated or named: a requestId retry's, a
+   * duplicate's, a 309's (docs/contract.md §6, §7); null for a request answered on its own.
+   */
+  readonly replayOf: string | null;
+  /**
+   * "token", "key" or "token,key": the rotated credentials the request used during their grace
+   * (docs/contract.md §9); null when it used the current ones, or none was checked.
+   */
+  readonly previousCredential: string | null;
 };
 
-/** How a reserved request ended; `stored` is set exactly for a billable (200) answer. */
-export type Settlement = Omit<LedgerEntry, "chargedFen" | "service" | "fingerprintPrefix" | "duplicate"> & {
+/**
+ * How a reserved request ended; `stored` is set exactly for a billable (200) answer. A reserved
+ * request is answered on its own: never a replay.
+ */
+export type Settlement = Omit<
+  LedgerEntry,
+  "chargedFen" | "service" | "fingerprintPrefix" | "duplicate" | "replayOf"
+> & {
   readonly stored: StoredResult | null;
 };
 

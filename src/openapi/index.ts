@@ -1,5 +1,5 @@
 // The two callers' toolkit routes: the OpenAPI document and the page that renders it.
-import { randomBase64Url } from "../crypto/bytes.ts";
+import { noncedPage } from "../platform/security-headers.ts";
 import { docsPage, NONCE } from "./docs-page.ts";
 import { openApiJson } from "./document.ts";
 
@@ -11,20 +11,6 @@ export function openApiResponse(): Response {
 }
 
 export function docsResponse(): Response {
-  // The page runs only its own script and style (a fresh nonce per response) and talks only to
-  // this origin; its form posts only here.
-  const nonce = randomBase64Url(18);
-  const csp = [
-    "default-src 'none'",
-    `script-src 'nonce-${nonce}'`,
-    `style-src 'nonce-${nonce}'`,
-    "connect-src 'self'",
-    "img-src 'self'",
-    "form-action 'self'",
-    "base-uri 'none'",
-    "frame-ancestors 'none'",
-  ].join("; ");
-  return new Response(docsPage().replaceAll(NONCE, nonce), {
-    headers: { "Content-Type": "text/html; charset=utf-8", "Content-Security-Policy": csp },
-  });
+  // The page's form posts only here.
+  return noncedPage((nonce) => docsPage().replaceAll(NONCE, nonce), "'self'");
 }

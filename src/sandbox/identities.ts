@@ -1,4 +1,4 @@
-// The sandbox's fictional subscribers and special phones (README lists them). ID numbers are
+// The sandbox's fictional subscribers and special phones (docs/sandbox.md lists them). ID numbers are
 // made up but valid: real region codes, real dates, correct GB 11643 MOD 11-2 check characters.
 // Every twin (juhe telecomCmcc, juhe three-network, Tencent) answers from this one world.
 import type { Carrier } from "../wire/carrier.ts";

@@ -80,6 +80,7 @@ export async function route(
       code,
       ms: answer.latencyMs,
       orderId: outcome.ok ? outcome.value.upstreamOrderId : null,
+      fault: answer.fault,
     });
     if (answer.notCarrier) denied.add(answer.notCarrier);
     if (outcome.ok) {
@@ -101,8 +102,9 @@ export async function route(
 /**
  * The upstreams whose carrier limit includes the number's carrier, or that have none; if that
  * leaves none, every upstream (a segment is not authoritative; the upstream says when it cannot answer).
+ * In the order they are asked: the billable call names the first in the reservation (docs/contract.md §7).
  */
-function eligible(upstreams: readonly Upstream[], carrier: Carrier | null): readonly Upstream[] {
+export function eligible(upstreams: readonly Upstream[], carrier: Carrier | null): readonly Upstream[] {
   const accepting = upstreams.filter((u) => u.carriers === null || (carrier !== null && u.carriers.includes(carrier)));
   return accepting.length > 0 ? accepting : upstreams;
 }

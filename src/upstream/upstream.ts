@@ -37,6 +37,12 @@ export type Attempt = {
   readonly code: string | null;
   readonly ms: number;
   readonly orderId: string | null;
+  /**
+   * The upstream itself failed: a `fault` row of its code table or a transport failure, the rule
+   * its circuit breaker counts by (docs/contract.md §5). Absent, unknown: in ledger rows written
+   * before it was kept, and for a reservation released by expiry (the vendor may have answered).
+   */
+  readonly fault?: boolean;
 };
 
 /** Ask within `timeoutMs`; never throws for anything the upstream or the network does. */

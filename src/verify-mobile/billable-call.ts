@@ -15,7 +15,7 @@ import { readDuplicate, rememberResult } from "../duplicates/store.ts";
 import type { StoredResult } from "../duplicates/stored-result.ts";
 import { logEvent } from "../platform/log.ts";
 import { carrierOfNumber } from "../upstream/carrier.ts";
-import { route, type UpstreamCall } from "../upstream/router.ts";
+import { eligible, route, type UpstreamCall } from "../upstream/router.ts";
 import type { Upstream } from "../upstream/upstream.ts";
 import { type Failure, fail } from "../wire/outcome.ts";
 import type { IdentityKeys } from "./account-steps.ts";
@@ -38,6 +38,8 @@ export type Shared =
       recordedByObject: boolean;
       /** The refusal is about an earlier request (one still in flight). */
       duplicate: boolean;
+      /** That earlier request's order number, which the 309 names. */
+      replayOf: string | null;
     }
   /** The account copy the request was checked under is stale: nothing reserved, nothing asked. */
   | { kind: "stale" };
@@ -51,6 +53,17 @@ type CallScope = {
   readonly begunAt: number;
 };
 
+/** How the request reaches the billable call. */
+export type CallTerms = {
+  /**
+   * A duplicate-cache hit may answer before the object does (this isolate knows the balance is
+   * above 0: 104 comes first).
+   */
+  readonly cacheFirst: boolean;
+  /** The rotated credentials the request used during their grace, for the settlement's ledger row (docs/contract.md §9). */
+  readonly previousCredential: string | null;
+};
+
 const yuan = (fen: number) => (fen / 100).toFixed(2);
 const BELOW_PRICE = (balanceFen: number, priceFen: number) =>
   `账户余额${yuan(balanceFen)}元，扣除处理中请求的预留后低于单价${yuan(priceFen)}元：请联系运营方充值`;
@@ -59,15 +72,11 @@ const OVER_BUDGET: Record<keyof Subjects, string> = {
   idCard: "该身份证号24小时内已与过多不同身份核验，请求被拒绝",
 };
 
-/**
- * `cacheFirst`: a duplicate-cache hit may answer before the object does (this isolate knows the
- * balance is above 0: 104 comes first).
- */
 export async function billableCall(
   ctx: RequestContext,
   view: AccountView,
   keys: IdentityKeys,
-  cacheFirst: boolean,
+  { cacheFirst, previousCredential }: CallTerms,
 ): Promise<Shared> {
   const { record } = view.account;
   // The reservation's lifetime and the upstream's deadline both count from begin (docs/contract.md §7).
@@ -136,6 +145,7 @@ export async function billableCall(
       upstreamCode: call.upstreamCode,
       upstreamMs: call.latencyMs,
       attempts: call.attempts,
+      previousCredential,
       stored,
     }),
   );
@@ -144,14 +154,11 @@ export async function billableCall(
 }
 
 /**
- * The upstream the router asks first for this number (router.ts's eligibility: the first of the
- * chain that accepts the number's carrier, or the first of all): named in the ledger if the
- * request dies before it settles (docs/contract.md §7).
+ * The upstream the router asks first for this number, by the router's own rule: named in the
+ * ledger if the request dies before it settles (docs/contract.md §7).
  */
 function firstUpstream(upstreams: readonly Upstream[], phone: string): string | null {
-  const carrier = carrierOfNumber(phone)?.carrier ?? null;
-  const accepting = upstreams.find((u) => u.carriers === null || (carrier !== null && u.carriers.includes(carrier)));
-  return (accepting ?? upstreams[0])?.name ?? null;
+  return eligible(upstreams, carrierOfNumber(phone)?.carrier ?? null)[0]?.name ?? null;
 }
 
 /** What the object's answer means for the caller, when it did not reserve. */
@@ -173,7 +180,7 @@ function refused({ ctx, record }: CallScope, answer: Exclude<Begin, { kind: "res
     case "duplicate":
       return { kind: "duplicate", stored: answer.stored };
     case "inFlight":
-      return refusal(inFlight(answer.orderNo), { duplicate: true });
+      return refusal(inFlight(answer.orderNo), { duplicate: true, replayOf: answer.orderNo });
     case "tooFast": {
       rememberTooFast(record, answer.retryAfterMs, ctx.now);
       // The object tallies it in its rollups (docs/contract.md §8).
@@ -188,12 +195,13 @@ function refused({ ctx, record }: CallScope, answer: Exclude<Begin, { kind: "res
 
 const refusal = (
   failure: Failure,
-  facts: Partial<Pick<Extract<Shared, { kind: "refused" }>, "recordedByObject" | "duplicate">> = {},
+  facts: Partial<Pick<Extract<Shared, { kind: "refused" }>, "recordedByObject" | "duplicate" | "replayOf">> = {},
 ): Shared => ({
   kind: "refused",
   failure,
   recordedByObject: false,
   duplicate: false,
+  replayOf: null,
   ...facts,
 });
 

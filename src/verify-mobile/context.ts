@@ -40,6 +40,8 @@ export type Facts = {
   readonly recordedByObject: boolean;
   /** The answer is about an earlier request: a repeat, a retry, or one still in flight (the ledger's flag). */
   readonly duplicate: boolean;
+  /** The order number of the answer repeated or named (docs/contract.md §6): the ledger's link to what the caller saw. */
+  readonly replayOf: string | null;
   /** "token", "key" or "token,key": the rotated credentials this request used during their grace (docs/contract.md §9). */
   readonly previousCredential: string | null;
 };
@@ -53,6 +55,7 @@ const NO_FACTS: Facts = {
   upstream: null,
   recordedByObject: false,
   duplicate: false,
+  replayOf: null,
   previousCredential: null,
 };
 

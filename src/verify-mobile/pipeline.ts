@@ -94,10 +94,18 @@ async function verifyAs(ctx: RequestContext, view: AccountView): Promise<Answer 
   const balanceKnown = knownBalance(record.id, ctx.now) !== undefined;
   const recent = keys.requestKey === null && balanceKnown ? recentDuplicate(keys.duplicateKey, ctx.now) : null;
   if (overMs !== null && (recent || keys.requestKey !== null)) return refuseTooFast(ctx, view, overMs, known);
-  if (recent) return answer(answerDuplicate(recent, record, ctx.orderNo), { ...known, duplicate: true });
+  if (recent)
+    return answer(answerDuplicate(recent, record, ctx.orderNo), {
+      ...known,
+      duplicate: true,
+      replayOf: recent.orderNo,
+    });
 
   // Past the rate, a new identity is the object's to refuse: its count is exact across isolates.
-  const shared = await billableCall(ctx, view, keys, balanceKnown && overMs === null);
+  const shared = await billableCall(ctx, view, keys, {
+    cacheFirst: balanceKnown && overMs === null,
+    previousCredential: used,
+  });
   return shared.kind === "stale" ? "stale" : answerShared(ctx, view, shared, known);
 }
 
@@ -125,11 +133,17 @@ function answerShared(
         ...known,
         recordedByObject: shared.recordedByObject,
         duplicate: shared.duplicate,
+        replayOf: shared.replayOf,
       });
     case "duplicate":
-      return answer(answerDuplicate(shared.stored, view.account.record, ctx.orderNo), { ...known, duplicate: true });
+      return answer(answerDuplicate(shared.stored, view.account.record, ctx.orderNo), {
+        ...known,
+        duplicate: true,
+        replayOf: shared.stored.orderNo,
+      });
     case "retried":
-      return answer(answerRetry(shared.stored), { ...known, duplicate: true });
+      // The caller sees the original order number (docs/contract.md §6); this row is under its own.
+      return answer(answerRetry(shared.stored), { ...known, duplicate: true, replayOf: shared.stored.orderNo });
     case "answered": {
       const facts = { ...known, recordedByObject: true, upstream: shared.call };
       const result = shared.call.outcome;

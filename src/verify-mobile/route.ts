@@ -64,6 +64,8 @@ async function handle(request: Request, env: Env, ctx: Background): Promise<Resp
       upstreamMs: entry.upstreamMs,
       fingerprintPrefix: facts.fingerprint,
       attempts: [],
+      replayOf: facts.replayOf,
+      previousCredential: facts.previousCredential,
     });
     if (flush) ctx.waitUntil(flush);
   }

@@ -5,8 +5,17 @@ import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { lookupAccount } from "../../src/accounts/lookup.ts";
 import { AccountRecord, accountKey, tokenKey } from "../../src/accounts/record.ts";
 import { MAX_GRACE_SECONDS, rotateKey, rotateToken } from "../../src/accounts/rotate.ts";
+import { chinaDay } from "../../src/platform/time.ts";
 import { SANDBOX_PEOPLE } from "../../src/sandbox/identities.ts";
-import { callerBody, createAccount, freshIsolate, sendForm, TEST_SECRET, verify } from "../support/caller.ts";
+import {
+  callerBody,
+  createAccount,
+  freshIsolate,
+  sendForm,
+  sendSettled,
+  TEST_SECRET,
+  verify,
+} from "../support/caller.ts";
 
 const kv = env.ACCOUNTS;
 const lookup = (token: string, now: number) => lookupAccount(kv, TEST_SECRET, token, now);
@@ -105,6 +114,36 @@ describe("the audit of a rotated credential", () => {
       await verify({ record, token: account.token, logonKey: account.logonKey }, people[3]);
     });
     expect(logged).toEqual([null, "token", "key", "token,key"]);
+  });
+
+  it("writes it in the ledger row: settled answers' and the isolate's rows alike", async () => {
+    const account = await createAccount();
+    const now = new Date();
+    const tokenRotation = await rotateToken(kv, account.record, 600, now);
+    const keyRotation = await rotateKey(kv, await stored(account.record.id), TEST_SECRET, 16, 600, now);
+    const token = tokenRotation.ok ? tokenRotation.value.token : "";
+    const logonKey = keyRotation.ok ? keyRotation.value.logonKey : "";
+    const record = await stored(account.record.id);
+    freshIsolate();
+    const people = SANDBOX_PEOPLE.slice(0, 4).map((p) => ({ idCard: p.idCard, userName: p.name, loginphone: p.phone }));
+    const callers = [
+      { record, token, logonKey },
+      { record, token: account.token, logonKey },
+      { record, token, logonKey: account.logonKey },
+      { record, token: account.token, logonKey: account.logonKey },
+    ];
+    for (const [i, caller] of callers.entries()) await sendSettled(JSON.stringify(await callerBody(caller, people[i])));
+    // The same identity again within the duplicate window: the 309 comes from the isolate's cache.
+    await sendSettled(JSON.stringify(await callerBody(callers[3]!, people[3])));
+    const today = chinaDay(Date.now());
+    const rows = await env.ACCOUNT_OBJECTS.get(env.ACCOUNT_OBJECTS.idFromName(record.id)).ledger(today, today, 10);
+    expect(rows.map((row) => [row.errorCode, row.previousCredential])).toEqual([
+      ["200", null],
+      ["200", "token"],
+      ["200", "key"],
+      ["200", "token,key"],
+      ["309", "token,key"],
+    ]);
   });
 });
 

@@ -187,6 +187,8 @@ describe("/admin ledger exports", () => {
     upstreamMs: null,
     fingerprintPrefix: null,
     attempts: [],
+    replayOf: null,
+    previousCredential: null,
   });
   /** 25 rows over two days, several sharing a millisecond, written straight to the account's object. */
   async function accountWithRows(): Promise<{ id: string; rows: LedgerEntry[] }> {
@@ -234,7 +236,7 @@ describe("/admin ledger exports", () => {
       lastLines.slice(1).map((l) => l.split(",")[0]),
       last.headers.has("X-Next-Cursor"),
     ]).toEqual([
-      "orderNo,at,service,errorCode,returnCode,chargedFen,duplicate,upstreamOrderId,upstreamCode,upstreamMs,fingerprintPrefix,attempts",
+      "orderNo,at,service,errorCode,returnCode,chargedFen,duplicate,upstreamOrderId,upstreamCode,upstreamMs,fingerprintPrefix,attempts,replayOf,previousCredential",
       21,
       6,
       rows.slice(20).map((r) => r.orderNo),
@@ -255,9 +257,9 @@ describe("/admin ledger exports", () => {
       ].map(async (q) => (await call(`/accounts/${record.id}/${q}`)).text()),
     );
     expect(texts).toEqual([
-      "orderNo,at,service,errorCode,returnCode,chargedFen,duplicate,upstreamOrderId,upstreamCode,upstreamMs,fingerprintPrefix,attempts\r\n" +
-        `VM1,${chinaDayStart(TODAY)},verifyMobile,306,0,0,false,"'=HYPERLINK(""http://x"")",,,,[]\r\n`,
-      "orderNo,at,service,errorCode,returnCode,chargedFen,duplicate,upstreamOrderId,upstreamCode,upstreamMs,fingerprintPrefix,attempts\r\n",
+      "orderNo,at,service,errorCode,returnCode,chargedFen,duplicate,upstreamOrderId,upstreamCode,upstreamMs,fingerprintPrefix,attempts,replayOf,previousCredential\r\n" +
+        `VM1,${chinaDayStart(TODAY)},verifyMobile,306,0,0,false,"'=HYPERLINK(""http://x"")",,,,[],,\r\n`,
+      "orderNo,at,service,errorCode,returnCode,chargedFen,duplicate,upstreamOrderId,upstreamCode,upstreamMs,fingerprintPrefix,attempts,replayOf,previousCredential\r\n",
       "day,errorCode,requests,billable,chargedFen\r\n",
     ]);
   });

@@ -34,6 +34,8 @@ const maybeCalled = (orderNo: string): LedgerEntry => ({
   upstreamMs: null,
   fingerprintPrefix: null,
   attempts: [{ upstream: "juhe3", code: null, ms: 5, orderId: null }],
+  replayOf: null,
+  previousCredential: null,
 });
 
 /** Two billed answers (50 fen each, through the pipeline and the sandbox) and one maybe-called row. */

@@ -194,8 +194,8 @@ describe("alert incidents", () => {
       billable: false,
       previousCredential: null,
     };
-    const fault: Attempt = { upstream: "tencent", code: null, ms: 5, orderId: null };
-    const answer: Attempt = { upstream: "tencent", code: "0", ms: 5, orderId: "t-1" };
+    const fault: Attempt = { upstream: "tencent", code: null, ms: 5, orderId: null, fault: true };
+    const answer: Attempt = { upstream: "tencent", code: "0", ms: 5, orderId: "t-1", fault: false };
     await inBackground((ctx) => {
       for (const attempts of [[fault], [answer], [fault], [fault, answer]])
         watchRequest({ ...env }, ctx, entry, attempts);

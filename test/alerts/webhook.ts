@@ -3,17 +3,24 @@
 import { expect } from "vitest";
 import type { Alert } from "../../src/alerts/events.ts";
 import { verifySignature } from "../../src/alerts/sign.ts";
-import { mockUpstreams } from "../support/upstream-mock.ts";
+import { type Handler, mockUpstreams } from "../support/upstream-mock.ts";
 
 export const WEBHOOK = "https://alerts.example.test";
 const SECRET = "test-alert-secret-0123456789abcdef-0123";
 
 export type Received = { readonly alert: Alert; readonly signed: boolean };
 
-/** Fakes the webhook; `status` decides each answer (by delivery number, from 1). */
-export function fakeWebhook(status: (delivery: number) => number = () => 200) {
+/**
+ * Fakes the webhook; `status` decides each answer (by delivery number, from 1). `upstreams` fakes
+ * the vendors a test's requests reach, on the same network (one fetch is replaced per test).
+ */
+export function fakeWebhook(
+  status: (delivery: number) => number = () => 200,
+  upstreams: Readonly<Record<string, Handler>> = {},
+) {
   const received: Received[] = [];
   mockUpstreams({
+    ...upstreams,
     [WEBHOOK]: async (request) => {
       const signed = await verifySignature(
         SECRET,

@@ -38,6 +38,7 @@ const settled = (orderNo: string, billable: boolean, patch: Partial<Settlement> 
   upstreamCode: billable ? 0 : null,
   upstreamMs: 12,
   attempts: [],
+  previousCredential: null,
   stored: billable ? stored(orderNo) : null,
   ...patch,
 });
@@ -164,6 +165,8 @@ describe("settle", () => {
         upstreamMs: 12,
         fingerprintPrefix: "f".repeat(12),
         attempts: [],
+        replayOf: null,
+        previousCredential: null,
       },
     ]);
   });

@@ -37,6 +37,7 @@ const billable = (orderNo: string, at: number): Settlement => ({
   upstreamCode: 0,
   upstreamMs: 12,
   attempts: [{ upstream: "juhe", code: "0", ms: 12, orderId: `J-${orderNo}` }],
+  previousCredential: null,
   stored: { returnCode: "10000", matchCode: "11", orderNo, at },
 });
 const ledgerOf = async (o: ReturnType<typeof object>) =>

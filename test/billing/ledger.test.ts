@@ -64,6 +64,7 @@ describe("rollups", () => {
       upstreamCode: 0,
       upstreamMs: 9,
       attempts: [],
+      previousCredential: null,
       stored: { returnCode: "10000", matchCode: "11", orderNo: "a", at: NOW },
     });
     const batch = [entry("b", "306"), { ...entry("c", "200"), duplicate: true }];
@@ -169,6 +170,26 @@ describe("ledger pages", () => {
   });
 });
 
+describe("a ledger from before a column", () => {
+  it("gains replay_of and previous_credential on start: its rows read null, new rows keep theirs", async () => {
+    const o = object();
+    await o.recordMany([entry("old", "306")]);
+    const read = await runInDurableObject(o, (_instance, state) => {
+      state.storage.sql.exec("ALTER TABLE ledger DROP COLUMN replay_of");
+      state.storage.sql.exec("ALTER TABLE ledger DROP COLUMN previous_credential");
+      const ledger = new Ledger(state.storage.sql, () => {});
+      ledger.insert(
+        refusedRow("new", NOW + 1, "309", { duplicate: true, replayOf: "old", previousCredential: "token" }),
+      );
+      return ledger.rows(DAY, DAY, 10, null).map((r) => [r.orderNo, r.replayOf, r.previousCredential]);
+    });
+    expect(read).toEqual([
+      ["old", null, null],
+      ["new", "old", "token"],
+    ]);
+  });
+});
+
 describe("the storage report", () => {
   it("gives the database size and the rows of each table", async () => {
     const o = object();
@@ -225,6 +246,7 @@ describe("one alarm for every need", () => {
       upstreamCode: null,
       upstreamMs: null,
       attempts: [],
+      previousCredential: null,
       stored: null,
     });
     await reserve("r2", NOW + 60_000); // left behind by an isolate that died

@@ -42,6 +42,7 @@ const settled = (orderNo: string, billable: boolean, at = NOW): Settlement => ({
   upstreamCode: null,
   upstreamMs: 1,
   attempts: [],
+  previousCredential: null,
   stored: billable ? { returnCode: "10000", matchCode: "11", orderNo, at } : null,
 });
 const failure = (now = NOW): DecryptionFailure => ({

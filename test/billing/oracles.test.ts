@@ -34,6 +34,7 @@ const answered = (orderNo: string): Settlement => ({
   upstreamCode: 0,
   upstreamMs: 1,
   attempts: [],
+  previousCredential: null,
   stored: { returnCode: "10000", matchCode: "11", orderNo, at: NOW },
 });
 const kinds = (answers: readonly { kind: string }[]) => {

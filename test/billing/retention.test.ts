@@ -76,6 +76,7 @@ function fill(instance: AccountObject, day: string, extra: number): LedgerEntry[
     upstreamCode: 0,
     upstreamMs: 10,
     attempts,
+    previousCredential: null,
     stored: { returnCode: "10000", matchCode: "11", orderNo, at },
   });
   const billed: LedgerEntry = {
@@ -91,6 +92,8 @@ function fill(instance: AccountObject, day: string, extra: number): LedgerEntry[
     upstreamMs: 10,
     fingerprintPrefix: "f".repeat(12),
     attempts,
+    replayOf: null,
+    previousCredential: null,
   };
   return [...rows, billed];
 }

@@ -12,7 +12,7 @@ import {
 import { env } from "cloudflare:workers";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 
-import { outboxKey } from "../../src/billing/outbox.ts";
+import { deferredSettlement, deferSettlement, outboxKey } from "../../src/billing/outbox.ts";
 import app from "../../src/index.ts";
 import { chinaDay } from "../../src/platform/time.ts";
 import { type Envelope, ORDER_HEADER } from "../../src/wire/envelope.ts";
@@ -145,5 +145,31 @@ describe("a settlement that fails", () => {
       text !== null,
       [person.idCard, person.userName, person.loginphone].filter((s) => text?.includes(s)),
     ]).toEqual([true, []]);
+  });
+
+  it("keeps the rotated credential and each attempt's fault; reads one deferred before them as none and unknown", async () => {
+    const settlement = {
+      orderNo: "VM-outbox-1",
+      at: Date.now(),
+      errorCode: "504",
+      returnCode: "0",
+      upstreamOrderId: null,
+      upstreamCode: null,
+      upstreamMs: 5000,
+      attempts: [{ upstream: "juhe3", code: "10020", ms: 5, orderId: null, fault: true }],
+      previousCredential: "key",
+      stored: null,
+    } as const;
+    await deferSettlement(env.ACCOUNTS, "acc_outbox", settlement);
+    const { previousCredential: _, ...older } = {
+      ...settlement,
+      orderNo: "VM-outbox-2",
+      attempts: [{ upstream: "juhe3", code: "10020", ms: 5, orderId: null }],
+    };
+    await env.ACCOUNTS.put(outboxKey("acc_outbox", older.orderNo), JSON.stringify(older));
+    expect([
+      await deferredSettlement(env.ACCOUNTS, "acc_outbox", settlement.orderNo),
+      await deferredSettlement(env.ACCOUNTS, "acc_outbox", older.orderNo),
+    ]).toEqual([settlement, { ...older, previousCredential: null }]);
   });
 });

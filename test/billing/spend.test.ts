@@ -20,6 +20,8 @@ const row = (day: string, chargedFen: number, attempts: Attempt[]): LedgerEntry 
   upstreamMs: null,
   fingerprintPrefix: null,
   attempts,
+  replayOf: null,
+  previousCredential: null,
 });
 
 describe("the price table", () => {

@@ -2,7 +2,6 @@
 // "How to add a vendor"): names, settings with defaults, required secrets.
 import { describe, expect, it } from "vitest";
 import { readConfig, UPSTREAM_NAMES, VENDOR_SETTINGS } from "../../src/config/config.ts";
-import { VENDORS } from "../../src/upstream/vendors.ts";
 
 const SECRET = "test-service-secret-0123456789abcdef";
 

@@ -15,7 +15,7 @@ import { ROOT } from "../../scripts/lib/paths.ts";
 import { chinaDay } from "../../src/platform/time.ts";
 
 const LEDGER_HEADER =
-  "orderNo,time,at,service,errorCode,returnCode,chargedFen,duplicate,upstreamOrderId,upstreamCode,upstreamMs,fingerprintPrefix,attempts";
+  "orderNo,time,at,service,errorCode,returnCode,chargedFen,duplicate,upstreamOrderId,upstreamCode,upstreamMs,fingerprintPrefix,attempts,replayOf,previousCredential";
 
 const ID = "acc_0123456789abcdef";
 const NOW = new Date("2026-11-26T20:00:00.000Z"); // already 2026-11-27 in China
@@ -34,6 +34,8 @@ const ROWS = Array.from({ length: 7 }, (_, i) => ({
   upstreamMs: i === 3 ? null : 40 + i,
   fingerprintPrefix: "0123456789ab",
   attempts: i === 3 ? [] : [{ upstream: "sandbox", code: "0", ms: 40 + i, orderId: null }],
+  replayOf: i === 3 ? "VM20261127000000002" : null,
+  previousCredential: i === 5 ? "token,key" : null,
 }));
 
 let server: Server;
@@ -119,10 +121,10 @@ describe("account ledger", () => {
     expect(lines[0]).toBe(LEDGER_HEADER);
     expect(lines.length).toBe(ROWS.length + 2); // header, rows, and the empty string after the last CRLF
     expect(lines[4]).toBe(
-      `VM20261127000000003,2025-11-28T04:06:40.003+08:00,1764274000003,verifyMobile,309,10000,0,false,,,,0123456789ab,[]`,
+      `VM20261127000000003,2025-11-28T04:06:40.003+08:00,1764274000003,verifyMobile,309,10000,0,false,,,,0123456789ab,[],VM20261127000000002,`,
     );
     expect(lines[6]).toBe(
-      `VM20261127000000005,2025-11-28T04:06:40.005+08:00,1764274000005,verifyMobile,200,10000,15,false,"JH,5",0,45,0123456789ab,"[{""upstream"":""sandbox"",""code"":""0"",""ms"":45,""orderId"":null}]"`,
+      `VM20261127000000005,2025-11-28T04:06:40.005+08:00,1764274000005,verifyMobile,200,10000,15,false,"JH,5",0,45,0123456789ab,"[{""upstream"":""sandbox"",""code"":""0"",""ms"":45,""orderId"":null}]",,"token,key"`,
     );
   });
 

@@ -1,7 +1,8 @@
 // Routing, failover and the deadline (docs/contract.md §5) with the real adapters, every upstream
 // faked at the HTTP boundary; the breaker in ./router-breaker.test.ts.
 import { beforeEach, describe, expect, it, onTestFinished, vi } from "vitest";
-import { route } from "../../src/upstream/router.ts";
+import { carrierOfNumber } from "../../src/upstream/carrier.ts";
+import { eligible, route } from "../../src/upstream/router.ts";
 import type { Upstream } from "../../src/upstream/upstream.ts";
 import {
   BROADCAST,
@@ -54,6 +55,25 @@ describe("routing by carrier", () => {
     await route([juhe(["CTCC"]), juhe3(null)], UNALLOCATED, LIMITS);
     await route([juhe(["CTCC"]), juhe3(["CMCC", "CUCC"])], UNALLOCATED, LIMITS);
     expect(network.asked()).toEqual([JUHE3, JUHE]);
+  });
+});
+
+describe("eligibility, the rule the billable call names the first upstream by", () => {
+  const BASE: Record<string, string> = { juhe: JUHE, juhe3: JUHE3, tencent: TENCENT };
+  it.each([
+    ["a Telecom number on the chain", CHAIN, TELECOM],
+    ["a Mobile number on the chain", CHAIN, MOBILE],
+    ["a number no upstream accepts", [juhe(["CTCC"]), juhe3(["CUCC"])], MOBILE],
+    ["a number of no known segment, no unlimited upstream", [juhe(["CTCC"]), juhe3(["CMCC", "CUCC"])], UNALLOCATED],
+  ] as const)("%s: the eligible upstreams are the ones asked, in order", async (_, chain, identity) => {
+    const network = mockUpstreams({
+      [JUHE]: () => juheError(10020),
+      [JUHE3]: () => juheError(10020),
+      [TENCENT]: () => tencentResult("-13"),
+    });
+    await route(chain, identity, LIMITS);
+    const listed = eligible(chain, carrierOfNumber(identity.loginphone)?.carrier ?? null);
+    expect(listed.map((u) => BASE[u.name])).toEqual(network.asked());
   });
 });
 
@@ -192,7 +212,7 @@ describe("final answers", () => {
     const call = await route([tencent()], MOBILE, LIMITS);
     expect(call).toEqual({
       outcome: { ok: true, value: { returnCode: "10000", matchCode: "11", upstreamOrderId: "req-1", carrier: "CUCC" } },
-      attempts: [{ upstream: "tencent", code: "0", ms: expect.any(Number), orderId: "req-1" }],
+      attempts: [{ upstream: "tencent", code: "0", ms: expect.any(Number), orderId: "req-1", fault: false }],
       upstreamCode: 0,
       latencyMs: expect.any(Number),
     });
@@ -221,12 +241,31 @@ describe("when every attempt fails", () => {
     expect(call).toEqual({
       outcome: { ok: false, code: "504", reason: "上游验证中心繁忙" },
       attempts: [
-        { upstream: "juhe3", code: "227301", ms: expect.any(Number), orderId: null },
-        { upstream: "tencent", code: "-11", ms: expect.any(Number), orderId: null },
+        { upstream: "juhe3", code: "227301", ms: expect.any(Number), orderId: null, fault: true },
+        { upstream: "tencent", code: "-11", ms: expect.any(Number), orderId: null, fault: true },
       ],
       upstreamCode: -11,
       latencyMs: call.attempts[0]!.ms + call.attempts[1]!.ms,
     });
+  });
+
+  it("marks each attempt a fault as the breaker counts: the vendor's fault codes and transport failures", async () => {
+    mockUpstreams({
+      [JUHE]: () => juheError(227304),
+      [JUHE3]: () => juheError(10020),
+      [TENCENT]: () => new Response("down", { status: 503 }),
+    });
+    const faults = (await route(CHAIN, TELECOM, LIMITS)).attempts.map((a) => [a.upstream, a.code, a.fault]);
+    mockUpstreams({ [TENCENT]: () => tencentError("InvalidParameter") });
+    const refused = (await route([tencent()], MOBILE, LIMITS)).attempts.map((a) => [a.upstream, a.code, a.fault]);
+    expect([faults, refused]).toEqual([
+      [
+        ["juhe", "227304", false],
+        ["juhe3", "10020", true],
+        ["tencent", null, true],
+      ],
+      [["tencent", "InvalidParameter", false]],
+    ]);
   });
 
   it("the last fault decides", async () => {

@@ -1,12 +1,10 @@
 // The vendors' descriptors (src/upstream/vendors.ts) hold together, and the configuration derives
 // from them (docs/contract.md §9, docs/upstreams.md "How to add a vendor").
 import { describe, expect, it } from "vitest";
-import { readConfig, UPSTREAM_NAMES, VENDOR_SETTINGS } from "../../src/config/config.ts";
 import type { UpstreamDescriptor } from "../../src/upstream/descriptor.ts";
 import { VENDORS } from "../../src/upstream/vendors.ts";
 
 const vendors: readonly UpstreamDescriptor[] = VENDORS;
-const SECRET = "test-service-secret-0123456789abcdef";
 
 describe("each descriptor", () => {
   it.each(vendors.map((v) => [v.name, v] as const))("%s requires only secrets it declares", (_, vendor) => {

@@ -209,14 +209,20 @@ describe("billing with several attempts", () => {
       asked: [JUHE3, TENCENT],
       rows: [["200", 50, "0c5f3a9e-1111-4222-8333-944455556666", 0]],
       attempts: [
-        { upstream: "juhe3", code: "227301", ms: expect.any(Number), orderId: null },
-        { upstream: "tencent", code: "0", ms: expect.any(Number), orderId: "0c5f3a9e-1111-4222-8333-944455556666" },
+        { upstream: "juhe3", code: "227301", ms: expect.any(Number), orderId: null, fault: true },
+        {
+          upstream: "tencent",
+          code: "0",
+          ms: expect.any(Number),
+          orderId: "0c5f3a9e-1111-4222-8333-944455556666",
+          fault: false,
+        },
       ],
       state: { balanceFen: 950, remaining: 9, reserved: 0 },
     });
   });
 
-  it("charges nothing when every attempt fails, and still lists them all", async () => {
+  it("charges nothing when every attempt fails, and still lists them all, each marked a fault or not", async () => {
     const account = await priced();
     mockUpstreams({
       [JUHE]: () => juheError(227304),
@@ -229,16 +235,16 @@ describe("billing with several attempts", () => {
       envelope.errorCode,
       envelope.errorReason,
       row!.chargedFen,
-      row!.attempts.map((a) => [a.upstream, a.code]),
+      row!.attempts.map((a) => [a.upstream, a.code, a.fault]),
       await state(account),
     ]).toEqual([
       "504",
       "上游系统内部异常",
       0,
       [
-        ["juhe", "227304"],
-        ["juhe3", "10012"],
-        ["tencent", "InternalError"],
+        ["juhe", "227304", false],
+        ["juhe3", "10012", true],
+        ["tencent", "InternalError", true],
       ],
       { balanceFen: 1000, remaining: 10, reserved: 0 },
     ]);
