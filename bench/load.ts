@@ -16,8 +16,15 @@ export type Measured = {
   unexpected: number;
 };
 
-export function measure(base: URL, path: Path, seconds: number, connections: number): Promise<Measured> {
-  const times: number[] = [];
+/** `times`, when given, gathers every response's time (ms) across several calls (see ceiling.ts). */
+export function measure(
+  base: URL,
+  path: Path,
+  seconds: number,
+  connections: number,
+  times: number[] = [],
+): Promise<Measured> {
+  const start = times.length;
   const answers: Record<string, number> = {};
   const count = (answer: string, n = 1) => (answers[answer] = (answers[answer] ?? 0) + n);
   const body = path.body;
@@ -38,14 +45,13 @@ export function measure(base: URL, path: Path, seconds: number, connections: num
         if (error) return reject(error);
         if (result.errors) count("transport error", result.errors);
         if (result.timeouts) count("timeout", result.timeouts);
-        times.sort((a, b) => a - b);
-        const at = (q: number) => round(times[Math.min(times.length - 1, Math.floor(q * times.length))] ?? NaN, 3);
+        const own = times.slice(start);
         const total = Object.values(answers).reduce((a, b) => a + b, 0);
         resolve({
-          rps: round(times.length / result.duration, 1),
-          p50Ms: at(0.5),
-          p99Ms: at(0.99),
-          requests: times.length,
+          rps: round(own.length / result.duration, 1),
+          p50Ms: percentile(own, 0.5),
+          p99Ms: percentile(own, 0.99),
+          requests: own.length,
           answers,
           unexpected: total - (answers[path.expect] ?? 0),
         });
@@ -53,6 +59,12 @@ export function measure(base: URL, path: Path, seconds: number, connections: num
     );
     instance.on("response", (_client, _status, _bytes, ms) => times.push(ms));
   });
+}
+
+/** The `q` quantile of response times (ms), to the microsecond. */
+export function percentile(times: number[], q: number): number {
+  const sorted = times.toSorted((a, b) => a - b);
+  return round(sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? NaN, 3);
 }
 
 export const round = (x: number, digits: number) => Math.round(x * 10 ** digits) / 10 ** digits;

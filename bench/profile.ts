@@ -7,7 +7,8 @@
 // the runtime outside JavaScript: HTTP, the local KV and Durable Object storage, other isolates.
 // Caveat: with an inspector attached, console.log costs several times what it does without.
 // BENCH_PROFILE_PATHS (verify,duplicate,error), BENCH_DURATION (5 s), BENCH_SCRIPT (a built bundle
-// with its .map). Writes bench/profile.json and bench/out/<path>.cpuprofile (opens in DevTools).
+// with its .map), BENCH_PROFILE_ACCOUNTS (1: the accounts the verify path spreads over; 8 against 1
+// shows what one account's object adds, see ceiling.ts). Writes bench/profile.json and bench/out/<path>.cpuprofile (opens in DevTools).
 import { readFileSync, writeFileSync } from "node:fs";
 import { SourceMap } from "node:module";
 import { basename, join } from "node:path";
@@ -117,6 +118,7 @@ const DURATION = Number(process.env.BENCH_DURATION ?? 5);
 const WANTED = (process.env.BENCH_PROFILE_PATHS ?? "verify,duplicate,error").split(",") as PathName[];
 for (const name of WANTED)
   if (!ORDER.includes(name)) throw new Error(`BENCH_PROFILE_PATHS: ${name} is not one of ${ORDER.join(", ")}`);
+const ACCOUNTS = Number(process.env.BENCH_PROFILE_ACCOUNTS ?? 1);
 const INSPECTOR = 9229 + Math.floor(Math.random() * 500);
 
 const script = process.env.BENCH_SCRIPT ?? build().script;
@@ -125,7 +127,10 @@ const worker = await startWorker(script, { inspectorPort: INSPECTOR });
 const report: Record<string, unknown> = {};
 try {
   const reject = await seedAccount(worker, "Profile reject", "reject");
-  const pool = new IdentityPool([reject]);
+  const others = await Promise.all(
+    Array.from({ length: ACCOUNTS - 1 }, (_, i) => seedAccount(worker, `Profile reject ${i + 2}`, "reject")),
+  );
+  const pool = new IdentityPool([reject, ...others]);
   const all = paths(reject, await seedAccount(worker, "Profile replay", "replay"), pool);
   const targets = (await (await fetch(`http://127.0.0.1:${INSPECTOR}/json`)).json()) as {
     id: string;

@@ -44,6 +44,11 @@ const OLD_TTL_MS = 5 * 60_000;
 
 export class Reservations {
   private purgedAt = 0;
+  /**
+   * No reservation expires before this (a lower bound on the earliest `until`; 0 until read), so
+   * `begin` looks for dead requests' reservations only once one may have expired.
+   */
+  private expiresFrom = 0;
 
   constructor(private readonly books: Books) {
     books.sql.exec(SCHEMA);
@@ -75,7 +80,10 @@ export class Reservations {
     }
     // A dead request's reservation is released here, not left for the alarm: it must block neither
     // the retry with its requestId nor an identical request, nor hold the balance (docs/contract.md §7).
-    this.release(this.expired(r.now), r.now);
+    if (r.now >= this.expiresFrom) {
+      this.release(this.expired(r.now), r.now);
+      this.expiresFrom = this.nextExpiry() ?? Number.POSITIVE_INFINITY;
+    }
     const available = balances.available(r.service);
     const code = refusal(available, r.priceFen);
     const begun: Begin =
@@ -142,6 +150,7 @@ export class Reservations {
       r.upstream ?? null,
     );
     limits.hold(r.orderNo, r.subjects, r.fingerprint, r.requestKey, r.now);
+    this.expiresFrom = Math.min(this.expiresFrom, until);
     if (available.held === 0) this.books.upkeep.wakeBy(until);
     return { kind: "reserved", balanceFen };
   }

@@ -1,9 +1,17 @@
 // The limits inside the account's Durable Object, through its real RPC stub and SQLite storage, with
 // the clock passed in: the rate limit, the per-person budgets, the decryption-failure budget, the
 // request ids of idempotent retries, and the order in which `begin` refuses (docs/contract.md §4).
+
+import { runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { FAILURE_BUDGET, FAILURE_WINDOW_MS, REQUEST_ID_TTL_MS, SUBJECT_WINDOW_MS } from "../../src/billing/limits.ts";
+import {
+  FAILURE_BUDGET,
+  FAILURE_WINDOW_MS,
+  Limits,
+  REQUEST_ID_TTL_MS,
+  SUBJECT_WINDOW_MS,
+} from "../../src/billing/limits.ts";
 import type { BeginRequest, DecryptionFailure, Settlement } from "../../src/billing/types.ts";
 
 let n = 0;
@@ -141,6 +149,27 @@ describe("the per-person budgets", () => {
     for (let i = 0; i < 3; i++) await o.begin(withPhone(i));
     expect((await o.begin(withPhone(3, { now: NOW + SUBJECT_WINDOW_MS - 1 }))).kind).toBe("overBudget");
     expect((await o.begin(withPhone(4, { now: NOW + SUBJECT_WINDOW_MS }))).kind).toBe("reserved");
+  });
+
+  it("forgets identities 24 h after they were counted, before their rows are purged", async () => {
+    const o = object();
+    for (let i = 0; i < 3; i++) await o.begin(withPhone(i));
+    // Expired rows are deleted in bulk at most once a minute: this begin purges, the next does not.
+    expect((await o.begin(withPhone(3, { now: NOW + SUBJECT_WINDOW_MS - 30_000 }))).kind).toBe("overBudget");
+    expect((await o.begin(withPhone(4, { now: NOW + SUBJECT_WINDOW_MS }))).kind).toBe("reserved");
+    expect((await o.begin(withPhone(5, { now: NOW + SUBJECT_WINDOW_MS + 1 }))).kind).toBe("reserved");
+  });
+
+  it("counts the identities an object stored before it kept a count per subject", async () => {
+    const o = object();
+    for (let i = 0; i < 3; i++) await o.begin(withPhone(i));
+    const answer = await runInDurableObject(o, (_instance, state) => {
+      const { sql } = state.storage;
+      sql.exec("DROP TRIGGER subject_added; DROP TRIGGER subject_removed; DROP TABLE subject_rows");
+      const subjects = { phone: "one-phone", idCard: "id-3" };
+      return new Limits(sql).overBudget(subjects, "fp-o3", 3, NOW);
+    });
+    expect(answer).toBe("phone");
   });
 
   it("does not count a reservation withdrawn before it went upstream", async () => {
