@@ -241,11 +241,13 @@ async function askUpstream({ ctx, keys, begunAt }: CallScope): Promise<UpstreamC
 }
 
 /**
- * Waits before retrying a settlement (settling is idempotent). About 13 s in all, well within
- * waitUntil's 30 s; if the object stays unreachable, the settlement goes to the outbox, which the
- * object's alarm applies before it would release the reservation as lost (docs/contract.md §7).
+ * Waits before retrying a settlement (settling is idempotent). About 3 s in all: a settlement the
+ * object cannot take must be in the outbox before its reservation expires (RESERVATION_MARGIN_MS
+ * after the upstream deadline, billing/horizon.ts), because the object's alarm applies it then
+ * instead of releasing the reservation; one that came later would be an answer delivered unbilled
+ * (docs/contract.md §7).
  */
-const SETTLE_RETRY_MS = [100, 200, 400, 800, 1_600, 3_200, 6_400];
+const SETTLE_RETRY_MS = [100, 200, 400, 800, 1_600];
 
 async function settle({ ctx, record }: CallScope, settlement: Settlement): Promise<void> {
   for (const wait of [...SETTLE_RETRY_MS, null]) {

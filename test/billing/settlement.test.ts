@@ -1,5 +1,5 @@
 // Settlements that fail do not leave the ledger (docs/contract.md §7): the Worker retries them
-// for about 13 s after the answer, then leaves them in the KV outbox, which the account's object
+// for about 3 s after the answer, then leaves them in the KV outbox, which the account's object
 // applies before it would release the reservation as lost. The account's object is made
 // unreachable for settle() only, by wrapping the binding the Worker is given.
 
@@ -12,6 +12,7 @@ import {
 import { env } from "cloudflare:workers";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 
+import { RESERVATION_MARGIN_MS } from "../../src/billing/horizon.ts";
 import { deferredSettlement, deferSettlement, outboxKey } from "../../src/billing/outbox.ts";
 import app from "../../src/index.ts";
 import { chinaDay } from "../../src/platform/time.ts";
@@ -134,6 +135,38 @@ describe("a settlement that fails", () => {
       state: { balanceFen: 950, remaining: null, reserved: 0 },
       outbox: null,
     });
+  });
+
+  // An answer given at the upstream deadline is settled at most UPSTREAM_DEADLINE_MS after begin;
+  // its reservation expires RESERVATION_MARGIN_MS later, when the alarm looks in the outbox. A
+  // settlement still being retried then would reach the object after its reservation was released.
+  it("reaches the outbox within the reservation's margin, so an answer given at the deadline is still charged", async () => {
+    const account = await createAccount({
+      openingBalanceFen: 1000,
+      services: { verifyMobile: { priceFen: 50, remaining: null } },
+    });
+    const body = JSON.stringify({
+      token: account.token,
+      iv: IV,
+      logon: await encryptLogon(account.logonKey, identity(1)),
+    });
+    const ctx = createExecutionContext();
+    const response = await app.fetch(
+      new Request(API, { method: "POST", headers: { "Content-Type": "application/json" }, body }),
+      unreachableSettle(Number.POSITIVE_INFINITY),
+      ctx,
+    );
+    const key = outboxKey(account.record.id, response.headers.get(ORDER_HEADER)!);
+    let waitedMs = 0;
+    while ((await env.ACCOUNTS.get(key)) === null && waitedMs < 30_000) {
+      await vi.advanceTimersByTimeAsync(100);
+      waitedMs += 100;
+    }
+    await waitOnExecutionContext(ctx);
+    expect([(await response.json()) as Envelope, waitedMs < RESERVATION_MARGIN_MS]).toEqual([
+      expect.objectContaining({ errorCode: "200" }),
+      true,
+    ]);
   });
 
   it("leaves no personal data in the outbox", async () => {
